@@ -1,0 +1,19 @@
+//! Suangu's pure core: the park model as data.
+//!
+//! Architecture invariant: this crate does no I/O and reads no clock. It is given the text of a
+//! scenario and returns a validated [`Park`] or errors that name file, line and field. Time,
+//! telemetry and outages are passed in by the caller.
+
+pub mod error;
+pub mod figure;
+pub mod ids;
+mod load;
+pub mod park;
+pub mod path;
+pub mod scenario;
+pub mod units;
+mod validate;
+
+pub use error::{ErrorKind, ScenarioError, ScenarioErrors};
+pub use load::{QINGYANG, QINGYANG_NAME, load_str, qingyang};
+pub use park::{CentreSupply, Park, SupplyState, Totals};
