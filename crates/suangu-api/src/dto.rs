@@ -1,0 +1,285 @@
+//! Wire types: what the UI and the CLI's `--json` see. snake_case keys with unit suffixes
+//! (`_mw`, `_mwh`, `_kv`, `_m`, `_ms`). Built from the core's model here and only here.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A name in both display languages.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Name {
+    pub zh: String,
+    pub en: String,
+}
+
+/// The park's totals, as `suangu check --json` prints them and the header shows them.
+/// Operating and planned are kept apart.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ParkSummary {
+    pub id: String,
+    pub name: Name,
+    /// The file the park was read from (or the built-in scenario's name).
+    pub source: String,
+    /// The date the scenario describes, `YYYY-MM-DD`.
+    pub date: String,
+    pub time_zone: String,
+    pub area_mu: f64,
+    /// Operating computing centres.
+    pub centres: u32,
+    pub planned_centres: u32,
+    pub physical_racks: u32,
+    pub physical_racks_planned: u32,
+    /// Standard-rack equivalents (2.5 kW each).
+    pub standard_racks: f64,
+    pub standard_racks_planned: f64,
+    pub it_capacity_mw: f64,
+    pub it_capacity_planned_mw: f64,
+    /// IT capacity x design PUE, operating centres.
+    pub facility_capacity_mw: f64,
+    pub pflops: f64,
+    pub pflops_planned: f64,
+    /// Wind and PV in service.
+    pub green_capacity_mw: f64,
+    pub green_capacity_planned_mw: f64,
+    pub storage_mw: f64,
+    pub storage_mwh: f64,
+    pub target_standard_racks: u32,
+    pub target_pflops: f64,
+    pub substations: Vec<SubstationSummary>,
+    /// Findings that did not stop the park from loading, as `file:line:col: field: message`.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SubstationSummary {
+    pub id: String,
+    pub name: Name,
+    pub kv: f64,
+    /// Sum of the transformer ratings.
+    pub mva: f64,
+    pub transformers: u32,
+    pub in_service: bool,
+}
+
+/// Everything the park map draws, in park coordinates (metres, x east, y north).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ParkMap {
+    pub id: String,
+    pub name: Name,
+    pub bounds_m: [f64; 2],
+    pub zones: Vec<MapZone>,
+    pub axes: Vec<MapAxis>,
+    pub roads: Vec<MapRoad>,
+    pub cores: Vec<MapCore>,
+    pub centres: Vec<MapCentre>,
+    pub substations: Vec<MapSubstation>,
+    pub feeders: Vec<MapFeeder>,
+    pub grid: Vec<MapGrid>,
+    pub plants: Vec<MapPlant>,
+    pub regions: Vec<MapRegion>,
+    /// Latency ring boundaries, ascending.
+    pub rings_ms: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapZone {
+    pub id: String,
+    pub name: Name,
+    pub kind: ZoneKind,
+    pub polygon_m: Vec<[f64; 2]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneKind {
+    HubScheduling,
+    IntelligentComputing,
+    DataCentre,
+    Energy,
+    TalentTraining,
+    SupportServices,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapAxis {
+    pub id: String,
+    pub name: Name,
+    pub from_m: [f64; 2],
+    pub to_m: [f64; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapRoad {
+    pub id: String,
+    pub from_m: [f64; 2],
+    pub to_m: [f64; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapCore {
+    pub id: String,
+    pub name: Name,
+    pub at_m: [f64; 2],
+    pub radius_m: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CentreStatus {
+    Operating,
+    Planned,
+}
+
+/// How a centre is supplied right now, from the power-chain graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Supply {
+    /// A and B feeds energised.
+    Redundant,
+    /// Single-fed by design, energised.
+    SingleFed,
+    /// Dual-fed, one side lost.
+    RedundancyLost,
+    /// No feed energised (also every planned centre before its supply is built).
+    Lost,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapCentre {
+    pub id: String,
+    pub name: Name,
+    pub operator: Name,
+    pub zone: String,
+    pub status: CentreStatus,
+    /// South-west corner of the footprint.
+    pub at_m: [f64; 2],
+    pub size_m: [f64; 2],
+    pub physical_racks: u32,
+    pub standard_racks: f64,
+    pub kw_per_rack: f64,
+    pub it_capacity_mw: f64,
+    pub design_pue: f64,
+    pub pflops: f64,
+    pub supply: Supply,
+    pub feeds: Vec<MapFeed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapFeed {
+    pub feeder: String,
+    /// "A" or "B".
+    pub side: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapSubstation {
+    pub id: String,
+    pub name: Name,
+    pub kv: f64,
+    pub mva: f64,
+    pub in_service: bool,
+    pub at_m: [f64; 2],
+    /// Grid connections or substations upstream.
+    pub upstream: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapFeeder {
+    pub id: String,
+    pub substation: String,
+    pub transformer: String,
+    pub kv: f64,
+    pub capacity_mw: f64,
+    pub in_service: bool,
+    /// Centres this feeder supplies.
+    pub centres: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapGrid {
+    pub id: String,
+    pub name: Name,
+    pub kv: f64,
+    pub in_service: bool,
+    pub bearing_deg: f64,
+    pub distance_km: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PlantKind {
+    Wind,
+    Pv,
+    Storage,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapPlant {
+    pub id: String,
+    pub name: Name,
+    pub kind: PlantKind,
+    pub capacity_mw: f64,
+    pub energy_mwh: Option<f64>,
+    pub in_service: bool,
+    pub behind_meter: bool,
+    pub connects_to: String,
+    /// On the park map, or...
+    pub at_m: Option<[f64; 2]>,
+    /// ...off site, in a direction.
+    pub off_site: Option<OffSite>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OffSite {
+    pub bearing_deg: f64,
+    pub distance_km: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionKind {
+    Demand,
+    Hub,
+    Paired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MapRegion {
+    pub id: String,
+    pub name: Name,
+    pub kind: RegionKind,
+    pub bearing_deg: f64,
+    pub latency_ms: f64,
+    /// The smallest latency ring that holds the link (ms), or null when outside every ring.
+    pub ring_ms: Option<f64>,
+}
+
+/// An error a client can switch on by `code`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// For `scenario_invalid`: every error with file, line and field.
+    pub details: Vec<ScenarioIssue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The scenario file could not be read.
+    ScenarioUnreadable,
+    /// The scenario file was read but is not valid.
+    ScenarioInvalid,
+    /// No such command.
+    UnknownCommand,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScenarioIssue {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub field: String,
+    pub kind: String,
+    pub message: String,
+}

@@ -1,0 +1,177 @@
+//! The one API every client uses: the Tauri window (through one-line adapters in `src-tauri`),
+//! the HTTP server and the CLI's `--json`. Wire types live in [`dto`]; the command contract is
+//! declared once in [`COMMANDS`] and TypeScript bindings are generated from it ([`bindings`]).
+//!
+//! Architecture invariant: no Tauri, no HTTP framework, no async here. Reading the scenario file
+//! is the only I/O, and it happens once, in [`Api::open`].
+
+pub mod bindings;
+pub mod dto;
+mod map;
+
+use dto::{ApiError, ErrorCode, Name, ParkMap, ParkSummary, ScenarioIssue, SubstationSummary};
+use std::path::Path;
+use suangu_core::{Park, ScenarioErrors};
+
+/// A read-only command of the contract: its name, its result type, what it does.
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub result: fn(&ts_rs::Config) -> String,
+}
+
+fn ts_name<T: ts_rs::TS>(cfg: &ts_rs::Config) -> String {
+    T::name(cfg)
+}
+
+/// Every command the UI may call. Each takes no arguments yet and is read-only.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "park_summary",
+        doc: "The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations.",
+        result: ts_name::<ParkSummary>,
+    },
+    CommandSpec {
+        name: "park_map",
+        doc: "Everything the park map draws, in park coordinates (metres).",
+        result: ts_name::<ParkMap>,
+    },
+];
+
+/// The park a client is looking at, and the answers to its commands.
+#[derive(Debug, Clone)]
+pub struct Api {
+    park: Park,
+    source: String,
+}
+
+impl Api {
+    /// Read and validate a scenario file, or the built-in Qingyang scenario when `path` is None.
+    pub fn open(path: Option<&Path>) -> Result<Self, ApiError> {
+        match path {
+            None => Self::from_text(suangu_core::QINGYANG, suangu_core::QINGYANG_NAME),
+            Some(path) => {
+                let shown = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|e| ApiError {
+                    code: ErrorCode::ScenarioUnreadable,
+                    message: format!("cannot read scenario {shown}: {e}"),
+                    details: Vec::new(),
+                })?;
+                Self::from_text(&text, &shown)
+            }
+        }
+    }
+
+    /// Validate scenario text; `source` names it in messages.
+    pub fn from_text(text: &str, source: &str) -> Result<Self, ApiError> {
+        let park = suangu_core::load_str(text, source).map_err(invalid)?;
+        Ok(Self {
+            park,
+            source: source.to_owned(),
+        })
+    }
+
+    pub fn park(&self) -> &Park {
+        &self.park
+    }
+
+    pub fn park_summary(&self) -> ParkSummary {
+        let s = self.park.scenario();
+        let t = self.park.totals();
+        ParkSummary {
+            id: s.park.id.clone(),
+            name: name(&s.park.name),
+            source: self.source.clone(),
+            date: s.park.date.to_string(),
+            time_zone: s.park.time_zone.clone(),
+            area_mu: s.park.area_mu.value.0,
+            centres: count(t.centres),
+            planned_centres: count(t.planned_centres),
+            physical_racks: clamp_u32(t.physical_racks),
+            physical_racks_planned: clamp_u32(t.physical_racks_planned),
+            standard_racks: t.standard_racks,
+            standard_racks_planned: t.standard_racks_planned,
+            it_capacity_mw: t.it_capacity.0,
+            it_capacity_planned_mw: t.it_capacity_planned.0,
+            facility_capacity_mw: t.facility_capacity.0,
+            pflops: t.pflops.0,
+            pflops_planned: t.pflops_planned.0,
+            green_capacity_mw: t.green_capacity.0,
+            green_capacity_planned_mw: t.green_capacity_planned.0,
+            storage_mw: t.storage_power.0,
+            storage_mwh: t.storage_energy.0,
+            target_standard_racks: s.park.targets.standard_racks.value,
+            target_pflops: s.park.targets.pflops.value.0,
+            substations: t
+                .substations
+                .iter()
+                .zip(&s.substations)
+                .map(|(total, station)| SubstationSummary {
+                    id: total.id.clone(),
+                    name: name(&station.name),
+                    kv: total.kv.0,
+                    mva: total.mva.0,
+                    transformers: count(total.transformers),
+                    in_service: total.in_service,
+                })
+                .collect(),
+            warnings: self.park.warnings().iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    pub fn park_map(&self) -> ParkMap {
+        map::park_map(&self.park)
+    }
+
+    /// Answer a command by name with its JSON result (the HTTP server's single route).
+    pub fn call(&self, command: &str) -> Result<serde_json::Value, ApiError> {
+        let json = match command {
+            "park_summary" => serde_json::to_value(self.park_summary()),
+            "park_map" => serde_json::to_value(self.park_map()),
+            other => {
+                return Err(ApiError {
+                    code: ErrorCode::UnknownCommand,
+                    message: format!("no command named \"{other}\""),
+                    details: Vec::new(),
+                });
+            }
+        };
+        // The DTOs are plain data (no maps with non-string keys, no non-finite floats
+        // unless the scenario had them, which the loader rejects), so this cannot fail.
+        Ok(json.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+fn invalid(errors: ScenarioErrors) -> ApiError {
+    ApiError {
+        code: ErrorCode::ScenarioInvalid,
+        message: errors.to_string(),
+        details: errors
+            .0
+            .iter()
+            .map(|e| ScenarioIssue {
+                file: e.file.clone(),
+                line: clamp_u32(e.line as u64),
+                column: clamp_u32(e.column as u64),
+                field: e.field.clone(),
+                kind: e.kind.to_string(),
+                message: e.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn name(n: &suangu_core::scenario::Name) -> Name {
+    Name {
+        zh: n.zh.clone(),
+        en: n.en.clone(),
+    }
+}
+
+pub(crate) fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub(crate) fn clamp_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,106 @@
+//! The API over the built-in and fixture parks, and the generated TypeScript bindings.
+
+use std::path::Path;
+use suangu_api::dto::{CentreStatus, ErrorCode, Supply};
+use suangu_api::{Api, COMMANDS, bindings};
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+#[test]
+fn bindings_are_current() {
+    let path = repo("ui/src/api/bindings.ts");
+    let generated = bindings::typescript();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &generated).expect("write bindings");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "ui/src/api/bindings.ts is stale: run `make bindings` and commit the result"
+    );
+    for command in COMMANDS {
+        assert!(generated.contains(&format!("  {}: {{", command.name)));
+    }
+}
+
+#[test]
+fn every_command_answers_through_call() {
+    let api = Api::open(None).expect("built-in park");
+    for command in COMMANDS {
+        let value = api.call(command.name).expect("command answers");
+        assert!(value.is_object(), "{}", command.name);
+    }
+    let err = api.call("drop_tables").expect_err("unknown command");
+    assert_eq!(err.code, ErrorCode::UnknownCommand);
+}
+
+#[test]
+fn summary_json_has_the_documented_keys() {
+    let api = Api::open(None).expect("built-in park");
+    let json = api.call("park_summary").expect("summary");
+    for key in [
+        "centres",
+        "planned_centres",
+        "physical_racks",
+        "standard_racks",
+        "it_capacity_mw",
+        "pflops",
+        "pflops_planned",
+        "green_capacity_mw",
+        "substations",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    let station = &json["substations"][0];
+    for key in ["id", "kv", "mva", "in_service"] {
+        assert!(station.get(key).is_some(), "substation missing {key}");
+    }
+    assert_eq!(json["centres"], 11);
+    assert_eq!(json["planned_centres"], 1);
+}
+
+#[test]
+fn map_carries_every_centre_with_its_supply() {
+    let api = Api::open(None).expect("built-in park");
+    let map = api.park_map();
+    let park = api.park();
+    assert_eq!(map.centres.len(), park.centres().count());
+    let b01 = map.centres.iter().find(|c| c.id == "CM-B01").expect("B01 drawn");
+    assert_eq!(b01.status, CentreStatus::Planned);
+    assert_eq!(b01.supply, Supply::Lost);
+    let n02 = map.centres.iter().find(|c| c.id == "CM-N02").expect("N02 drawn");
+    assert_eq!(n02.supply, Supply::Redundant);
+    assert_eq!(map.rings_ms, vec![1.0, 3.0, 7.0, 14.0]);
+    let bth = map.regions.iter().find(|r| r.id == "BTH").expect("BTH");
+    assert_eq!(bth.ring_ms, Some(14.0));
+    let f201 = map.feeders.iter().find(|f| f.id == "F-201").expect("F-201");
+    assert_eq!(f201.substation, "SS-110-2");
+    assert!(f201.centres.contains(&"CM-N01".to_owned()));
+}
+
+#[test]
+fn a_second_park_is_just_another_file() {
+    let api = Api::open(Some(&repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml")))
+        .expect("fixture park");
+    let summary = api.park_summary();
+    assert_eq!(summary.id, "zhongwei-mini");
+    assert_eq!(summary.centres, 2);
+    let names: Vec<_> = api.park_map().centres.into_iter().map(|c| c.name.en).collect();
+    assert_eq!(names, ["Shapotou Building 1", "Shapotou Building 2", "Shapotou Building 3"]);
+}
+
+#[test]
+fn unreadable_and_invalid_files_are_clear_errors() {
+    let missing = Api::open(Some(Path::new("/nonexistent/park.toml"))).expect_err("missing");
+    assert_eq!(missing.code, ErrorCode::ScenarioUnreadable);
+    assert!(missing.message.contains("/nonexistent/park.toml"));
+    let bad = Api::open(Some(&repo("tests/fixtures/scenarios/invalid/unknown_feeder.toml")))
+        .expect_err("invalid");
+    assert_eq!(bad.code, ErrorCode::ScenarioInvalid);
+    let issue = &bad.details[0];
+    assert_eq!(issue.field, "centres[0].feeds[1].feeder");
+    assert_eq!(issue.kind, "unknown_reference");
+    assert!(issue.line > 0);
+}
