@@ -45,7 +45,8 @@ macro_rules! unit {
 
         impl Sum for $name {
             fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-                Self(iter.map(|v| v.0).sum())
+                // Start from +0.0: an empty sum is 0, not the IEEE -0.0 of `f64::sum`.
+                Self(iter.fold(0.0, |total, v| total + v.0))
             }
         }
 
@@ -141,6 +142,8 @@ mod tests {
     fn sums_and_arithmetic() {
         let total: Mw = [Mw(1.0), Mw(2.5), Mw(3.0)].into_iter().sum();
         assert_eq!(total, Mw(6.5));
+        let empty: Mw = std::iter::empty().sum();
+        assert!(empty.0.is_sign_positive());
         assert_eq!(Mw(5.0) - Mw(2.0), Mw(3.0));
         assert_eq!(Kw(2.0) * 3.0, Kw(6.0));
     }

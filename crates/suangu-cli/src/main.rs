@@ -1,0 +1,134 @@
+//! `suangu`: the headless face of the core. Every subcommand takes the common flags
+//! (`--scenario`, `--db`, `--seed`, `--json`) and exits 0 ok, 1 failure, 2 bad input.
+
+mod common;
+mod i18n;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use common::{Common, ExitCode};
+use i18n::Lang;
+use suangu_api::dto::ParkSummary;
+
+#[derive(Parser)]
+#[command(name = "suangu", version, about = "Suangu (算谷) park command centre, headless")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scenario and print the park's totals.
+    Check,
+    /// Serve the UI and the read-only API over HTTP (loopback only for now).
+    Serve(serve::ServeArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let code = match run(cli) {
+        Ok(()) => ExitCode::Ok,
+        Err(code) => code,
+    };
+    code.into()
+}
+
+fn run(cli: Cli) -> Result<(), ExitCode> {
+    let lang = Lang::from_env(cli.common.lang.as_deref());
+    let context = cli.common.resolve(lang)?;
+    match cli.command {
+        Command::Check => check(&cli.common, &context, lang),
+        Command::Serve(args) => serve::run(args, &context, lang),
+    }
+}
+
+fn check(common: &Common, context: &common::Context, lang: Lang) -> Result<(), ExitCode> {
+    let api = context.open_park(common.json)?;
+    let summary = api.park_summary();
+    if common.json {
+        print_json(&summary);
+    } else {
+        print_summary(&summary, context, lang);
+    }
+    Ok(())
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("{e}"),
+    }
+}
+
+fn print_summary(s: &ParkSummary, context: &common::Context, lang: Lang) {
+    use i18n::Key::*;
+    let t = |k| lang.text(k);
+    let name = if lang == Lang::Zh { &s.name.zh } else { &s.name.en };
+    println!("{name} ({}) — {} {}", s.id, t(AsOf), s.date);
+    println!("  {}: {}", t(Source), s.source);
+    println!(
+        "  {}: {} (+{} {})",
+        t(Centres),
+        s.centres,
+        s.planned_centres,
+        t(Planned)
+    );
+    println!(
+        "  {}: {} / {}: {:.0} (+{:.0} {})",
+        t(PhysicalRacks),
+        s.physical_racks,
+        t(StandardRacks),
+        s.standard_racks,
+        s.standard_racks_planned,
+        t(Planned)
+    );
+    println!(
+        "  {}: {:.1} MW (+{:.1} MW {}), {}: {:.1} MW",
+        t(ItCapacity),
+        s.it_capacity_mw,
+        s.it_capacity_planned_mw,
+        t(Planned),
+        t(FacilityCapacity),
+        s.facility_capacity_mw
+    );
+    println!(
+        "  {}: {:.0} PFLOPS (+{:.0} {})",
+        t(Compute),
+        s.pflops,
+        s.pflops_planned,
+        t(Planned)
+    );
+    println!(
+        "  {}: {:.0} MW, {}: {:.0} MW / {:.0} MWh",
+        t(GreenCapacity),
+        s.green_capacity_mw,
+        t(Storage),
+        s.storage_mw,
+        s.storage_mwh
+    );
+    for st in &s.substations {
+        let state = if st.in_service { t(InService) } else { t(Planned) };
+        println!(
+            "  {} {}: {:.0} kV, {} x {:.0} MVA, {state}",
+            t(Substation),
+            st.id,
+            st.kv,
+            st.transformers,
+            st.mva / f64::from(st.transformers.max(1)),
+        );
+    }
+    for w in &s.warnings {
+        println!("  {}: {w}", t(Warning));
+    }
+    println!("  {}: {} / seed {}", t(RunContext), context.db, context.seed);
+}

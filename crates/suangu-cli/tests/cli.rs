@@ -1,0 +1,175 @@
+//! The `suangu` binary as a user runs it: exit codes, JSON, errors, and `serve` over real HTTP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn suangu() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_suangu"));
+    cmd.env("LANG", "en_US.UTF-8").env_remove("LC_ALL");
+    cmd
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("suangu-cli-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn check_json_prints_the_seed_totals() {
+    let out = suangu().args(["check", "--json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["centres"], 11);
+    assert_eq!(json["planned_centres"], 1);
+    let std_racks = json["standard_racks"].as_f64().expect("number");
+    assert!((95_000.0..=100_000.0).contains(&std_racks), "nearly 100,000: {std_racks}");
+    assert!(json["pflops_planned"].as_f64().expect("number") > 30_000.0);
+    assert_eq!(json["green_capacity_mw"], 1000.0);
+    assert!(json["physical_racks"].as_u64().expect("number") > 0);
+    assert!(json["it_capacity_mw"].as_f64().expect("number") > 200.0);
+    assert!(json["pflops"].as_f64().expect("number") > 66_000.0);
+    let stations = json["substations"].as_array().expect("list");
+    let s330 = stations.iter().find(|s| s["kv"] == 330.0).expect("330 kV station");
+    assert_eq!(s330["in_service"], false);
+    assert!(s330["mva"].as_f64().expect("mva") > 0.0);
+    assert!(stations.iter().any(|s| s["kv"] == 110.0 && s["in_service"] == true));
+}
+
+#[test]
+fn a_broken_copy_exits_2_naming_file_line_and_field() {
+    let text = std::fs::read_to_string(repo("assets/scenarios/qingyang.toml")).expect("scenario");
+    let broken = text.replacen(
+        "{ feeder = \"F-203\", side = \"B\" }",
+        "{ feeder = \"F-999\", side = \"B\" }",
+        1,
+    );
+    assert_ne!(text, broken);
+    let line = broken.lines().position(|l| l.contains("F-999")).expect("edited line") + 1;
+    let file = temp_dir("broken").join("qingyang-broken.toml");
+    std::fs::write(&file, broken).expect("write copy");
+
+    let out = suangu()
+        .args(["check", "--scenario"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = format!("{}:{line}:", file.display());
+    assert!(stderr.contains(&expected), "{stderr} lacks {expected}");
+    assert!(stderr.contains("centres[0].feeds[1].feeder"), "{stderr}");
+    assert!(stderr.contains("F-999"), "{stderr}");
+
+    // --json puts the same error on stdout, machine-readable.
+    let out = suangu()
+        .args(["check", "--json", "--scenario"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON error");
+    assert_eq!(json["code"], "scenario_invalid");
+    assert_eq!(json["details"][0]["line"], line);
+    assert_eq!(json["details"][0]["field"], "centres[0].feeds[1].feeder");
+}
+
+#[test]
+fn bad_flags_and_missing_files_are_bad_input() {
+    let code = |args: &[&str]| suangu().args(args).output().expect("runs").status.code();
+    assert_eq!(code(&["check", "--scenario", "/nonexistent/park.toml"]), Some(2));
+    assert_eq!(code(&["check", "--db", "mysql://nope"]), Some(2));
+    assert_eq!(code(&["check", "--seed", "minus-one"]), Some(2));
+    assert_eq!(code(&["no-such-command"]), Some(2));
+    assert_eq!(code(&["serve", "--bind", "0.0.0.0:0"]), Some(2));
+}
+
+#[test]
+fn check_speaks_both_languages() {
+    let zh = suangu().args(["check", "--lang", "zh-CN"]).output().expect("runs");
+    let en = suangu().args(["check", "--lang", "en"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&zh.stdout).contains("标准机架"));
+    assert!(String::from_utf8_lossy(&en.stdout).contains("standard racks"));
+}
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(ui_dir: &Path, extra: &[&str]) -> Server {
+    let mut child = suangu()
+        .args(["serve", "--bind", "127.0.0.1:0", "--ui-dir"])
+        .arg(ui_dir)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("serve prints its address");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.trim().strip_suffix('/'))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    Server(child, addr)
+}
+
+fn get(addr: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
+#[test]
+fn serve_answers_the_api_and_the_ui_read_only() {
+    let ui = temp_dir("ui");
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>ui</title>").expect("index");
+    let server = serve(&ui, &["--scenario", &repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml").display().to_string()]);
+
+    let (status, head, body) = get(&server.1, "/api/park_summary");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.contains("\"zhongwei-mini\""), "{body}");
+    assert!(head.to_ascii_lowercase().contains("content-security-policy"), "{head}");
+
+    let (status, _, body) = get(&server.1, "/api/park_map");
+    assert_eq!(status, 200);
+    assert!(body.contains("Shapotou Building 3"));
+
+    let (status, _, body) = get(&server.1, "/api/drop_everything");
+    assert_eq!(status, 404);
+    assert!(body.contains("unknown_command"));
+
+    let (status, _, body) = get(&server.1, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<title>ui</title>"));
+
+    // Read-only: no route accepts a write.
+    let mut stream = TcpStream::connect(&server.1).expect("connect");
+    write!(stream, "POST /api/park_summary HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 405"), "{response}");
+}
