@@ -147,6 +147,8 @@ pub enum Supply {
 pub struct MapCentre {
     pub id: String,
     pub name: Name,
+    /// What the map writes on the building: the short name, or the name.
+    pub label: Name,
     pub operator: Name,
     pub zone: String,
     pub status: CentreStatus,

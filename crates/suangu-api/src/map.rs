@@ -74,6 +74,7 @@ pub(crate) fn park_map(park: &Park) -> ParkMap {
             .map(|c| MapCentre {
                 id: c.id.to_string(),
                 name: name(&c.name),
+                label: name(c.short_name.as_ref().unwrap_or(&c.name)),
                 operator: name(&c.operator),
                 zone: c.zone.to_string(),
                 status: match c.status {

@@ -159,6 +159,8 @@ pub struct Footprint {
 pub struct Centre {
     pub id: CentreId,
     pub name: Name,
+    /// A short label for the map (default: the name).
+    pub short_name: Option<Name>,
     pub zone: ZoneId,
     pub operator: Name,
     pub status: Status,

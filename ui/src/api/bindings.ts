@@ -59,7 +59,11 @@ export type CentreStatus = "operating" | "planned";
 
 export type Supply = "redundant" | "single_fed" | "redundancy_lost" | "lost";
 
-export type MapCentre = { id: string, name: Name, operator: Name, zone: string, status: CentreStatus, 
+export type MapCentre = { id: string, name: Name, 
+/**
+ * What the map writes on the building: the short name, or the name.
+ */
+label: Name, operator: Name, zone: string, status: CentreStatus, 
 /**
  * South-west corner of the footprint.
  */

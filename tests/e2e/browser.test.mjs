@@ -1,0 +1,106 @@
+// The UI in headless Chromium against `suangu serve` on the real core.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { MINI, QINGYANG, SHOTS, scenario, serve } from "./harness.mjs";
+
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
+});
+after(async () => browser?.close());
+
+async function open(url, viewport = { width: 1920, height: 1080 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector(".park-map g.centre");
+  await page.evaluate(() => document.fonts.ready);
+  return { page, errors };
+}
+
+async function centreNames(page) {
+  return page.$$eval("g.centre", (gs) => Object.fromEntries(gs.map((g) => [g.dataset.id, g.dataset.name])));
+}
+
+describe("Qingyang in the browser", () => {
+  let server;
+  before(async () => (server = await serve()));
+  after(async () => server?.stop());
+
+  it("draws every centre of the scenario, named, in zh-CN by default", async () => {
+    const park = scenario(QINGYANG);
+    const { page, errors } = await open(server.url);
+    assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+    assert.equal(await page.textContent("[data-testid=park-name]"), park.name.zh);
+    const shown = await centreNames(page);
+    assert.equal(Object.keys(shown).length, park.centres.length);
+    for (const c of park.centres) assert.equal(shown[c.id], c.name.zh, c.id);
+    // Planned B01 is drawn as planned.
+    assert.equal(await page.getAttribute('g.centre[data-id="CM-B01"]', "data-status"), "planned");
+    // Header totals come from the core: operating centres as the file lists them.
+    assert.equal((await page.textContent('[data-kpi="centres"] .kpi-value')).trim(), String(park.operating));
+    // Substations, green plants and links are on the map, with labels.
+    assert.ok((await page.$$("g.substation")).length >= 2);
+    assert.ok((await page.$$("g.plant")).length >= 3);
+    assert.ok((await page.$$("g.link")).length >= 3);
+    // The bundled CJK font is loaded (not a fallback that may draw boxes).
+    assert.equal(await page.evaluate(() => document.fonts.check('16px "Suangu Sans"', "庆阳算谷")), true);
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(SHOTS, "browser-qingyang-1920x1080.png") });
+    await page.close();
+  });
+
+  it("switches to English live, and back", async () => {
+    const park = scenario(QINGYANG);
+    const { page } = await open(server.url);
+    await page.click("[data-testid=lang-toggle]");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.equal(await page.textContent("[data-testid=park-name]"), park.name.en);
+    const shown = await centreNames(page);
+    for (const c of park.centres) assert.equal(shown[c.id], c.name.en, c.id);
+    assert.match(await page.textContent(".panel-title"), /Park map/);
+    await page.screenshot({ path: join(SHOTS, "browser-qingyang-en-1920x1080.png") });
+    await page.click("[data-testid=lang-toggle]");
+    assert.equal(await page.textContent("[data-testid=park-name]"), park.name.zh);
+    await page.close();
+  });
+
+  it("scales the map with the screen, from a laptop to a 4K wall", async () => {
+    const sizes = [];
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 3840, height: 2160 }]) {
+      const { page } = await open(server.url, viewport);
+      const box = await page.locator(".park-map").boundingBox();
+      const label = await page.locator('g.centre[data-id="CM-N02"] .centre-label').boundingBox();
+      sizes.push({ map: box.width, label: label.height });
+      await page.screenshot({ path: join(SHOTS, `browser-qingyang-${viewport.width}x${viewport.height}.png`) });
+      await page.close();
+    }
+    // Vector map: three times the pixels, about three times the drawing and the text.
+    assert.ok(sizes[1].map / sizes[0].map > 2.5, JSON.stringify(sizes));
+    assert.ok(sizes[1].label / sizes[0].label > 2.5, JSON.stringify(sizes));
+    assert.ok(sizes[0].label >= 9, `labels readable on a laptop: ${JSON.stringify(sizes)}`);
+  });
+});
+
+describe("a second park", () => {
+  let server;
+  before(async () => (server = await serve(["--scenario", MINI])));
+  after(async () => server?.stop());
+
+  it("shows its own centres and nothing of Qingyang", async () => {
+    const park = scenario(MINI);
+    const { page } = await open(server.url);
+    assert.equal(await page.textContent("[data-testid=park-name]"), park.name.zh);
+    const shown = await centreNames(page);
+    assert.deepEqual(Object.keys(shown).sort(), park.centres.map((c) => c.id).sort());
+    for (const c of park.centres) assert.equal(shown[c.id], c.name.zh);
+    assert.equal(await page.$('g.centre[data-id="CM-N01"]'), null);
+    await page.screenshot({ path: join(SHOTS, "browser-zhongwei-mini.png") });
+    await page.close();
+  });
+});

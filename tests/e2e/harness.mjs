@@ -1,0 +1,54 @@
+// Shared pieces of the end-to-end tests: paths, the scenario as the test reads it (parsed here
+// with an independent TOML parser, not through our core), and `suangu serve` as a child process.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "smol-toml";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const TARGET = process.env.CARGO_TARGET_DIR ?? "/var/tmp/suangu-target";
+export const SUANGU = process.env.SUANGU_BIN ?? join(TARGET, "debug", "suangu");
+export const SHOTS = process.env.SCREENSHOT_DIR ?? join(TARGET, "screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+export const QINGYANG = join(ROOT, "assets/scenarios/qingyang.toml");
+export const MINI = join(ROOT, "tests/fixtures/scenarios/valid/zhongwei-mini.toml");
+
+/** The park as the scenario file says it: names and counts the screen must show. */
+export function scenario(file) {
+  const doc = parse(readFileSync(file, "utf8"));
+  return {
+    id: doc.park.id,
+    name: doc.park.name,
+    centres: doc.centres.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+    operating: doc.centres.filter((c) => c.status === "operating").length,
+  };
+}
+
+/** Start `suangu serve` on a free loopback port; resolves to { url, stop }. */
+export function serve(args = []) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(SUANGU, ["serve", "--bind", "127.0.0.1:0", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LANG: "en_US.UTF-8" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => reject(new Error(`suangu serve exited ${code}: ${stderr}`)));
+    child.stdout.on("data", (d) => {
+      const m = /http:\/\/(\S+)\//.exec(String(d));
+      if (m) {
+        resolvePromise({
+          url: `http://${m[1]}/`,
+          stop: () =>
+            new Promise((done) => {
+              child.removeAllListeners("exit");
+              child.on("exit", done);
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,45 @@
+// The one way panels reach the core. Two hosts implement it: Tauri IPC in the window and HTTP
+// under `suangu serve`. No panel imports either host; they get a Gateway.
+import type { ApiError, Commands } from "./bindings";
+
+export type CommandName = keyof Commands;
+export type Result<K extends CommandName> = Commands[K]["result"];
+
+export interface Gateway {
+  /** Which host this is, for the status line only. Panels never branch on it. */
+  readonly host: "tauri" | "http";
+  call<K extends CommandName>(command: K): Promise<Result<K>>;
+}
+
+/** What went wrong: an error from the core, or the host could not be reached. */
+export type Failure = ApiError | { code: "transport"; message: string; details: [] };
+
+export class GatewayError extends Error {
+  constructor(readonly error: Failure) {
+    super(error.message);
+  }
+}
+
+export function transport(message: string): Failure {
+  return { code: "transport", message, details: [] };
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "code" in value &&
+    "message" in value &&
+    "details" in value
+  );
+}
+
+/** Pick the host the page is running in. */
+export async function connect(): Promise<Gateway> {
+  if ("__TAURI_INTERNALS__" in window) {
+    const { tauriGateway } = await import("./tauri");
+    return tauriGateway();
+  }
+  const { httpGateway } = await import("./http");
+  return httpGateway(new URL("./api/", window.location.href));
+}
