@@ -1,0 +1,135 @@
+// The real Tauri window under Xvfb, driven by tauri-driver + WebKitWebDriver (selenium-webdriver
+// as the client). Proves the IPC host end to end: the map in the window comes from the Rust core.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Builder, By, until } from "selenium-webdriver";
+import { MINI, QINGYANG, ROOT, SHOTS, TARGET, scenario } from "./harness.mjs";
+
+const APP = process.env.SUANGU_APP ?? join(TARGET, "debug", "suangu-app");
+const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), ".cargo", "bin", "tauri-driver");
+const PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+const children = [];
+
+function start(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  child.on("exit", (code, signal) => {
+    if (!child.stopping) console.error(`${cmd} exited ${code ?? signal}: ${stderr.slice(-2000)}`);
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForPort(port, ms = 20000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`tauri-driver did not answer on port ${port}`);
+}
+
+before(async () => {
+  assert.ok(existsSync(APP), `${APP} not built (make build)`);
+  if (!process.env.DISPLAY) {
+    const display = `:${process.env.XVFB_DISPLAY ?? 99}`;
+    start("Xvfb", [display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"]);
+    process.env.DISPLAY = display;
+    await new Promise((r) => setTimeout(r, 800));
+  }
+  start(DRIVER, ["--port", String(PORT), "--native-port", String(PORT + 1), "--native-driver", "/usr/bin/WebKitWebDriver"]);
+  await waitForPort(PORT);
+});
+
+after(() => {
+  for (const child of children.reverse()) {
+    child.stopping = true;
+    child.kill("SIGTERM");
+  }
+});
+
+async function session(args = []) {
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${PORT}/`)
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args } })
+    .build();
+  await driver.manage().window().setRect({ width: 1600, height: 960 }).catch(() => {});
+  // The app remembers the language across runs; each test starts from the default.
+  await driver.wait(until.elementLocated(By.css("#app > *")), 20000);
+  await driver.executeScript("localStorage.clear(); location.reload();");
+  return driver;
+}
+
+async function centreNames(driver) {
+  await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 20000);
+  return driver.executeScript(
+    "return Object.fromEntries([...document.querySelectorAll('g.centre')].map(g => [g.dataset.id, g.dataset.name]))",
+  );
+}
+
+async function screenshot(driver, name) {
+  writeFileSync(join(SHOTS, name), await driver.takeScreenshot(), "base64");
+}
+
+describe("the real window", () => {
+  it("opens on Qingyang: the map shows every centre of the scenario, from the core over IPC", async () => {
+    const park = scenario(QINGYANG);
+    const driver = await session();
+    try {
+      const shown = await centreNames(driver);
+      assert.equal(Object.keys(shown).length, park.centres.length);
+      for (const c of park.centres) assert.equal(shown[c.id], c.name.zh, c.id);
+      assert.equal(await driver.findElement(By.css("[data-testid=park-name]")).getText(), park.name.zh);
+      // The window's host is Tauri IPC, not HTTP.
+      assert.equal(await driver.findElement(By.css("[data-testid=host]")).getText(), "桌面");
+      assert.equal(await driver.findElement(By.css("#fatal")).isDisplayed(), false);
+      await screenshot(driver, "window-qingyang.png");
+
+      await driver.findElement(By.css("[data-testid=lang-toggle]")).click();
+      await driver.wait(until.elementTextIs(driver.findElement(By.css("[data-testid=park-name]")), park.name.en), 5000);
+      const english = await centreNames(driver);
+      for (const c of park.centres) assert.equal(english[c.id], c.name.en, c.id);
+      await screenshot(driver, "window-qingyang-en.png");
+    } finally {
+      await driver.quit();
+    }
+  });
+
+  it("opens a second, different park from a file and finds its centres", async () => {
+    const park = scenario(MINI);
+    const driver = await session(["--scenario", MINI]);
+    try {
+      const shown = await centreNames(driver);
+      assert.deepEqual(Object.keys(shown).sort(), park.centres.map((c) => c.id).sort());
+      for (const c of park.centres) assert.equal(shown[c.id], c.name.zh, c.id);
+      assert.equal(await driver.findElement(By.css("[data-testid=park-name]")).getText(), park.name.zh);
+      await screenshot(driver, "window-zhongwei-mini.png");
+    } finally {
+      await driver.quit();
+    }
+  });
+
+  it("shows a broken scenario's errors with file, line and field instead of a map", async () => {
+    const bad = join(ROOT, "tests/fixtures/scenarios/invalid/unknown_feeder.toml");
+    const driver = await session(["--scenario", bad]);
+    try {
+      const failure = await driver.wait(until.elementLocated(By.css("[data-testid=failure]")), 20000);
+      const text = await failure.getText();
+      assert.match(text, /unknown_feeder\.toml:\d+:\d+/);
+      assert.match(text, /centres\[0\]\.feeds\[1\]\.feeder/);
+      await screenshot(driver, "window-invalid-scenario.png");
+    } finally {
+      await driver.quit();
+    }
+  });
+});
