@@ -10,7 +10,11 @@ use suangu_api::dto::{ApiError, ParkMap, ParkSummary};
 use tauri::State;
 
 #[derive(Parser)]
-#[command(name = "suangu-app", version, about = "Suangu (算谷) park command centre")]
+#[command(
+    name = "suangu-app",
+    version,
+    about = "Suangu (算谷) park command centre"
+)]
 struct Args {
     /// Scenario file (TOML). Default: the built-in Qingyang park.
     #[arg(long, value_name = "FILE")]

@@ -6,6 +6,7 @@ import type { ParkMap, ParkSummary } from "./api/bindings";
 import { connect, type Failure, GatewayError, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, onLangChange, setLang, t } from "./i18n";
+import { messages } from "./i18n/messages";
 import { renderHeader } from "./panels/header/header";
 import { renderLegend, renderMap } from "./panels/map/map";
 
@@ -66,6 +67,16 @@ const FAILURE_KEY: Record<Failure["code"], Key> = {
   unknown_command: "error_unknown_command",
 };
 
+/** The localised name of a scenario error kind (the core's stable snake_case code). */
+function kindLabel(kind: string): string {
+  const key = `kind_${kind}`;
+  return isKey(key) ? t(key) : kind;
+}
+
+function isKey(key: string): key is Key {
+  return key in messages.en;
+}
+
 function renderFailure(failure: Failure): HTMLElement {
   return h(
     "section",
@@ -78,7 +89,14 @@ function renderFailure(failure: Failure): HTMLElement {
           "ul",
           {},
           ...failure.details.map((d) =>
-            h("li", {}, h("code", {}, `${d.file}:${d.line}:${d.column}`), ` ${d.field}: ${d.message}`),
+            h(
+              "li",
+              {},
+              h("code", {}, `${d.file}:${d.line}:${d.column}`),
+              " ",
+              h("strong", {}, kindLabel(d.kind)),
+              ` ${d.field}: ${d.message}`,
+            ),
           ),
         ),
   );

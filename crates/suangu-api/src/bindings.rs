@@ -44,7 +44,9 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push_str("\n\n");
     }
-    out.push_str("/** The command contract: name -> arguments and result. */\nexport interface Commands {\n");
+    out.push_str(
+        "/** The command contract: name -> arguments and result. */\nexport interface Commands {\n",
+    );
     for command in COMMANDS {
         out.push_str(&format!(
             "  /** {} */\n  {}: {{ args: Record<string, never>; result: {} }};\n",

@@ -115,7 +115,12 @@ impl Api {
                     in_service: total.in_service,
                 })
                 .collect(),
-            warnings: self.park.warnings().iter().map(ToString::to_string).collect(),
+            warnings: self
+                .park
+                .warnings()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
         }
     }
 

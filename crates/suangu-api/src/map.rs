@@ -21,7 +21,11 @@ pub(crate) fn park_map(park: &Park) -> ParkMap {
     let station_of: HashMap<&str, &str> = s
         .substations
         .iter()
-        .flat_map(|st| st.transformers.iter().map(move |t| (t.id.as_str(), st.id.as_str())))
+        .flat_map(|st| {
+            st.transformers
+                .iter()
+                .map(move |t| (t.id.as_str(), st.id.as_str()))
+        })
         .collect();
     let rings: Vec<f64> = s.network.rings_ms.value.iter().map(|r| r.0).collect();
 
@@ -126,7 +130,11 @@ pub(crate) fn park_map(park: &Park) -> ParkMap {
             .iter()
             .map(|f| MapFeeder {
                 id: f.id.to_string(),
-                substation: station_of.get(f.from.as_str()).copied().unwrap_or_default().to_owned(),
+                substation: station_of
+                    .get(f.from.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
                 transformer: f.from.to_string(),
                 kv: f.kv.value.0,
                 capacity_mw: f.capacity_mw.value.0,
@@ -188,7 +196,10 @@ pub(crate) fn park_map(park: &Park) -> ParkMap {
                 },
                 bearing_deg: r.bearing_deg.0,
                 latency_ms: r.latency_ms.value.0,
-                ring_ms: rings.iter().copied().find(|ring| r.latency_ms.value.0 <= *ring),
+                ring_ms: rings
+                    .iter()
+                    .copied()
+                    .find(|ring| r.latency_ms.value.0 <= *ring),
             })
             .collect(),
         rings_ms: rings,
@@ -205,4 +216,3 @@ fn zone_kind(kind: sc::ZoneKind) -> ZoneKind {
         sc::ZoneKind::SupportServices => ZoneKind::SupportServices,
     }
 }
-

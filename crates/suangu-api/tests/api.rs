@@ -5,7 +5,9 @@ use suangu_api::dto::{CentreStatus, ErrorCode, Supply};
 use suangu_api::{Api, COMMANDS, bindings};
 
 fn repo(path: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 #[test]
@@ -67,10 +69,18 @@ fn map_carries_every_centre_with_its_supply() {
     let map = api.park_map();
     let park = api.park();
     assert_eq!(map.centres.len(), park.centres().count());
-    let b01 = map.centres.iter().find(|c| c.id == "CM-B01").expect("B01 drawn");
+    let b01 = map
+        .centres
+        .iter()
+        .find(|c| c.id == "CM-B01")
+        .expect("B01 drawn");
     assert_eq!(b01.status, CentreStatus::Planned);
     assert_eq!(b01.supply, Supply::Lost);
-    let n02 = map.centres.iter().find(|c| c.id == "CM-N02").expect("N02 drawn");
+    let n02 = map
+        .centres
+        .iter()
+        .find(|c| c.id == "CM-N02")
+        .expect("N02 drawn");
     assert_eq!(n02.supply, Supply::Redundant);
     assert_eq!(map.rings_ms, vec![1.0, 3.0, 7.0, 14.0]);
     let bth = map.regions.iter().find(|r| r.id == "BTH").expect("BTH");
@@ -82,13 +92,27 @@ fn map_carries_every_centre_with_its_supply() {
 
 #[test]
 fn a_second_park_is_just_another_file() {
-    let api = Api::open(Some(&repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml")))
-        .expect("fixture park");
+    let api = Api::open(Some(&repo(
+        "tests/fixtures/scenarios/valid/zhongwei-mini.toml",
+    )))
+    .expect("fixture park");
     let summary = api.park_summary();
     assert_eq!(summary.id, "zhongwei-mini");
     assert_eq!(summary.centres, 2);
-    let names: Vec<_> = api.park_map().centres.into_iter().map(|c| c.name.en).collect();
-    assert_eq!(names, ["Shapotou Building 1", "Shapotou Building 2", "Shapotou Building 3"]);
+    let names: Vec<_> = api
+        .park_map()
+        .centres
+        .into_iter()
+        .map(|c| c.name.en)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Shapotou Building 1",
+            "Shapotou Building 2",
+            "Shapotou Building 3"
+        ]
+    );
 }
 
 #[test]
@@ -96,8 +120,10 @@ fn unreadable_and_invalid_files_are_clear_errors() {
     let missing = Api::open(Some(Path::new("/nonexistent/park.toml"))).expect_err("missing");
     assert_eq!(missing.code, ErrorCode::ScenarioUnreadable);
     assert!(missing.message.contains("/nonexistent/park.toml"));
-    let bad = Api::open(Some(&repo("tests/fixtures/scenarios/invalid/unknown_feeder.toml")))
-        .expect_err("invalid");
+    let bad = Api::open(Some(&repo(
+        "tests/fixtures/scenarios/invalid/unknown_feeder.toml",
+    )))
+    .expect_err("invalid");
     assert_eq!(bad.code, ErrorCode::ScenarioInvalid);
     let issue = &bad.details[0];
     assert_eq!(issue.field, "centres[0].feeds[1].feeder");

@@ -62,7 +62,10 @@ impl fmt::Display for Db {
 
 impl Db {
     pub fn parse(url: &str) -> Result<Self, String> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
                 return Err(format!("--db {url}: the sqlite URL names no file"));
             }
@@ -122,7 +125,10 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
         eprintln!("{}", error.message);
     } else {
         for d in &error.details {
-            eprintln!("{}:{}:{}: {}: {} ({})", d.file, d.line, d.column, d.field, d.message, d.kind);
+            eprintln!(
+                "{}:{}:{}: {}: {} ({})",
+                d.file, d.line, d.column, d.field, d.message, d.kind
+            );
         }
     }
     match error.code {
@@ -137,12 +143,20 @@ mod tests {
 
     #[test]
     fn db_urls() {
-        assert_eq!(Db::parse("sqlite:///tmp/a.db"), Ok(Db::Sqlite("/tmp/a.db".into())));
-        assert_eq!(Db::parse("sqlite:park.db"), Ok(Db::Sqlite("park.db".into())));
+        assert_eq!(
+            Db::parse("sqlite:///tmp/a.db"),
+            Ok(Db::Sqlite("/tmp/a.db".into()))
+        );
+        assert_eq!(
+            Db::parse("sqlite:park.db"),
+            Ok(Db::Sqlite("park.db".into()))
+        );
         assert!(Db::parse("postgres://u:secret@localhost/suangu").is_ok());
         assert!(Db::parse("mysql://x").is_err());
         assert!(Db::parse("sqlite://").is_err());
-        let shown = Db::parse("postgres://u:secret@localhost/suangu").expect("valid").to_string();
+        let shown = Db::parse("postgres://u:secret@localhost/suangu")
+            .expect("valid")
+            .to_string();
         assert!(!shown.contains("secret"), "{shown}");
     }
 }

@@ -11,7 +11,11 @@ use i18n::Lang;
 use suangu_api::dto::ParkSummary;
 
 #[derive(Parser)]
-#[command(name = "suangu", version, about = "Suangu (算谷) park command centre, headless")]
+#[command(
+    name = "suangu",
+    version,
+    about = "Suangu (算谷) park command centre, headless"
+)]
 struct Cli {
     #[command(flatten)]
     common: Common,
@@ -73,7 +77,11 @@ fn print_json<T: serde::Serialize>(value: &T) {
 fn print_summary(s: &ParkSummary, context: &common::Context, lang: Lang) {
     use i18n::Key::*;
     let t = |k| lang.text(k);
-    let name = if lang == Lang::Zh { &s.name.zh } else { &s.name.en };
+    let name = if lang == Lang::Zh {
+        &s.name.zh
+    } else {
+        &s.name.en
+    };
     println!("{name} ({}) — {} {}", s.id, t(AsOf), s.date);
     println!("  {}: {}", t(Source), s.source);
     println!(
@@ -117,7 +125,11 @@ fn print_summary(s: &ParkSummary, context: &common::Context, lang: Lang) {
         s.storage_mwh
     );
     for st in &s.substations {
-        let state = if st.in_service { t(InService) } else { t(Planned) };
+        let state = if st.in_service {
+            t(InService)
+        } else {
+            t(Planned)
+        };
         println!(
             "  {} {}: {:.0} kV, {} x {:.0} MVA, {state}",
             t(Substation),
@@ -130,5 +142,10 @@ fn print_summary(s: &ParkSummary, context: &common::Context, lang: Lang) {
     for w in &s.warnings {
         println!("  {}: {w}", t(Warning));
     }
-    println!("  {}: {} / seed {}", t(RunContext), context.db, context.seed);
+    println!(
+        "  {}: {} / seed {}",
+        t(RunContext),
+        context.db,
+        context.seed
+    );
 }

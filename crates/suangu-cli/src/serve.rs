@@ -60,10 +60,12 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
         ExitCode::Failure
     })?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.bind).await.map_err(|e| {
-            eprintln!("{}: --bind {}: {e}", lang.text(Key::Failure), args.bind);
-            ExitCode::Failure
-        })?;
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .map_err(|e| {
+                eprintln!("{}: --bind {}: {e}", lang.text(Key::Failure), args.bind);
+                ExitCode::Failure
+            })?;
         let local = listener.local_addr().map_err(|_| ExitCode::Failure)?;
         // One line on stdout, for people and for tests that pass port 0.
         println!("{} http://{local}/", lang.text(Key::Serving));
@@ -80,7 +82,8 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
 }
 
 fn router(api: Arc<Api>, ui_dir: PathBuf) -> Router {
-    let header = |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let header =
+        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     Router::new()
         .route("/api/{command}", get(command))
         .with_state(api)
@@ -114,7 +117,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -125,4 +129,3 @@ async fn shutdown() {
         () = terminate => {},
     }
 }
-

@@ -12,7 +12,9 @@ fn suangu() -> Command {
 }
 
 fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -24,22 +26,37 @@ fn temp_dir(name: &str) -> PathBuf {
 #[test]
 fn check_json_prints_the_seed_totals() {
     let out = suangu().args(["check", "--json"]).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["centres"], 11);
     assert_eq!(json["planned_centres"], 1);
     let std_racks = json["standard_racks"].as_f64().expect("number");
-    assert!((95_000.0..=100_000.0).contains(&std_racks), "nearly 100,000: {std_racks}");
+    assert!(
+        (95_000.0..=100_000.0).contains(&std_racks),
+        "nearly 100,000: {std_racks}"
+    );
     assert!(json["pflops_planned"].as_f64().expect("number") > 30_000.0);
     assert_eq!(json["green_capacity_mw"], 1000.0);
     assert!(json["physical_racks"].as_u64().expect("number") > 0);
     assert!(json["it_capacity_mw"].as_f64().expect("number") > 200.0);
     assert!(json["pflops"].as_f64().expect("number") > 66_000.0);
     let stations = json["substations"].as_array().expect("list");
-    let s330 = stations.iter().find(|s| s["kv"] == 330.0).expect("330 kV station");
+    let s330 = stations
+        .iter()
+        .find(|s| s["kv"] == 330.0)
+        .expect("330 kV station");
     assert_eq!(s330["in_service"], false);
     assert!(s330["mva"].as_f64().expect("mva") > 0.0);
-    assert!(stations.iter().any(|s| s["kv"] == 110.0 && s["in_service"] == true));
+    assert!(
+        stations
+            .iter()
+            .any(|s| s["kv"] == 110.0 && s["in_service"] == true)
+    );
 }
 
 #[test]
@@ -51,7 +68,11 @@ fn a_broken_copy_exits_2_naming_file_line_and_field() {
         1,
     );
     assert_ne!(text, broken);
-    let line = broken.lines().position(|l| l.contains("F-999")).expect("edited line") + 1;
+    let line = broken
+        .lines()
+        .position(|l| l.contains("F-999"))
+        .expect("edited line")
+        + 1;
     let file = temp_dir("broken").join("qingyang-broken.toml");
     std::fs::write(&file, broken).expect("write copy");
 
@@ -83,7 +104,10 @@ fn a_broken_copy_exits_2_naming_file_line_and_field() {
 #[test]
 fn bad_flags_and_missing_files_are_bad_input() {
     let code = |args: &[&str]| suangu().args(args).output().expect("runs").status.code();
-    assert_eq!(code(&["check", "--scenario", "/nonexistent/park.toml"]), Some(2));
+    assert_eq!(
+        code(&["check", "--scenario", "/nonexistent/park.toml"]),
+        Some(2)
+    );
     assert_eq!(code(&["check", "--db", "mysql://nope"]), Some(2));
     assert_eq!(code(&["check", "--seed", "minus-one"]), Some(2));
     assert_eq!(code(&["no-such-command"]), Some(2));
@@ -92,8 +116,14 @@ fn bad_flags_and_missing_files_are_bad_input() {
 
 #[test]
 fn check_speaks_both_languages() {
-    let zh = suangu().args(["check", "--lang", "zh-CN"]).output().expect("runs");
-    let en = suangu().args(["check", "--lang", "en"]).output().expect("runs");
+    let zh = suangu()
+        .args(["check", "--lang", "zh-CN"])
+        .output()
+        .expect("runs");
+    let en = suangu()
+        .args(["check", "--lang", "en"])
+        .output()
+        .expect("runs");
     assert!(String::from_utf8_lossy(&zh.stdout).contains("标准机架"));
     assert!(String::from_utf8_lossy(&en.stdout).contains("standard racks"));
 }
@@ -131,7 +161,11 @@ fn serve(ui_dir: &Path, extra: &[&str]) -> Server {
 
 fn get(addr: &str, path: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
@@ -147,12 +181,24 @@ fn get(addr: &str, path: &str) -> (u16, String, String) {
 fn serve_answers_the_api_and_the_ui_read_only() {
     let ui = temp_dir("ui");
     std::fs::write(ui.join("index.html"), "<!doctype html><title>ui</title>").expect("index");
-    let server = serve(&ui, &["--scenario", &repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml").display().to_string()]);
+    let server = serve(
+        &ui,
+        &[
+            "--scenario",
+            &repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml")
+                .display()
+                .to_string(),
+        ],
+    );
 
     let (status, head, body) = get(&server.1, "/api/park_summary");
     assert_eq!(status, 200, "{head}");
     assert!(body.contains("\"zhongwei-mini\""), "{body}");
-    assert!(head.to_ascii_lowercase().contains("content-security-policy"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-security-policy"),
+        "{head}"
+    );
 
     let (status, _, body) = get(&server.1, "/api/park_map");
     assert_eq!(status, 200);

@@ -1,0 +1,53 @@
+# Suangu. `make run` opens the window on the built-in Qingyang park; `make test` is what CI runs.
+# Builds go outside the clone (see .cargo/config.toml); override with CARGO_TARGET_DIR.
+export CARGO_TARGET_DIR ?= /var/tmp/suangu-target
+CARGO := cargo
+# One package selection for every cargo call: mixing -p and --workspace rebuilds the Tauri stack.
+WS := --workspace --locked
+
+.PHONY: run test deps deps-run ui build bindings lint unit e2e e2e-browser e2e-window clean
+
+run: deps-run build
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run: no display. Start it under a desktop session, or: xvfb-run $(CARGO_TARGET_DIR)/debug/suangu-app"; exit 2; fi
+	$(CARGO_TARGET_DIR)/debug/suangu-app $(if $(SCENARIO),--scenario $(SCENARIO))
+
+test: deps lint unit e2e
+
+deps:
+	scripts/deps.sh test
+
+deps-run:
+	scripts/deps.sh run
+
+# The UI is built before any cargo call: the window embeds ui/dist at compile time.
+ui:
+	cd ui && npm run --silent build
+
+build: ui
+	$(CARGO) build $(WS)
+
+# Regenerate ui/src/api/bindings.ts from the Rust wire types.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test $(WS) -q -- bindings_are_current
+	cd ui && npm run --silent typecheck
+
+lint: ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy $(WS) --all-targets -- -D warnings
+
+unit: ui
+	$(CARGO) test $(WS)
+	cd ui && npm test --silent
+
+e2e: build e2e-browser e2e-window
+
+e2e-browser:
+	cd tests/e2e && npm run --silent browser
+
+e2e-window:
+	cd tests/e2e && npm run --silent window
+
+clean:
+	rm -rf ui/dist
+	$(CARGO) clean
