@@ -30,6 +30,12 @@ impl Quantity for u32 {
     }
 }
 
+impl Quantity for f64 {
+    fn magnitude(&self) -> f64 {
+        *self
+    }
+}
+
 impl<T: Quantity> Quantity for Vec<T> {
     /// The smallest element: a list is negative when any element is.
     fn magnitude(&self) -> f64 {

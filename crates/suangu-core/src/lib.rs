@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod figure;
+pub mod green;
 pub mod ids;
 mod load;
 pub mod park;

@@ -323,6 +323,8 @@ pub struct GreenPlant {
     pub capacity_mw: Figure<Mw>,
     /// Energy capacity; required for storage, absent otherwise.
     pub energy_mwh: Option<Figure<Mwh>>,
+    /// Round-trip efficiency; required for storage, absent otherwise.
+    pub round_trip_efficiency: Option<Figure<Ratio>>,
     pub connection: Connection,
     pub connects_to: SupplyNodeId,
     /// On the park map...
@@ -338,6 +340,8 @@ pub struct GreenPolicy {
     pub export_limit_mw: Figure<Mw>,
     /// Share of consumption promised to be green (1.0 = "100 % green").
     pub target_share: Figure<Ratio>,
+    /// Average emission factor of the regional grid, t CO2 per MWh.
+    pub grid_factor_t_per_mwh: Figure<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

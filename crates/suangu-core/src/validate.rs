@@ -276,18 +276,36 @@ pub fn validate(s: &Scenario) -> Findings {
             Connection::BehindMeter => substations.require(target, path.key("connects_to"), &mut f),
             Connection::GridContract => grids.require(target, path.key("connects_to"), &mut f),
         }
-        match (plant.kind, &plant.energy_mwh) {
-            (PlantKind::Storage, None) => f.error(
-                path.clone(),
-                ErrorKind::MissingField,
-                "storage needs energy_mwh",
+        let storage_fields = [
+            ("energy_mwh", plant.energy_mwh.is_some()),
+            (
+                "round_trip_efficiency",
+                plant.round_trip_efficiency.is_some(),
             ),
-            (PlantKind::Wind | PlantKind::Pv, Some(_)) => f.error(
-                path.key("energy_mwh"),
+        ];
+        for (field, present) in storage_fields {
+            match (plant.kind, present) {
+                (PlantKind::Storage, false) => f.error(
+                    path.key(field),
+                    ErrorKind::MissingField,
+                    format!("storage needs {field}"),
+                ),
+                (PlantKind::Wind | PlantKind::Pv, true) => f.error(
+                    path.key(field),
+                    ErrorKind::Inconsistent,
+                    format!("only storage has {field}"),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(eff) = &plant.round_trip_efficiency
+            && !(eff.value.0 > 0.0 && eff.value.0 <= 1.0)
+        {
+            f.error(
+                path.key("round_trip_efficiency"),
                 ErrorKind::Inconsistent,
-                "only storage has energy_mwh",
-            ),
-            _ => {}
+                "round-trip efficiency must be in (0, 1]",
+            );
         }
         if plant.at.is_some() == plant.off_site.is_some() {
             f.error(

@@ -81,3 +81,37 @@ fn dual_fed_centres_survive_one_feeder_and_single_fed_ones_do_not() {
     // Planned B01 has no supply yet.
     assert_eq!(state(&[], "CM-B01"), SupplyState::Lost);
 }
+
+mod ledger {
+    use proptest::prelude::*;
+    use suangu_core::green::{IntervalInput, StorageSpec, StorageState, settle};
+    use suangu_core::units::{Mw, Mwh, Ratio};
+
+    proptest! {
+        /// Every interval balances on both sides, nothing is negative, storage stays in bounds,
+        /// and the green it holds never exceeds what it holds.
+        #[test]
+        fn every_interval_balances(
+            steps in prop::collection::vec((0.0f64..80.0, 0.0f64..20.0, 0.0f64..150.0, 0.0f64..30.0), 1..50),
+            power in 0.0f64..60.0, capacity in 0.0f64..300.0, efficiency in 0.5f64..1.0, export in 0.0f64..50.0,
+        ) {
+            let spec = StorageSpec { power: Mw(power), capacity: Mwh(capacity), efficiency: Ratio(efficiency) };
+            let mut s = StorageState::default();
+            for (load, btm, contract, grid) in steps {
+                let input = IntervalInput {
+                    hours: 0.25, load: Mwh(load), gen_behind_meter: Mwh(btm), gen_contract: Mwh(contract),
+                    export_limit: Mw(export), grid_charge_request: Mwh(grid),
+                };
+                let l = settle(&input, &mut s, Some(&spec));
+                prop_assert!(l.balance_error() < 1e-9, "{l:?}");
+                for v in [l.delivered, l.charged, l.grid_charged, l.discharged, l.green_discharged, l.exported, l.curtailed, l.import] {
+                    prop_assert!(v.0 >= 0.0, "{l:?}");
+                }
+                prop_assert!(l.exported.0 <= export * 0.25 + 1e-9);
+                prop_assert!(s.energy.0 <= capacity + 1e-9);
+                prop_assert!(s.green.0 <= s.energy.0 + 1e-9);
+                prop_assert!(l.charged.0 + l.grid_charged.0 <= power * 0.25 + 1e-9);
+            }
+        }
+    }
+}
