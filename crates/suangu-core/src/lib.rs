@@ -8,10 +8,12 @@ pub mod error;
 pub mod figure;
 pub mod green;
 pub mod ids;
+pub mod interval;
 mod load;
 pub mod park;
 pub mod path;
 pub mod scenario;
+pub mod tariff;
 pub mod units;
 mod validate;
 

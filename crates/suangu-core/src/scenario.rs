@@ -78,6 +78,8 @@ pub struct ParkInfo {
     pub date: jiff::civil::Date,
     /// IANA time zone used to show times and apply tariffs (e.g. Asia/Shanghai).
     pub time_zone: String,
+    /// Where the park is on Earth (for the sun): `[latitude_deg, longitude_deg]`.
+    pub location_deg: [Degrees; 2],
     pub area_mu: Figure<Mu>,
     /// Width and height of the park's bounding box, metres.
     pub bounds_m: [Metres; 2],
