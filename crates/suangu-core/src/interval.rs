@@ -65,6 +65,8 @@ pub struct IntervalRecord {
     pub centres: Vec<CentreInterval>,
     /// Park IT peak within the interval (highest sample).
     pub peak_it: Mw,
+    /// Each zone's IT peak within the interval, index-aligned with the scenario's zones.
+    pub zone_peak_it: Vec<Mw>,
     pub ledger: IntervalLedger,
 }
 
@@ -88,6 +90,9 @@ pub fn interval_start(t: Timestamp) -> Timestamp {
 /// storage state from one interval to the next.
 pub struct IntervalAccumulator {
     tz: TimeZone,
+    /// Zone index of each centre.
+    zone_of: Vec<usize>,
+    zones: usize,
     storage_spec: Option<StorageSpec>,
     storage: StorageState,
     export_limit: Mw,
@@ -98,6 +103,7 @@ struct Open {
     start: Timestamp,
     centres: Vec<CentreInterval>,
     peak_it: Mw,
+    zone_peak_it: Vec<Mw>,
     gen_btm: f64,
     gen_contract: f64,
     covered_hours: f64,
@@ -125,8 +131,15 @@ impl IntervalAccumulator {
                     .fold(1.0, f64::min),
             ),
         });
+        let zone_of = s
+            .centres
+            .iter()
+            .map(|c| s.zones.iter().position(|z| z.id == c.zone).unwrap_or(0))
+            .collect();
         Self {
             tz: TimeZone::get(&s.park.time_zone).unwrap_or(TimeZone::UTC),
+            zone_of,
+            zones: s.zones.len(),
             storage_spec,
             storage: StorageState::default(),
             export_limit: s.green.export_limit_mw.value,
@@ -158,6 +171,7 @@ impl IntervalAccumulator {
             start,
             centres: vec![CentreInterval::default(); n],
             peak_it: Mw::ZERO,
+            zone_peak_it: vec![Mw::ZERO; self.zones],
             gen_btm: 0.0,
             gen_contract: 0.0,
             covered_hours: 0.0,
@@ -172,6 +186,17 @@ impl IntervalAccumulator {
         let it = sample.it();
         if it > open.peak_it {
             open.peak_it = it;
+        }
+        let mut zone_it = vec![Mw::ZERO; self.zones];
+        for (c, zone) in sample.centres.iter().zip(&self.zone_of) {
+            if let Some(z) = zone_it.get_mut(*zone) {
+                *z = *z + c.it;
+            }
+        }
+        for (peak, now) in open.zone_peak_it.iter_mut().zip(zone_it) {
+            if now > *peak {
+                *peak = now;
+            }
         }
         open.gen_btm += sample.gen_behind_meter.0 * hours;
         open.gen_contract += sample.gen_contract.0 * hours;
@@ -213,6 +238,7 @@ impl IntervalAccumulator {
             hours: open.covered_hours,
             centres: open.centres,
             peak_it: open.peak_it,
+            zone_peak_it: open.zone_peak_it,
             ledger,
         })
     }

@@ -1,0 +1,83 @@
+//! The store: 15-minute and hourly aggregates per park, zone and centre, the green ledger and
+//! events, in SQL through sqlx. SQLite (WAL) embedded by default; the [`Store`] trait is what the
+//! engine and the CLI use, so PostgreSQL and the raw telemetry store slot in beside it.
+//!
+//! Architecture invariant: no park logic here. Rows are shaped from the core's
+//! `IntervalRecord`; what the numbers mean is defined in the core. A database written by a newer
+//! version is refused, never migrated down or half-migrated.
+
+mod rows;
+mod sqlite;
+
+pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope};
+pub use sqlite::SqliteStore;
+
+use jiff::Timestamp;
+use std::future::Future;
+use suangu_core::Park;
+use suangu_core::interval::IntervalRecord;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {url}: {message}")]
+    Open { url: String, message: String },
+    #[error(
+        "database {url} was written by a newer version of Suangu (schema {found}, this version knows up to {supported}); use a newer Suangu or another --db"
+    )]
+    NewerSchema {
+        url: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot migrate database {url}: {message}")]
+    Migrate { url: String, message: String },
+    #[error("database {url}: {what}: {message}")]
+    Query {
+        url: String,
+        what: &'static str,
+        message: String,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What the rest of Suangu asks of a store. Implemented by [`SqliteStore`].
+pub trait Store: Send + Sync {
+    /// Write finished intervals (idempotent: writing an interval again replaces it), and the
+    /// hourly aggregates they complete, in one transaction.
+    fn write_intervals(
+        &self,
+        park: &Park,
+        records: &[IntervalRecord],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The green ledger of `park_id` for intervals starting in `[from, to)`, in time order.
+    fn ledger(
+        &self,
+        park_id: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = Result<Vec<LedgerRow>>> + Send;
+
+    /// Aggregates of one scope for intervals starting in `[from, to)`, in time order.
+    fn aggregates(
+        &self,
+        park_id: &str,
+        level: Level,
+        scope: Scope,
+        scope_id: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = Result<Vec<AggregateRow>>> + Send;
+
+    /// Record an event; returns its id.
+    fn add_event(&self, park_id: &str, event: &Event) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Events of `park_id` in `[from, to)`, in time order.
+    fn events(
+        &self,
+        park_id: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+}

@@ -1,0 +1,117 @@
+//! Row shapes, and how an interval becomes rows.
+
+use jiff::Timestamp;
+use suangu_core::Park;
+use suangu_core::green::{IntervalLedger, StorageState};
+use suangu_core::interval::IntervalRecord;
+use suangu_core::units::{Mw, Mwh};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Quarter,
+    Hour,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Quarter => "15m",
+            Level::Hour => "1h",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Park,
+    Zone,
+    Centre,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Park => "park",
+            Scope::Zone => "zone",
+            Scope::Centre => "centre",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggregateRow {
+    pub scope: Scope,
+    pub scope_id: String,
+    pub start: Timestamp,
+    pub it: Mwh,
+    pub facility: Mwh,
+    pub peak_it: Mw,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerRow {
+    pub start: Timestamp,
+    pub hours: f64,
+    pub ledger: IntervalLedger,
+}
+
+/// A fault, drill or operator action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: Timestamp,
+    /// e.g. `trip`, `cooling_loss`, `wind_lull`, `link_cut`, `clear`.
+    pub kind: String,
+    /// The asset or region it concerns.
+    pub target: String,
+    /// Free text (JSON where structured).
+    pub detail: String,
+}
+
+/// The 15-minute rows of one interval: every centre, every zone, the park.
+pub(crate) fn quarter_rows(park: &Park, r: &IntervalRecord) -> Vec<AggregateRow> {
+    let s = park.scenario();
+    let mut rows = Vec::with_capacity(s.centres.len() + s.zones.len() + 1);
+    for (c, v) in s.centres.iter().zip(&r.centres) {
+        rows.push(AggregateRow {
+            scope: Scope::Centre,
+            scope_id: c.id.to_string(),
+            start: r.start,
+            it: v.it,
+            facility: v.facility,
+            peak_it: v.peak_it,
+        });
+    }
+    for (zi, z) in s.zones.iter().enumerate() {
+        let members = s
+            .centres
+            .iter()
+            .zip(&r.centres)
+            .filter(|(c, _)| c.zone == z.id);
+        let (it, facility) = members.fold((Mwh::ZERO, Mwh::ZERO), |(it, f), (_, v)| {
+            (it + v.it, f + v.facility)
+        });
+        rows.push(AggregateRow {
+            scope: Scope::Zone,
+            scope_id: z.id.to_string(),
+            start: r.start,
+            it,
+            facility,
+            peak_it: r.zone_peak_it.get(zi).copied().unwrap_or(Mw::ZERO),
+        });
+    }
+    rows.push(AggregateRow {
+        scope: Scope::Park,
+        scope_id: s.park.id.clone(),
+        start: r.start,
+        it: r.it(),
+        facility: r.facility(),
+        peak_it: r.peak_it,
+    });
+    rows
+}
+
+impl LedgerRow {
+    pub fn storage(&self) -> StorageState {
+        self.ledger.storage_end
+    }
+}
