@@ -66,6 +66,34 @@ impl Lang {
             (Lang::En, BadInput) => "bad input",
             (Lang::Zh, Serving) => "正在服务",
             (Lang::En, Serving) => "serving",
+            (Lang::Zh, Simulating) => "模拟中",
+            (Lang::En, Simulating) => "simulating",
+            (Lang::Zh, ItEnergy) => "IT 用电",
+            (Lang::En, ItEnergy) => "IT energy",
+            (Lang::Zh, FacilityEnergy) => "设施用电",
+            (Lang::En, FacilityEnergy) => "facility energy",
+            (Lang::Zh, PeakIt) => "IT 峰值",
+            (Lang::En, PeakIt) => "IT peak",
+            (Lang::Zh, GreenShare) => "绿电占比",
+            (Lang::En, GreenShare) => "green share",
+            (Lang::Zh, MarketBased) => "市场法",
+            (Lang::En, MarketBased) => "market-based",
+            (Lang::Zh, LocationBased) => "区位法",
+            (Lang::En, LocationBased) => "location-based",
+            (Lang::Zh, Curtailed) => "弃电",
+            (Lang::En, Curtailed) => "curtailed",
+            (Lang::Zh, Exported) => "上网",
+            (Lang::En, Exported) => "exported",
+            (Lang::Zh, Imported) => "电网购电",
+            (Lang::En, Imported) => "grid import",
+            (Lang::Zh, ResidualMixNote) => {
+                "注：市场法碳排放按西北电网平均因子计（剩余电力结构因子未公布）。"
+            }
+            (Lang::En, ResidualMixNote) => {
+                "note: market-based CO2 uses the Northwest grid average factor (the residual mix is not published)."
+            }
+            (Lang::Zh, BalanceError) => "最大平衡误差",
+            (Lang::En, BalanceError) => "max balance error",
             (Lang::Zh, Failure) => "失败",
             (Lang::En, Failure) => "failure",
         }
@@ -92,4 +120,16 @@ pub enum Key {
     BadInput,
     Serving,
     Failure,
+    Simulating,
+    ItEnergy,
+    FacilityEnergy,
+    PeakIt,
+    GreenShare,
+    MarketBased,
+    LocationBased,
+    Curtailed,
+    Exported,
+    Imported,
+    ResidualMixNote,
+    BalanceError,
 }

@@ -4,6 +4,7 @@
 mod common;
 mod i18n;
 mod serve;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use common::{Common, ExitCode};
@@ -29,6 +30,8 @@ enum Command {
     Check,
     /// Serve the UI and the read-only API over HTTP (loopback only for now).
     Serve(serve::ServeArgs),
+    /// Run the digital twin over a period into the store and print the period's KPIs.
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +56,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
     match cli.command {
         Command::Check => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
+        Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
     }
 }
 
