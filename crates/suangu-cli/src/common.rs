@@ -2,10 +2,10 @@
 
 use crate::i18n::{Key, Lang};
 use clap::Args;
-use std::fmt;
 use std::path::PathBuf;
 use suangu_api::Api;
 use suangu_api::dto::{ApiError, ErrorCode};
+use suangu_store::Location;
 
 /// Exit codes: 0 ok, 1 failure, 2 bad input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,63 +40,18 @@ pub struct Common {
     pub lang: Option<String>,
 }
 
-/// Where a store lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Db {
-    Sqlite(PathBuf),
-    Postgres(String),
-}
-
-impl fmt::Display for Db {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Db::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
-            // Never print a password.
-            Db::Postgres(url) => match url.split_once('@') {
-                Some((_, host)) => write!(f, "postgres://***@{host}"),
-                None => f.write_str(url),
-            },
-        }
-    }
-}
-
-impl Db {
-    pub fn parse(url: &str) -> Result<Self, String> {
-        if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
-            if path.is_empty() {
-                return Err(format!("--db {url}: the sqlite URL names no file"));
-            }
-            Ok(Db::Sqlite(PathBuf::from(path)))
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Db::Postgres(url.to_owned()))
-        } else {
-            Err(format!(
-                "--db {url}: expected sqlite://<path> or postgres://user@host/db"
-            ))
-        }
-    }
-
-    fn default_location() -> Db {
-        let dir = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
-        Db::Sqlite(dir.join("suangu").join("suangu.db"))
-    }
-}
-
 /// The resolved common flags.
 pub struct Context {
     pub scenario: Option<PathBuf>,
-    pub db: Db,
+    pub db: Location,
     pub seed: u64,
 }
 
 impl Common {
     pub fn resolve(&self, lang: Lang) -> Result<Context, ExitCode> {
         let db = match &self.db {
-            None => Db::default_location(),
-            Some(url) => Db::parse(url).map_err(|e| {
+            None => Location::default_location(),
+            Some(url) => Location::parse(url).map_err(|e| {
                 eprintln!("{}: {e}", lang.text(Key::BadInput));
                 ExitCode::BadInput
             })?,
@@ -134,29 +89,5 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
     match error.code {
         ErrorCode::ScenarioUnreadable | ErrorCode::ScenarioInvalid => ExitCode::BadInput,
         ErrorCode::UnknownCommand => ExitCode::Failure,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn db_urls() {
-        assert_eq!(
-            Db::parse("sqlite:///tmp/a.db"),
-            Ok(Db::Sqlite("/tmp/a.db".into()))
-        );
-        assert_eq!(
-            Db::parse("sqlite:park.db"),
-            Ok(Db::Sqlite("park.db".into()))
-        );
-        assert!(Db::parse("postgres://u:secret@localhost/suangu").is_ok());
-        assert!(Db::parse("mysql://x").is_err());
-        assert!(Db::parse("sqlite://").is_err());
-        let shown = Db::parse("postgres://u:secret@localhost/suangu")
-            .expect("valid")
-            .to_string();
-        assert!(!shown.contains("secret"), "{shown}");
     }
 }

@@ -1,6 +1,6 @@
 //! `suangu simulate`: the twin over a period into the store, then the period's KPIs.
 
-use crate::common::{Context, Db, ExitCode};
+use crate::common::{Context, ExitCode};
 use crate::i18n::{Key, Lang};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -9,7 +9,7 @@ use serde::Serialize;
 use suangu_engine::kpi::PeriodKpis;
 use suangu_engine::simulate::{Plan, run};
 use suangu_sim::Twin;
-use suangu_store::SqliteStore;
+use suangu_store::{Location, SqliteStore};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -95,7 +95,7 @@ pub fn run_command(
     };
     plan.check().map_err(|e| bad(e.to_string()))?;
 
-    let Db::Sqlite(path) = &context.db else {
+    let Location::Sqlite(path) = &context.db else {
         eprintln!(
             "{}: --db {}: PostgreSQL is not supported yet; use sqlite://<path>",
             lang.text(Key::Failure),

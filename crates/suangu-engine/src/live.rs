@@ -1,1 +1,361 @@
-pub fn placeholder() {}
+//! The live engine: a source task (the twin, paced by the clock) sends samples over a bounded
+//! channel to the engine task, which owns the live state, publishes the newest frame to every
+//! subscriber, closes 15-minute intervals and hands them to the store task. One wiring path, in
+//! [`Engine::start`]; explicit shutdown in [`Engine::shutdown`].
+
+use crate::simulate::{self, Plan};
+use jiff::Timestamp;
+use std::sync::Arc;
+use std::time::Duration;
+use suangu_core::interval::{
+    INTERVAL_SECONDS, IntervalAccumulator, IntervalRecord, interval_start,
+};
+use suangu_core::{Park, SupplyState};
+use suangu_sim::{Fault, FaultKind, Twin, TwinSample};
+use suangu_store::{Event, Store};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+/// How the live twin runs.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveConfig {
+    /// Simulated time at the start (the hosts pass the clock's now).
+    pub start: Timestamp,
+    /// Simulated seconds per real second (1 = real time).
+    pub speed: f64,
+    /// Real time between samples.
+    pub tick: Duration,
+    /// History simulated into the store before going live, so trends have data.
+    pub backfill: Duration,
+    /// After this many ticks without a sample, the data is marked stale.
+    pub stale_after_ticks: u32,
+}
+
+impl LiveConfig {
+    pub fn real_time(start: Timestamp) -> Self {
+        Self {
+            start,
+            speed: 1.0,
+            tick: Duration::from_secs(1),
+            backfill: Duration::from_secs(24 * 3600),
+            stale_after_ticks: 3,
+        }
+    }
+}
+
+/// Is the number on screen current?
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Quality {
+    Live,
+    /// No new data since this (simulated) instant.
+    Stale {
+        since: Timestamp,
+    },
+}
+
+/// What one centre is doing now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CentreNow {
+    pub id: String,
+    pub it_mw: f64,
+    pub facility_mw: f64,
+    pub utilisation: f64,
+    pub supply: SupplyState,
+    pub shed_mw: f64,
+}
+
+/// The park now: what every live screen draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub quality: Quality,
+    pub it_mw: f64,
+    pub facility_mw: f64,
+    pub green_mw: f64,
+    pub wind_mw: f64,
+    pub pv_mw: f64,
+    pub green_share_now: f64,
+    pub pue: f64,
+    pub outdoor_c: f64,
+    pub centres: Vec<CentreNow>,
+    pub links_down: Vec<String>,
+}
+
+enum Control {
+    Inject(Fault, oneshot::Sender<Result<(), suangu_sim::FaultError>>),
+}
+
+/// A running engine. Cheap to share behind an `Arc`.
+pub struct Engine {
+    frames: watch::Receiver<Option<Arc<Frame>>>,
+    control: mpsc::Sender<Control>,
+    shutdown: Option<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+    park: Park,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] suangu_store::StoreError),
+    #[error(transparent)]
+    Fault(#[from] suangu_sim::FaultError),
+    #[error("the engine has stopped")]
+    Stopped,
+}
+
+impl Engine {
+    /// Backfill the store, then start the source, engine and store tasks.
+    pub async fn start<S: Store + 'static>(
+        twin: Twin,
+        store: Arc<S>,
+        config: LiveConfig,
+    ) -> Result<Self, EngineError> {
+        let park = twin.park().clone();
+        let live_from = interval_start(config.start);
+        let backfill_s = i64::try_from(config.backfill.as_secs()).unwrap_or(0) / INTERVAL_SECONDS
+            * INTERVAL_SECONDS;
+        if backfill_s > 0 {
+            let plan = Plan {
+                start: Timestamp::from_second(live_from.as_second() - backfill_s)
+                    .unwrap_or(live_from),
+                end: live_from,
+                step_s: 60,
+                speed: None,
+            };
+            simulate::run(&twin, store.as_ref(), plan, &mut |_, _| {}).await?;
+        }
+
+        // The wiring: source -> samples -> engine -> frames (watch) + intervals -> store.
+        let (samples_tx, samples_rx) = mpsc::channel::<TwinSample>(64);
+        let (intervals_tx, intervals_rx) = mpsc::channel::<Vec<IntervalRecord>>(16);
+        let (events_tx, events_rx) = mpsc::channel::<Event>(64);
+        let (frames_tx, frames_rx) = watch::channel(None);
+        let (control_tx, control_rx) = mpsc::channel::<Control>(16);
+        let (shutdown_tx, shutdown_rx) = oneshot::channel();
+
+        let twin = Arc::new(tokio::sync::RwLock::new(twin));
+        let source = tokio::spawn(source_task(twin.clone(), config, live_from, samples_tx));
+        let engine = tokio::spawn(engine_task(EngineTask {
+            park: park.clone(),
+            twin,
+            config,
+            samples: samples_rx,
+            control: control_rx,
+            shutdown: shutdown_rx,
+            frames: frames_tx,
+            intervals: intervals_tx,
+            events: events_tx,
+        }));
+        let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
+        Ok(Self {
+            frames: frames_rx,
+            control: control_tx,
+            shutdown: Some(shutdown_tx),
+            tasks: vec![source, engine, writer],
+            park,
+        })
+    }
+
+    pub fn park(&self) -> &Park {
+        &self.park
+    }
+
+    /// The newest frame (None until the first sample).
+    pub fn latest(&self) -> Option<Arc<Frame>> {
+        self.frames.borrow().clone()
+    }
+
+    /// A receiver that sees every new frame (the newest, never a backlog).
+    pub fn subscribe(&self) -> watch::Receiver<Option<Arc<Frame>>> {
+        self.frames.clone()
+    }
+
+    /// Inject a fault (a drill or a test); it is recorded as an event.
+    pub async fn inject(
+        &self,
+        kind: FaultKind,
+        from: Timestamp,
+        until: Option<Timestamp>,
+    ) -> Result<(), EngineError> {
+        let (tx, rx) = oneshot::channel();
+        self.control
+            .send(Control::Inject(Fault { kind, from, until }, tx))
+            .await
+            .map_err(|_| EngineError::Stopped)?;
+        rx.await
+            .map_err(|_| EngineError::Stopped)?
+            .map_err(EngineError::from)
+    }
+
+    /// Stop the source, let the engine close its interval, wait for the store to write it.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        for task in self.tasks.drain(..) {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn source_task(
+    twin: Arc<tokio::sync::RwLock<Twin>>,
+    config: LiveConfig,
+    start: Timestamp,
+    samples: mpsc::Sender<TwinSample>,
+) {
+    let mut ticker = tokio::time::interval(config.tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let began = tokio::time::Instant::now();
+    loop {
+        ticker.tick().await;
+        let sim_s = (began.elapsed().as_secs_f64() * config.speed).floor() as i64;
+        let at = Timestamp::from_second(start.as_second() + sim_s).unwrap_or(start);
+        let sample = twin.read().await.sample(at);
+        if samples.send(sample).await.is_err() {
+            return; // the engine has stopped
+        }
+    }
+}
+
+struct EngineTask {
+    park: Park,
+    twin: Arc<tokio::sync::RwLock<Twin>>,
+    config: LiveConfig,
+    samples: mpsc::Receiver<TwinSample>,
+    control: mpsc::Receiver<Control>,
+    shutdown: oneshot::Receiver<()>,
+    frames: watch::Sender<Option<Arc<Frame>>>,
+    intervals: mpsc::Sender<Vec<IntervalRecord>>,
+    events: mpsc::Sender<Event>,
+}
+
+async fn engine_task(mut t: EngineTask) {
+    let mut acc = IntervalAccumulator::new(&t.park);
+    let mut seq = 0u64;
+    let mut last: Option<TwinSample> = None;
+    let stale_after = t.config.tick * t.config.stale_after_ticks.max(1);
+    loop {
+        tokio::select! {
+            _ = &mut t.shutdown => break,
+            Some(control) = t.control.recv() => match control {
+                Control::Inject(fault, reply) => {
+                    let event = Event {
+                        at: fault.from,
+                        kind: fault_kind_name(&fault.kind).to_owned(),
+                        target: fault_target(&fault.kind),
+                        detail: match fault.until {
+                            Some(until) => format!("{{\"until\":\"{until}\"}}"),
+                            None => "{}".to_owned(),
+                        },
+                    };
+                    let result = t.twin.write().await.inject(fault);
+                    if result.is_ok() {
+                        let _ = t.events.send(event).await;
+                    }
+                    let _ = reply.send(result);
+                }
+            },
+            received = tokio::time::timeout(stale_after, t.samples.recv()) => match received {
+                Ok(Some(sample)) => {
+                    let hours = t.config.tick.as_secs_f64() * t.config.speed / 3600.0;
+                    if let Some(closed) = acc.push(&sample.power, hours) {
+                        let _ = t.intervals.send(vec![closed]).await;
+                    }
+                    seq += 1;
+                    let frame = frame(&t.park, seq, &sample, Quality::Live);
+                    t.frames.send_replace(Some(Arc::new(frame)));
+                    last = Some(sample);
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    // No sample in time: say so, never repeat the old value as if it were new.
+                    if let Some(sample) = &last {
+                        seq += 1;
+                        let stale = frame(&t.park, seq, sample, Quality::Stale { since: sample.power.at });
+                        t.frames.send_replace(Some(Arc::new(stale)));
+                    }
+                }
+            },
+        }
+    }
+    if let Some(closed) = acc.finish() {
+        let _ = t.intervals.send(vec![closed]).await;
+    }
+}
+
+async fn store_task<S: Store>(
+    store: Arc<S>,
+    park: Park,
+    mut intervals: mpsc::Receiver<Vec<IntervalRecord>>,
+    mut events: mpsc::Receiver<Event>,
+) {
+    let id = park.scenario().park.id.clone();
+    loop {
+        tokio::select! {
+            batch = intervals.recv() => match batch {
+                Some(batch) => {
+                    if let Err(e) = store.write_intervals(&park, &batch).await {
+                        tracing::error!(error = %e, "writing live intervals");
+                    }
+                }
+                None => break,
+            },
+            Some(event) = events.recv() => {
+                if let Err(e) = store.add_event(&id, &event).await {
+                    tracing::error!(error = %e, "recording an event");
+                }
+            }
+        }
+    }
+}
+
+fn frame(park: &Park, seq: u64, s: &TwinSample, quality: Quality) -> Frame {
+    let it = s.power.it().0;
+    let facility = s.power.facility().0;
+    Frame {
+        seq,
+        at: s.power.at,
+        quality,
+        it_mw: it,
+        facility_mw: facility,
+        green_mw: (s.power.gen_behind_meter + s.power.gen_contract).0,
+        wind_mw: s.wind.0,
+        pv_mw: s.pv.0,
+        green_share_now: s.power.green_share_now().0,
+        pue: if it > 0.0 { facility / it } else { 0.0 },
+        outdoor_c: s.weather.outdoor_c,
+        centres: park
+            .centres()
+            .zip(&s.power.centres)
+            .zip(&s.centres)
+            .map(|((c, p), state)| CentreNow {
+                id: c.id.to_string(),
+                it_mw: p.it.0,
+                facility_mw: p.facility.0,
+                utilisation: state.utilisation,
+                supply: state.supply,
+                shed_mw: state.shed.0,
+            })
+            .collect(),
+        links_down: s.links_down.clone(),
+    }
+}
+
+fn fault_kind_name(kind: &FaultKind) -> &'static str {
+    match kind {
+        FaultKind::Trip(_) => "trip",
+        FaultKind::CoolingLoss(_) => "cooling_loss",
+        FaultKind::WindLull { .. } => "wind_lull",
+        FaultKind::LinkCut(_) => "link_cut",
+    }
+}
+
+fn fault_target(kind: &FaultKind) -> String {
+    match kind {
+        FaultKind::Trip(id) | FaultKind::CoolingLoss(id) | FaultKind::LinkCut(id) => id.clone(),
+        FaultKind::WindLull { factor } => format!("wind x{factor}"),
+    }
+}

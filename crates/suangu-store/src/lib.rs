@@ -6,9 +6,11 @@
 //! `IntervalRecord`; what the numbers mean is defined in the core. A database written by a newer
 //! version is refused, never migrated down or half-migrated.
 
+mod location;
 mod rows;
 mod sqlite;
 
+pub use location::Location;
 pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope};
 pub use sqlite::SqliteStore;
 

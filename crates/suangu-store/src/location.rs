@@ -1,0 +1,74 @@
+//! Where a store lives, from a `--db` URL.
+
+use std::fmt;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `sqlite://<path>`, `sqlite:<path>`, `postgres://...` or `postgresql://...`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(format!("--db {url}: the sqlite URL names no file"));
+            }
+            Ok(Location::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Location::Postgres(url.to_owned()))
+        } else {
+            Err(format!(
+                "--db {url}: expected sqlite://<path> or postgres://user@host/db"
+            ))
+        }
+    }
+
+    /// SQLite in the OS data directory (e.g. ~/.local/share/suangu/suangu.db).
+    pub fn default_location() -> Self {
+        let dir = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
+        Location::Sqlite(dir.join("suangu").join("suangu.db"))
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            // Never print a password.
+            Location::Postgres(url) => match url.split_once('@') {
+                Some((_, host)) => write!(f, "postgres://***@{host}"),
+                None => f.write_str(url),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            Location::parse("sqlite:///tmp/a.db"),
+            Ok(Location::Sqlite("/tmp/a.db".into()))
+        );
+        assert_eq!(
+            Location::parse("sqlite:park.db"),
+            Ok(Location::Sqlite("park.db".into()))
+        );
+        assert!(Location::parse("postgres://u:secret@localhost/suangu").is_ok());
+        assert!(Location::parse("mysql://x").is_err());
+        assert!(Location::parse("sqlite://").is_err());
+        let shown = Location::parse("postgres://u:secret@localhost/suangu")
+            .expect("valid")
+            .to_string();
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+}
