@@ -1,15 +1,21 @@
-//! The Suangu window. A thin shell: it parses the app's flags, opens the park through
-//! `suangu-api`, and exposes each API command as a one-line Tauri command. No logic lives here.
+//! The Suangu window. A thin shell: it parses the app's flags, opens the park and its live engine
+//! through `suangu-api`, and exposes each API command as a one-line Tauri command. No logic
+//! lives here.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use clap::Parser;
 use std::path::PathBuf;
-use suangu_api::Api;
-use suangu_api::dto::{ApiError, ParkMap, ParkSummary};
-use tauri::State;
+use std::sync::Arc;
+use suangu_api::dto::{ApiError, ErrorCode, LiveFrame, ParkMap, ParkSummary, Trend, TrendArgs};
+use suangu_api::live::{Live, live_frame, store_error};
+use suangu_api::{Api, Session};
+use suangu_engine::live::LiveConfig;
+use suangu_store::{Location, SqliteStore};
+use tauri::ipc::Channel;
+use tauri::{Manager, State};
 
-#[derive(Parser)]
+#[derive(Parser, Clone)]
 #[command(
     name = "suangu-app",
     version,
@@ -19,25 +25,75 @@ struct Args {
     /// Scenario file (TOML). Default: the built-in Qingyang park.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
+    /// Store URL (sqlite://<path>). Default: SQLite in the OS data directory.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// Seed of the digital twin.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Pace of the live twin: simulated seconds per real second.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
 }
 
-/// The park the window shows, or why it could not be opened (shown in the window).
-struct Shell(Result<Api, ApiError>);
+/// The park the window shows, or why it could not be opened (shown in the window). Opened
+/// once, off the UI thread (the twin backfills the store first); commands wait for it.
+struct Shell {
+    args: Args,
+    session: tokio::sync::OnceCell<Result<Session<SqliteStore>, ApiError>>,
+}
 
 impl Shell {
-    fn api(&self) -> Result<&Api, ApiError> {
-        self.0.as_ref().map_err(Clone::clone)
+    async fn session(&self) -> Result<&Session<SqliteStore>, ApiError> {
+        self.session
+            .get_or_init(|| open(&self.args))
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
 
 #[tauri::command]
-fn park_summary(shell: State<'_, Shell>) -> Result<ParkSummary, ApiError> {
-    shell.api().map(Api::park_summary)
+async fn park_summary(shell: State<'_, Shell>) -> Result<ParkSummary, ApiError> {
+    shell.session().await.map(|s| s.api.park_summary())
 }
 
 #[tauri::command]
-fn park_map(shell: State<'_, Shell>) -> Result<ParkMap, ApiError> {
-    shell.api().map(Api::park_map)
+async fn park_map(shell: State<'_, Shell>) -> Result<ParkMap, ApiError> {
+    shell.session().await.map(|s| s.api.park_map())
+}
+
+#[tauri::command]
+async fn park_trend(shell: State<'_, Shell>, hours: u32) -> Result<Trend, ApiError> {
+    shell
+        .session()
+        .await?
+        .live()?
+        .park_trend(TrendArgs { hours })
+        .await
+}
+
+/// Stream live frames into the window's channel until the window goes away.
+#[tauri::command]
+async fn live_subscribe(
+    shell: State<'_, Shell>,
+    on_frame: Channel<LiveFrame>,
+) -> Result<(), ApiError> {
+    let mut frames = shell.session().await?.live()?.frames();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let frame = frames.borrow_and_update().clone();
+            if let Some(frame) = frame
+                && on_frame.send(live_frame(&frame)).is_err()
+            {
+                return;
+            }
+            if frames.changed().await.is_err() {
+                return; // the engine stopped
+            }
+        }
+    });
+    Ok(())
 }
 
 /// Registers the commands and lists their names, from one list.
@@ -46,31 +102,86 @@ macro_rules! commands {
         #[cfg(test)]
         const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*]
+            tauri::generate_handler![$($name),*, live_subscribe]
         }
     };
 }
 
-commands!(park_summary, park_map);
+commands!(park_summary, park_map, park_trend);
+
+async fn open(args: &Args) -> Result<Session<SqliteStore>, ApiError> {
+    let api = Api::open(args.scenario.as_deref())?;
+    let location = match &args.db {
+        None => Location::default_location(),
+        Some(url) => Location::parse(url).map_err(|message| ApiError {
+            code: ErrorCode::BadArguments,
+            message,
+            details: Vec::new(),
+        })?,
+    };
+    let live = match location {
+        Location::Sqlite(path) => match SqliteStore::open(&path).await {
+            Ok(store) => {
+                let config = LiveConfig {
+                    speed: args.speed,
+                    ..LiveConfig::real_time(jiff::Timestamp::now())
+                };
+                Live::start(api.park().clone(), args.seed, Arc::new(store), config).await
+            }
+            Err(e) => Err(store_error(e)),
+        },
+        Location::Postgres(_) => Err(store_error(format!(
+            "--db {location}: PostgreSQL is not supported yet"
+        ))),
+    };
+    if let Err(e) = &live {
+        eprintln!("suangu-app: live data unavailable: {}", e.message);
+    }
+    Ok(Session { api, live })
+}
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let shell = Shell(Api::open(args.scenario.as_deref()));
-    if let Err(e) = &shell.0 {
-        // The window shows the same error; stderr is for whoever launched it.
-        eprintln!("{}", e.message);
+    if !(args.speed.is_finite() && args.speed > 0.0) {
+        eprintln!(
+            "suangu-app: --speed {}: must be a positive number",
+            args.speed
+        );
+        return std::process::ExitCode::from(2);
     }
-    let result = tauri::Builder::default()
-        .manage(shell)
+    let app = tauri::Builder::default()
+        .manage(Shell {
+            args,
+            session: tokio::sync::OnceCell::new(),
+        })
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = handle.state::<Shell>().session().await {
+                    // The window shows the same error; stderr is for whoever launched it.
+                    eprintln!("{}", e.message);
+                }
+            });
+            Ok(())
+        })
         .invoke_handler(handler())
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
         Err(e) => {
             eprintln!("suangu-app: {e}");
-            std::process::ExitCode::FAILURE
+            return std::process::ExitCode::FAILURE;
         }
-    }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(Ok(session)) = handle.state::<Shell>().session.get()
+        {
+            // Write what the engine holds before the process ends.
+            tauri::async_runtime::block_on(session.shutdown());
+        }
+    });
+    std::process::ExitCode::SUCCESS
 }
 
 #[cfg(test)]

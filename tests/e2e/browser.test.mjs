@@ -55,6 +55,26 @@ describe("Qingyang in the browser", () => {
     await page.close();
   });
 
+  it("shows the park live: values move, quality is shown, the 24 h trend comes from the store", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    const at1 = await page.textContent("[data-testid=live-at]");
+    // A new frame arrives within a few seconds and the time moves on.
+    await page.waitForFunction((before) => document.querySelector("[data-testid=live-at]")?.textContent !== before, at1, { timeout: 10000 });
+    const facility = Number((await page.textContent('[data-live="facility"] .live-value')).replace(/,/g, ""));
+    assert.ok(facility > 50 && facility < 400, `facility ${facility} MW`);
+    const share = Number(await page.textContent('[data-live="green_share"] .live-value'));
+    assert.ok(share >= 0 && share <= 100, `share ${share}`);
+    // The map's buildings carry live IT load.
+    assert.match(await page.textContent('g.centre[data-id="CM-N02"] .centre-value'), /MW$/);
+    // 24 hours of 15-minute points, drawn by the chart.
+    await page.waitForFunction(() => Number(document.querySelector(".trend-panel")?.getAttribute("data-points")) >= 96, null, { timeout: 10000 });
+    assert.ok(await page.$(".trend-chart canvas"));
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(SHOTS, "browser-live.png") });
+    await page.close();
+  });
+
   it("switches to English live, and back", async () => {
     const park = scenario(QINGYANG);
     const { page } = await open(server.url);

@@ -1,7 +1,7 @@
 // Shared pieces of the end-to-end tests: paths, the scenario as the test reads it (parsed here
 // with an independent TOML parser, not through our core), and `suangu serve` as a child process.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -26,10 +26,15 @@ export function scenario(file) {
   };
 }
 
-/** Start `suangu serve` on a free loopback port; resolves to { url, stop }. */
+let servers = 0;
+
+/** Start `suangu serve` on a free loopback port with its own store; resolves to { url, stop }. */
 export function serve(args = []) {
+  const db = join(SHOTS, "..", "e2e-db", `serve-${process.pid}-${servers++}.db`);
+  mkdirSync(dirname(db), { recursive: true });
+  rmSync(db, { force: true });
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(SUANGU, ["serve", "--bind", "127.0.0.1:0", ...args], {
+    const child = spawn(SUANGU, ["serve", "--bind", "127.0.0.1:0", "--db", `sqlite://${db}`, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, LANG: "en_US.UTF-8" },
     });

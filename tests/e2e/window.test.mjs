@@ -2,9 +2,9 @@
 // as the client). Proves the IPC host end to end: the map in the window comes from the Rust core.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
 import { MINI, QINGYANG, ROOT, SHOTS, TARGET, scenario } from "./harness.mjs";
@@ -58,16 +58,27 @@ after(() => {
   }
 });
 
+let sessions = 0;
+
 async function session(args = []) {
+  const db = join(SHOTS, "..", "e2e-db", `window-${process.pid}-${sessions++}.db`);
+  mkdirSync(dirname(db), { recursive: true });
+  rmSync(db, { force: true });
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${PORT}/`)
-    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args } })
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args: ["--db", `sqlite://${db}`, ...args] } })
     .build();
-  await driver.manage().window().setRect({ width: 1600, height: 960 }).catch(() => {});
-  // The app remembers the language across runs; each test starts from the default.
-  await driver.wait(until.elementLocated(By.css("#app > *")), 20000);
-  await driver.executeScript("localStorage.clear(); location.reload();");
-  return driver;
+  try {
+    await driver.manage().window().setRect({ width: 1600, height: 960 }).catch(() => {});
+    // The app remembers the language across runs; each test starts from the default.
+    await driver.wait(until.elementLocated(By.css("#app > *")), 20000);
+    await driver.executeScript("localStorage.clear();");
+    await driver.navigate().refresh();
+    return driver;
+  } catch (e) {
+    await driver.quit();
+    throw e;
+  }
 }
 
 async function centreNames(driver) {
@@ -93,6 +104,14 @@ describe("the real window", () => {
       // The window's host is Tauri IPC, not HTTP.
       assert.equal(await driver.findElement(By.css("[data-testid=host]")).getText(), "桌面");
       assert.equal(await driver.findElement(By.css("#fatal")).isDisplayed(), false);
+      // Live over the Tauri channel: the data time moves, the trend has 24 h from the store.
+      await driver.wait(until.elementLocated(By.css('[data-testid=live-quality][data-state="live"]')), 15000);
+      const at = await driver.findElement(By.css("[data-testid=live-at]")).getText();
+      await driver.wait(async () => (await driver.findElement(By.css("[data-testid=live-at]")).getText()) !== at, 10000);
+      await driver.wait(
+        async () => Number(await driver.findElement(By.css(".trend-panel")).getAttribute("data-points")) >= 96,
+        15000,
+      );
       await screenshot(driver, "window-qingyang.png");
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();

@@ -1,14 +1,17 @@
 // Entry point: connect to the core through whichever host we run in, then draw the screen.
+import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { ParkMap, ParkSummary } from "./api/bindings";
-import { connect, type Failure, GatewayError, transport } from "./api/gateway";
+import type { LiveFrame, ParkMap, ParkSummary, Trend } from "./api/bindings";
+import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, onLangChange, setLang, t } from "./i18n";
 import { messages } from "./i18n/messages";
 import { renderHeader } from "./panels/header/header";
-import { renderLegend, renderMap } from "./panels/map/map";
+import { type LivePanel, livePanel } from "./panels/live/live";
+import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
+import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
 type View =
   | { kind: "loading" }
@@ -17,6 +20,19 @@ type View =
 
 const app = document.getElementById("app") as HTMLElement;
 let view: View = { kind: "loading" };
+
+/** Live state lives outside the rendered DOM: a language switch rebuilds the panels and they
+ * pick up the latest values at once. */
+const live: {
+  frame: LiveFrame | null;
+  link: LinkState;
+  trend: Trend | null;
+  trendInterval: number;
+  panel: LivePanel | null;
+  chart: TrendPanel | null;
+  map: SVGSVGElement | null;
+  unavailable: string | null;
+} = { frame: null, link: "connecting", trend: null, trendInterval: -1, panel: null, chart: null, map: null, unavailable: null };
 
 // WebKit's console is invisible in tests and to users: show script errors on the page.
 function showFatal(message: string): void {
@@ -41,14 +57,30 @@ function render(): void {
   }
   const { summary, map, host } = view;
   const toggle = () => setLang(lang() === "zh-CN" ? "en" : "zh-CN");
+  live.chart?.destroy();
+  live.panel = livePanel(summary.time_zone);
+  live.chart = trendPanel(summary.time_zone);
+  live.map = renderMap(map);
   app.replaceChildren(
     renderHeader(summary, toggle),
     h(
-      "main",
-      { class: "map-panel", "aria-label": t("map_title") },
-      h("h2", { class: "panel-title" }, t("map_title")),
-      renderMap(map),
-      renderLegend(),
+      "div",
+      { class: "body" },
+      h(
+        "main",
+        { class: "map-panel", "aria-label": t("map_title") },
+        h("h2", { class: "panel-title" }, t("map_title")),
+        live.map,
+        renderLegend(),
+      ),
+      h(
+        "aside",
+        { class: "side" },
+        live.unavailable === null
+          ? live.panel.el
+          : h("section", { class: "live-panel", "data-quality": "bad" }, h("h2", {}, t("live_unavailable")), h("p", {}, live.unavailable)),
+        live.chart.el,
+      ),
     ),
     h(
       "footer",
@@ -62,6 +94,8 @@ function render(): void {
 
 const FAILURE_KEY: Record<Failure["code"], Key> = {
   transport: "error_transport",
+  store_unavailable: "live_unavailable",
+  bad_arguments: "error_unknown_command",
   scenario_invalid: "error_scenario_invalid",
   scenario_unreadable: "error_scenario_unreadable",
   unknown_command: "error_unknown_command",
@@ -102,13 +136,61 @@ function renderFailure(failure: Failure): HTMLElement {
   );
 }
 
+function applyLive(): void {
+  live.panel?.update(live.frame, live.link);
+  if (live.frame && live.map) updateMapLive(live.map, live.frame);
+  if (live.trend) live.chart?.setData(live.trend);
+}
+
+async function refreshTrend(gateway: Gateway): Promise<void> {
+  try {
+    live.trend = await gateway.call("park_trend", { hours: 24 });
+    live.unavailable = null;
+    live.chart?.setData(live.trend);
+  } catch (e) {
+    const failure = e instanceof GatewayError ? e.error : transport(String(e));
+    if (failure.code === "store_unavailable" && live.unavailable === null) {
+      live.unavailable = failure.message;
+      render();
+    }
+  }
+}
+
+function startLive(gateway: Gateway): void {
+  gateway.subscribe(
+    "live",
+    (frame) => {
+      live.frame = frame;
+      live.link = "open";
+      applyLive();
+      // A new 15-minute interval has been written: fetch the trend again.
+      const interval = Math.floor(frame.at_s / 900);
+      if (interval !== live.trendInterval) {
+        live.trendInterval = interval;
+        void refreshTrend(gateway);
+      }
+    },
+    (state) => {
+      live.link = state;
+      applyLive();
+    },
+  );
+}
+
 async function start(): Promise<void> {
   render();
-  onLangChange(render);
+  onLangChange(() => {
+    render();
+    applyLive();
+  });
   try {
     const gateway = await connect();
-    const [summary, map] = await Promise.all([gateway.call("park_summary"), gateway.call("park_map")]);
+    const [summary, map] = await Promise.all([gateway.call("park_summary", {}), gateway.call("park_map", {})]);
     view = { kind: "ready", summary, map, host: gateway.host };
+    render();
+    startLive(gateway);
+    void refreshTrend(gateway);
+    return;
   } catch (e) {
     view = { kind: "failed", failure: e instanceof GatewayError ? e.error : transport(String(e)) };
   }

@@ -2,8 +2,8 @@
 //! `ui/src/api/bindings.ts`; a test fails when the committed file is not what this produces
 //! (`make bindings` rewrites it).
 
-use crate::COMMANDS;
 use crate::dto::*;
+use crate::{COMMANDS, STREAMS};
 use ts_rs::{Config, TS};
 
 /// The whole `bindings.ts` file.
@@ -38,6 +38,12 @@ pub fn typescript() -> String {
         ApiError::decl(&cfg),
         ErrorCode::decl(&cfg),
         ScenarioIssue::decl(&cfg),
+        Quality::decl(&cfg),
+        LiveFrame::decl(&cfg),
+        CentreLive::decl(&cfg),
+        TrendArgs::decl(&cfg),
+        Trend::decl(&cfg),
+        TrendPoint::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");
@@ -49,10 +55,22 @@ pub fn typescript() -> String {
     );
     for command in COMMANDS {
         out.push_str(&format!(
-            "  /** {} */\n  {}: {{ args: Record<string, never>; result: {} }};\n",
+            "  /** {} */\n  {}: {{ args: {}; result: {} }};\n",
             command.doc,
             command.name,
+            (command.args)(&cfg),
             (command.result)(&cfg)
+        ));
+    }
+    out.push_str(
+        "}\n\n/** Streams pushed to the UI: name -> item. */\nexport interface Streams {\n",
+    );
+    for stream in STREAMS {
+        out.push_str(&format!(
+            "  /** {} */\n  {}: {};\n",
+            stream.doc,
+            stream.name,
+            (stream.item)(&cfg)
         ));
     }
     out.push_str("}\n\nexport const COMMAND_NAMES = [");

@@ -1,7 +1,7 @@
 //! Wire types: what the UI and the CLI's `--json` see. snake_case keys with unit suffixes
 //! (`_mw`, `_mwh`, `_kv`, `_m`, `_ms`). Built from the core's model here and only here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A name in both display languages.
@@ -268,6 +268,10 @@ pub struct ApiError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// The store could not be opened or read; live data and trends are unavailable.
+    StoreUnavailable,
+    /// A command's arguments are missing or out of range.
+    BadArguments,
     /// The scenario file could not be read.
     ScenarioUnreadable,
     /// The scenario file was read but is not valid.
@@ -284,4 +288,73 @@ pub struct ScenarioIssue {
     pub field: String,
     pub kind: String,
     pub message: String,
+}
+
+/// Is a live value current?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    Live,
+    /// No new data since `stale_since`.
+    Stale,
+}
+
+/// The park now, pushed to every live screen (Tauri channel or server-sent events).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LiveFrame {
+    pub seq: u32,
+    /// The instant the values describe, RFC 3339 UTC, and as unix seconds.
+    pub at: String,
+    pub at_s: u32,
+    pub quality: Quality,
+    /// When the data went stale (RFC 3339), for `quality = "stale"`.
+    pub stale_since: Option<String>,
+    pub it_mw: f64,
+    pub facility_mw: f64,
+    pub green_mw: f64,
+    pub wind_mw: f64,
+    pub pv_mw: f64,
+    /// min(green, load) / load right now (no storage, no netting).
+    pub green_share_now: f64,
+    pub pue: f64,
+    pub outdoor_c: f64,
+    pub centres: Vec<CentreLive>,
+    pub links_down: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CentreLive {
+    pub id: String,
+    pub it_mw: f64,
+    pub facility_mw: f64,
+    pub utilisation: f64,
+    pub supply: Supply,
+    /// IT load shed because supply or cooling was lost.
+    pub shed_mw: f64,
+}
+
+/// Arguments of `park_trend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TrendArgs {
+    /// How far back from now, 1..=168.
+    pub hours: u32,
+}
+
+/// Park load and green share per 15 minutes, read from the store.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Trend {
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TrendPoint {
+    /// Interval start, unix seconds (UTC).
+    pub start_s: u32,
+    /// Mean IT and facility load over the interval.
+    pub it_mw: f64,
+    pub facility_mw: f64,
+    /// Own green generation, mean over the interval.
+    pub green_mw: f64,
+    /// Market-based green share of the interval (delivered + green discharge) / load.
+    pub green_share_market: f64,
 }

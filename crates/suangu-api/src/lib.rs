@@ -7,16 +7,18 @@
 
 pub mod bindings;
 pub mod dto;
+pub mod live;
 mod map;
 
 use dto::{ApiError, ErrorCode, Name, ParkMap, ParkSummary, ScenarioIssue, SubstationSummary};
 use std::path::Path;
 use suangu_core::{Park, ScenarioErrors};
 
-/// A read-only command of the contract: its name, its result type, what it does.
+/// A read-only command of the contract: its name, arguments, result type, what it does.
 pub struct CommandSpec {
     pub name: &'static str,
     pub doc: &'static str,
+    pub args: fn(&ts_rs::Config) -> String,
     pub result: fn(&ts_rs::Config) -> String,
 }
 
@@ -24,19 +26,44 @@ fn ts_name<T: ts_rs::TS>(cfg: &ts_rs::Config) -> String {
     T::name(cfg)
 }
 
+fn no_args(_: &ts_rs::Config) -> String {
+    "Record<string, never>".to_owned()
+}
+
 /// Every command the UI may call. Each takes no arguments yet and is read-only.
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "park_summary",
         doc: "The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations.",
+        args: no_args,
         result: ts_name::<ParkSummary>,
     },
     CommandSpec {
         name: "park_map",
         doc: "Everything the park map draws, in park coordinates (metres).",
+        args: no_args,
         result: ts_name::<ParkMap>,
     },
+    CommandSpec {
+        name: "park_trend",
+        doc: "Park load and green share per 15 minutes over the last hours, from the store.",
+        args: ts_name::<dto::TrendArgs>,
+        result: ts_name::<dto::Trend>,
+    },
 ];
+
+/// Streams pushed to the UI (a Tauri channel in the window, server-sent events over HTTP).
+pub struct StreamSpec {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub item: fn(&ts_rs::Config) -> String,
+}
+
+pub const STREAMS: &[StreamSpec] = &[StreamSpec {
+    name: "live",
+    doc: "The park now, about once a second: load, green share, PUE, each centre's state.",
+    item: ts_name::<dto::LiveFrame>,
+}];
 
 /// The park a client is looking at, and the answers to its commands.
 #[derive(Debug, Clone)]
@@ -179,4 +206,45 @@ pub(crate) fn count(n: usize) -> u32 {
 
 pub(crate) fn clamp_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A client's view of one park: the static API and, when the store could be opened, the live
+/// engine. Hosts dispatch every command through [`Session::call`] or its typed methods.
+pub struct Session<S: suangu_store::Store + 'static> {
+    pub api: Api,
+    pub live: Result<live::Live<S>, ApiError>,
+}
+
+impl<S: suangu_store::Store + 'static> Session<S> {
+    /// The live side, or why it is unavailable.
+    pub fn live(&self) -> Result<&live::Live<S>, ApiError> {
+        self.live.as_ref().map_err(Clone::clone)
+    }
+
+    /// Answer any command by name; `args` is a JSON object (empty for commands without).
+    pub async fn call(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
+        match command {
+            "park_trend" => {
+                let args: dto::TrendArgs = serde_json::from_value(args).map_err(|e| ApiError {
+                    code: ErrorCode::BadArguments,
+                    message: format!("park_trend: {e}"),
+                    details: Vec::new(),
+                })?;
+                let trend = self.live()?.park_trend(args).await?;
+                Ok(serde_json::to_value(trend).unwrap_or(serde_json::Value::Null))
+            }
+            other => self.api.call(other),
+        }
+    }
+
+    /// Stop the live engine (its streams end) after writing what it holds.
+    pub async fn shutdown(&self) {
+        if let Ok(live) = &self.live {
+            live.shutdown().await;
+        }
+    }
 }

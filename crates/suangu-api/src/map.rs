@@ -93,12 +93,12 @@ pub(crate) fn park_map(park: &Park) -> ParkMap {
                 it_capacity_mw: c.it_capacity_mw.value.0,
                 design_pue: c.design_pue.value.0,
                 pflops: c.compute.pflops.value.0,
-                supply: match supply.get(c.id.as_str()) {
-                    Some(SupplyState::Redundant) => Supply::Redundant,
-                    Some(SupplyState::SingleFed) => Supply::SingleFed,
-                    Some(SupplyState::RedundancyLost) => Supply::RedundancyLost,
-                    Some(SupplyState::Lost) | None => Supply::Lost,
-                },
+                supply: supply_dto(
+                    supply
+                        .get(c.id.as_str())
+                        .copied()
+                        .unwrap_or(SupplyState::Lost),
+                ),
                 feeds: c
                     .feeds
                     .iter()
@@ -214,5 +214,14 @@ fn zone_kind(kind: sc::ZoneKind) -> ZoneKind {
         sc::ZoneKind::Energy => ZoneKind::Energy,
         sc::ZoneKind::TalentTraining => ZoneKind::TalentTraining,
         sc::ZoneKind::SupportServices => ZoneKind::SupportServices,
+    }
+}
+
+pub(crate) fn supply_dto(state: SupplyState) -> Supply {
+    match state {
+        SupplyState::Redundant => Supply::Redundant,
+        SupplyState::SingleFed => Supply::SingleFed,
+        SupplyState::RedundancyLost => Supply::RedundancyLost,
+        SupplyState::Lost => Supply::Lost,
     }
 }

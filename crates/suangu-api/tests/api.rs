@@ -1,8 +1,13 @@
 //! The API over the built-in and fixture parks, and the generated TypeScript bindings.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 use suangu_api::dto::{CentreStatus, ErrorCode, Supply};
-use suangu_api::{Api, COMMANDS, bindings};
+use suangu_api::live::Live;
+use suangu_api::{Api, COMMANDS, Session, bindings};
+use suangu_engine::live::LiveConfig;
+use suangu_store::SqliteStore;
 
 fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,15 +32,52 @@ fn bindings_are_current() {
     }
 }
 
-#[test]
-fn every_command_answers_through_call() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_answers_through_a_session() {
     let api = Api::open(None).expect("built-in park");
+    let db = std::env::temp_dir().join(format!("suangu-api-test-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let store = Arc::new(SqliteStore::open(&db).await.expect("store"));
+    let config = LiveConfig {
+        speed: 60.0,
+        tick: Duration::from_millis(50),
+        backfill: Duration::from_secs(6 * 3600),
+        ..LiveConfig::real_time("2026-05-01T12:00:00Z".parse().expect("ts"))
+    };
+    let live = Live::start(api.park().clone(), 1, store, config).await;
+    let session = Session { api, live };
+    let args = |hours: u32| serde_json::json!({ "hours": hours });
     for command in COMMANDS {
-        let value = api.call(command.name).expect("command answers");
+        let value = session
+            .call(command.name, args(6))
+            .await
+            .expect("command answers");
         assert!(value.is_object(), "{}", command.name);
     }
-    let err = api.call("drop_tables").expect_err("unknown command");
+    let trend = session.call("park_trend", args(6)).await.expect("trend");
+    let points = trend["points"].as_array().expect("points");
+    assert_eq!(points.len(), 24, "six backfilled hours of 15-minute points");
+    assert!(points[0]["facility_mw"].as_f64().expect("mw") > 100.0);
+    let bad = session
+        .call("park_trend", args(0))
+        .await
+        .expect_err("0 hours");
+    assert_eq!(bad.code, ErrorCode::BadArguments);
+    let bad = session
+        .call("park_trend", serde_json::json!({}))
+        .await
+        .expect_err("no hours");
+    assert_eq!(bad.code, ErrorCode::BadArguments);
+    let err = session
+        .call("drop_tables", serde_json::json!({}))
+        .await
+        .expect_err("unknown");
     assert_eq!(err.code, ErrorCode::UnknownCommand);
+    let frame = session.live().expect("live").frame();
+    if let Some(frame) = frame {
+        assert_eq!(frame.centres.len(), session.api.park().centres().count());
+    }
+    session.shutdown().await;
 }
 
 #[test]

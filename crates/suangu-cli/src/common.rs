@@ -88,6 +88,7 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
     }
     match error.code {
         ErrorCode::ScenarioUnreadable | ErrorCode::ScenarioInvalid => ExitCode::BadInput,
-        ErrorCode::UnknownCommand => ExitCode::Failure,
+        ErrorCode::UnknownCommand | ErrorCode::StoreUnavailable => ExitCode::Failure,
+        ErrorCode::BadArguments => ExitCode::BadInput,
     }
 }

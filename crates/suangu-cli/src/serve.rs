@@ -1,19 +1,28 @@
-//! `suangu serve`: the same UI and read-only API the window uses, over HTTP for browser walls.
-//! Loopback only until access tokens exist (a later issue).
+//! `suangu serve`: the same UI and read-only API the window uses, over HTTP for browser walls,
+//! with the live park pushed as server-sent events. Loopback only until access tokens exist.
 
 use crate::common::{Context, ExitCode};
 use crate::i18n::{Key, Lang};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use clap::Args;
+use std::collections::HashMap;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use suangu_api::Api;
+use std::time::Duration;
+use suangu_api::Session;
 use suangu_api::dto::{ApiError, ErrorCode};
+use suangu_api::live::{Live, live_frame};
+use suangu_engine::live::LiveConfig;
+use suangu_store::{Location, SqliteStore};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::WatchStream;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -25,7 +34,12 @@ pub struct ServeArgs {
     /// The built UI (default: $SUANGU_UI_DIR, else ui/dist of this source tree).
     #[arg(long, value_name = "DIR")]
     ui_dir: Option<PathBuf>,
+    /// Pace of the live twin: simulated seconds per real second.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
 }
+
+type AppSession = Session<SqliteStore>;
 
 /// The content security policy of every response: nothing from elsewhere, no inline script.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
@@ -43,6 +57,12 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
             args.bind
         )));
     }
+    if !(args.speed.is_finite() && args.speed > 0.0) {
+        return Err(bad(format!(
+            "--speed {}: must be a positive number",
+            args.speed
+        )));
+    }
     let ui_dir = args
         .ui_dir
         .or_else(|| std::env::var_os("SUANGU_UI_DIR").map(PathBuf::from))
@@ -53,7 +73,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
             ui_dir.display()
         )));
     }
-    let api = Arc::new(context.open_park(false)?);
+    let api = context.open_park(false)?;
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| {
         eprintln!("{}: {e}", lang.text(Key::Failure));
@@ -67,26 +87,61 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
                 ExitCode::Failure
             })?;
         let local = listener.local_addr().map_err(|_| ExitCode::Failure)?;
+        let live = start_live(&api, context, args.speed).await;
+        if let Err(e) = &live {
+            // The map and totals still work; live data and trends say why they do not.
+            eprintln!("{}: {}", lang.text(Key::Failure), e.message);
+        }
+        let session = Arc::new(Session { api, live });
         // One line on stdout, for people and for tests that pass port 0.
         println!("{} http://{local}/", lang.text(Key::Serving));
-        tracing::info!(%local, ui = %ui_dir.display(), "serving");
-        axum::serve(listener, router(api, ui_dir))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| {
-                eprintln!("{}: {e}", lang.text(Key::Failure));
-                ExitCode::Failure
+        tracing::info!(%local, ui = %ui_dir.display(), db = %context.db, "serving");
+        let stopping = session.clone();
+        let served = axum::serve(listener, router(session.clone(), ui_dir))
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Ends the live streams, so open event streams do not hold the server up.
+                stopping.shutdown().await;
             })
+            .await;
+        session.shutdown().await;
+        served.map_err(|e| {
+            eprintln!("{}: {e}", lang.text(Key::Failure));
+            ExitCode::Failure
+        })
     })?;
     Ok(())
 }
 
-fn router(api: Arc<Api>, ui_dir: PathBuf) -> Router {
+async fn start_live(
+    api: &suangu_api::Api,
+    context: &Context,
+    speed: f64,
+) -> Result<Live<SqliteStore>, ApiError> {
+    let Location::Sqlite(path) = &context.db else {
+        return Err(ApiError {
+            code: ErrorCode::StoreUnavailable,
+            message: format!("--db {}: PostgreSQL is not supported yet", context.db),
+            details: Vec::new(),
+        });
+    };
+    let store = SqliteStore::open(path)
+        .await
+        .map_err(suangu_api::live::store_error)?;
+    let config = LiveConfig {
+        speed,
+        ..LiveConfig::real_time(jiff::Timestamp::now())
+    };
+    Live::start(api.park().clone(), context.seed, Arc::new(store), config).await
+}
+
+fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
     let header =
         |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     Router::new()
+        .route("/api/live", get(live))
         .route("/api/{command}", get(command))
-        .with_state(api)
+        .with_state(session)
         .fallback_service(ServeDir::new(ui_dir))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -94,24 +149,60 @@ fn router(api: Arc<Api>, ui_dir: PathBuf) -> Router {
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
 }
 
-async fn command(State(api): State<Arc<Api>>, Path(name): Path<String>) -> Response {
-    match api.call(&name) {
+async fn command(
+    State(session): State<Arc<AppSession>>,
+    Path(name): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    // Query values are text; numbers become JSON numbers so typed arguments deserialize.
+    let args: serde_json::Map<String, serde_json::Value> = query
+        .into_iter()
+        .map(|(k, v)| {
+            let value = v
+                .parse::<u64>()
+                .map(serde_json::Value::from)
+                .unwrap_or(serde_json::Value::String(v));
+            (k, value)
+        })
+        .collect();
+    match session.call(&name, serde_json::Value::Object(args)).await {
         Ok(value) => Json(value).into_response(),
         Err(error) => error_response(error),
     }
 }
 
+/// Server-sent events: the current frame at once (a reconnecting client resumes from a
+/// snapshot), then every new one.
+async fn live(State(session): State<Arc<AppSession>>) -> Response {
+    let live = match session.live() {
+        Ok(live) => live,
+        Err(error) => return error_response(error),
+    };
+    let stream = WatchStream::new(live.frames()).filter_map(|frame| {
+        let frame = frame?;
+        let event = Event::default()
+            .event("frame")
+            .json_data(live_frame(&frame))
+            .ok()?;
+        Some(Ok::<_, Infallible>(event))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
 fn error_response(error: ApiError) -> Response {
     let status = match error.code {
         ErrorCode::UnknownCommand => StatusCode::NOT_FOUND,
-        ErrorCode::ScenarioInvalid | ErrorCode::ScenarioUnreadable => {
+        ErrorCode::BadArguments | ErrorCode::ScenarioInvalid | ErrorCode::ScenarioUnreadable => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        ErrorCode::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
     };
     (status, Json(error)).into_response()
 }
 
-async fn shutdown() {
+async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -138,9 +138,12 @@ impl Drop for Server {
 }
 
 fn serve(ui_dir: &Path, extra: &[&str]) -> Server {
+    let db = temp_dir("serve").join(format!("{}.db", extra.len()));
     let mut child = suangu()
         .args(["serve", "--bind", "127.0.0.1:0", "--ui-dir"])
         .arg(ui_dir)
+        .arg("--db")
+        .arg(format!("sqlite://{}", db.display()))
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -211,6 +214,42 @@ fn serve_answers_the_api_and_the_ui_read_only() {
     let (status, _, body) = get(&server.1, "/");
     assert_eq!(status, 200);
     assert!(body.contains("<title>ui</title>"));
+
+    // The 24 h trend comes from the store (backfilled by the twin before going live).
+    let (status, _, body) = get(&server.1, "/api/park_trend?hours=24");
+    assert_eq!(status, 200, "{body}");
+    let trend: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(trend["points"].as_array().map(Vec::len), Some(96), "{body}");
+    let (status, _, body) = get(&server.1, "/api/park_trend?hours=0");
+    assert_eq!(status, 422, "{body}");
+
+    // Live frames as server-sent events: the current one at once.
+    let mut stream = TcpStream::connect(&server.1).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET /api/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("send");
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.lines().any(|l| l.starts_with("data:")) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+    let data = seen
+        .lines()
+        .find_map(|l| l.strip_prefix("data:"))
+        .unwrap_or_else(|| panic!("no frame in {seen:?}"));
+    let frame: serde_json::Value = serde_json::from_str(data.trim()).expect("frame json");
+    assert_eq!(frame["quality"], "live");
+    assert!(frame["facility_mw"].as_f64().expect("mw") > 0.0);
 
     // Read-only: no route accepts a write.
     let mut stream = TcpStream::connect(&server.1).expect("connect");

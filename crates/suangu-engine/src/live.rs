@@ -90,8 +90,8 @@ enum Control {
 pub struct Engine {
     frames: watch::Receiver<Option<Arc<Frame>>>,
     control: mpsc::Sender<Control>,
-    shutdown: Option<oneshot::Sender<()>>,
-    tasks: Vec<JoinHandle<()>>,
+    shutdown: std::sync::Mutex<Option<oneshot::Sender<()>>>,
+    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
     park: Park,
 }
 
@@ -152,8 +152,8 @@ impl Engine {
         Ok(Self {
             frames: frames_rx,
             control: control_tx,
-            shutdown: Some(shutdown_tx),
-            tasks: vec![source, engine, writer],
+            shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
+            tasks: std::sync::Mutex::new(vec![source, engine, writer]),
             park,
         })
     }
@@ -190,11 +190,18 @@ impl Engine {
     }
 
     /// Stop the source, let the engine close its interval, wait for the store to write it.
-    pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
+    /// Subscribers' streams end. Calling it again does nothing.
+    pub async fn shutdown(&self) {
+        let signal = self.shutdown.lock().ok().and_then(|mut s| s.take());
+        if let Some(tx) = signal {
             let _ = tx.send(());
         }
-        for task in self.tasks.drain(..) {
+        let tasks: Vec<JoinHandle<()>> = self
+            .tasks
+            .lock()
+            .map(|mut t| t.drain(..).collect())
+            .unwrap_or_default();
+        for task in tasks {
             let _ = task.await;
         }
     }

@@ -117,9 +117,57 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 details: Array<ScenarioIssue>, };
 
-export type ErrorCode = "scenario_unreadable" | "scenario_invalid" | "unknown_command";
+export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command";
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
+
+export type Quality = "live" | "stale";
+
+export type LiveFrame = { seq: number, 
+/**
+ * The instant the values describe, RFC 3339 UTC, and as unix seconds.
+ */
+at: string, at_s: number, quality: Quality, 
+/**
+ * When the data went stale (RFC 3339), for `quality = "stale"`.
+ */
+stale_since: string | null, it_mw: number, facility_mw: number, green_mw: number, wind_mw: number, pv_mw: number, 
+/**
+ * min(green, load) / load right now (no storage, no netting).
+ */
+green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, links_down: Array<string>, };
+
+export type CentreLive = { id: string, it_mw: number, facility_mw: number, utilisation: number, supply: Supply, 
+/**
+ * IT load shed because supply or cooling was lost.
+ */
+shed_mw: number, };
+
+export type TrendArgs = { 
+/**
+ * How far back from now, 1..=168.
+ */
+hours: number, };
+
+export type Trend = { points: Array<TrendPoint>, };
+
+export type TrendPoint = { 
+/**
+ * Interval start, unix seconds (UTC).
+ */
+start_s: number, 
+/**
+ * Mean IT and facility load over the interval.
+ */
+it_mw: number, facility_mw: number, 
+/**
+ * Own green generation, mean over the interval.
+ */
+green_mw: number, 
+/**
+ * Market-based green share of the interval (delivered + green discharge) / load.
+ */
+green_share_market: number, };
 
 /** The command contract: name -> arguments and result. */
 export interface Commands {
@@ -127,6 +175,14 @@ export interface Commands {
   park_summary: { args: Record<string, never>; result: ParkSummary };
   /** Everything the park map draws, in park coordinates (metres). */
   park_map: { args: Record<string, never>; result: ParkMap };
+  /** Park load and green share per 15 minutes over the last hours, from the store. */
+  park_trend: { args: TrendArgs; result: Trend };
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map"] as const;
+/** Streams pushed to the UI: name -> item. */
+export interface Streams {
+  /** The park now, about once a second: load, green share, PUE, each centre's state. */
+  live: LiveFrame;
+}
+
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend"] as const;

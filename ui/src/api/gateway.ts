@@ -1,14 +1,25 @@
 // The one way panels reach the core. Two hosts implement it: Tauri IPC in the window and HTTP
 // under `suangu serve`. No panel imports either host; they get a Gateway.
-import type { ApiError, Commands } from "./bindings";
+import type { ApiError, Commands, Streams } from "./bindings";
 
 export type CommandName = keyof Commands;
+export type Args<K extends CommandName> = Commands[K]["args"];
 export type Result<K extends CommandName> = Commands[K]["result"];
+export type StreamName = keyof Streams;
+
+/** The state of a live connection, shown to the user. */
+export type LinkState = "connecting" | "open" | "reconnecting";
 
 export interface Gateway {
   /** Which host this is, for the status line only. Panels never branch on it. */
   readonly host: "tauri" | "http";
-  call<K extends CommandName>(command: K): Promise<Result<K>>;
+  call<K extends CommandName>(command: K, args: Args<K>): Promise<Result<K>>;
+  /** Receive a stream's items until the returned function is called. */
+  subscribe<S extends StreamName>(
+    stream: S,
+    onItem: (item: Streams[S]) => void,
+    onState: (state: LinkState) => void,
+  ): () => void;
 }
 
 /** What went wrong: an error from the core, or the host could not be reached. */

@@ -1,19 +1,32 @@
-// The Tauri host: commands are `#[tauri::command]`s of the same names (src-tauri).
-// The only module that imports @tauri-apps.
-import { invoke } from "@tauri-apps/api/core";
+// The Tauri host: commands are `#[tauri::command]`s of the same names (src-tauri); a stream
+// `s` is `s_subscribe` with a channel. The only module that imports @tauri-apps.
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { type Gateway, GatewayError, isApiError, transport } from "./gateway";
 
 export function tauriGateway(): Gateway {
   return {
     host: "tauri",
-    async call(command) {
+    async call(command, args) {
       try {
-        return await invoke(command);
+        return await invoke(command, args);
       } catch (e) {
-        throw new GatewayError(
-          isApiError(e) ? e : transport(String(e)),
-        );
+        throw new GatewayError(isApiError(e) ? e : transport(String(e)));
       }
+    },
+    subscribe(stream, onItem, onState) {
+      let active = true;
+      const channel = new Channel<Parameters<typeof onItem>[0]>();
+      channel.onmessage = (item) => {
+        if (active) onItem(item);
+      };
+      onState("connecting");
+      invoke(`${stream}_subscribe`, { onFrame: channel }).then(
+        () => onState("open"),
+        () => onState("reconnecting"),
+      );
+      return () => {
+        active = false;
+      };
     },
   };
 }

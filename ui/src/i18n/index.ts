@@ -66,3 +66,10 @@ export function date(isoDate: string, l: Lang = current): string {
     new Date(Date.UTC(y, m - 1, d)),
   );
 }
+
+/** A time of day (HH:MM:SS) of an RFC 3339 instant, in the park's time zone. */
+export function time(instant: string, timeZone: string, l: Lang = current): string {
+  return new Intl.DateTimeFormat(l, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone }).format(
+    new Date(instant),
+  );
+}

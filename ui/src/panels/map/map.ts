@@ -1,7 +1,7 @@
 // The park map: zones, roads and axes, computing centres (by status and supply), substations
 // and feeders, green plants and grid connections, and network links to the eastern regions.
 // Drawn as SVG in park coordinates so it stays crisp from a laptop to a 4K wall.
-import type { MapCentre, ParkMap, PlantKind, Supply } from "../../api/bindings";
+import type { LiveFrame, MapCentre, ParkMap, PlantKind, Supply } from "../../api/bindings";
 import { s } from "../../dom";
 import { type Key, nameOf, num, t } from "../../i18n";
 import { edgePoint, type Frame, frame, polygonPoints, type Screen, toScreen, topLeft } from "./layout";
@@ -264,4 +264,21 @@ export function renderLegend(): HTMLElement {
     list.append(li);
   }
   return list;
+}
+
+/** Live overlay: each centre's IT load and supply state, updated in place (the static map is
+ * drawn once; a fault turns its building at once). */
+export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
+  for (const c of frame.centres) {
+    const g = root.querySelector<SVGGElement>(`g.centre[data-id="${CSS.escape(c.id)}"]`);
+    if (!g) continue;
+    if (g.dataset.supply !== c.supply) {
+      g.classList.remove(`supply-${g.dataset.supply ?? ""}`);
+      g.classList.add(`supply-${c.supply}`);
+      g.dataset.supply = c.supply;
+    }
+    if (g.dataset.status === "planned") continue;
+    const value = g.querySelector(".centre-value");
+    if (value) value.textContent = `${num(c.it_mw, 1)} MW`;
+  }
 }
