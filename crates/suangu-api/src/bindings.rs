@@ -41,6 +41,7 @@ pub fn typescript() -> String {
         Quality::decl(&cfg),
         LiveFrame::decl(&cfg),
         CentreLive::decl(&cfg),
+        ZoneLive::decl(&cfg),
         TrendArgs::decl(&cfg),
         Trend::decl(&cfg),
         TrendPoint::decl(&cfg),

@@ -319,7 +319,15 @@ pub struct LiveFrame {
     pub pue: f64,
     pub outdoor_c: f64,
     pub centres: Vec<CentreLive>,
+    pub zones: Vec<ZoneLive>,
     pub links_down: Vec<String>,
+}
+
+/// A zone's IT load now, rolled up from its racks.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ZoneLive {
+    pub id: String,
+    pub rack_it_mw: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -331,6 +339,8 @@ pub struct CentreLive {
     pub supply: Supply,
     /// IT load shed because supply or cooling was lost.
     pub shed_mw: f64,
+    /// Sum of the centre's rack power (racks rolled up to rows, halls, the centre).
+    pub rack_it_mw: f64,
 }
 
 /// Arguments of `park_trend`.

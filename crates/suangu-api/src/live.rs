@@ -1,7 +1,7 @@
 //! The live side of the API: the running engine's frames and trends from the store.
 
 use crate::dto::{
-    ApiError, CentreLive, ErrorCode, LiveFrame, Quality, Trend, TrendArgs, TrendPoint,
+    ApiError, CentreLive, ErrorCode, LiveFrame, Quality, Trend, TrendArgs, TrendPoint, ZoneLive,
 };
 use crate::map::supply_dto;
 use jiff::Timestamp;
@@ -136,6 +136,15 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
                 utilisation: c.utilisation,
                 supply: supply_dto(c.supply),
                 shed_mw: c.shed_mw,
+                rack_it_mw: c.rack_it_mw,
+            })
+            .collect(),
+        zones: f
+            .zones
+            .iter()
+            .map(|z| ZoneLive {
+                id: z.id.clone(),
+                rack_it_mw: z.rack_it_mw,
             })
             .collect(),
         links_down: f.links_down.clone(),

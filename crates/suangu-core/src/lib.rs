@@ -12,6 +12,7 @@ pub mod interval;
 mod load;
 pub mod park;
 pub mod path;
+pub mod rollup;
 pub mod scenario;
 pub mod tariff;
 pub mod units;

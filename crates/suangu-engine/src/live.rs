@@ -10,6 +10,7 @@ use std::time::Duration;
 use suangu_core::interval::{
     INTERVAL_SECONDS, IntervalAccumulator, IntervalRecord, interval_start,
 };
+use suangu_core::rollup::{Hierarchy, Rollup};
 use suangu_core::{Park, SupplyState};
 use suangu_sim::{Fault, FaultKind, Twin, TwinSample};
 use suangu_store::{Event, Store};
@@ -62,6 +63,16 @@ pub struct CentreNow {
     pub utilisation: f64,
     pub supply: SupplyState,
     pub shed_mw: f64,
+    /// Sum of the centre's rack power (rolled up rack -> row -> hall -> centre).
+    pub rack_it_mw: f64,
+}
+
+/// One zone now, rolled up from its racks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneNow {
+    pub id: String,
+    /// Sum of the zone's rack power.
+    pub rack_it_mw: f64,
 }
 
 /// The park now: what every live screen draws.
@@ -79,7 +90,15 @@ pub struct Frame {
     pub pue: f64,
     pub outdoor_c: f64,
     pub centres: Vec<CentreNow>,
+    pub zones: Vec<ZoneNow>,
     pub links_down: Vec<String>,
+}
+
+/// What the source sends each tick: the park sample and every physical rack's power (kW), in
+/// [`Hierarchy`] order.
+struct Tick {
+    sample: TwinSample,
+    rack_kw: Vec<f32>,
 }
 
 enum Control {
@@ -128,7 +147,7 @@ impl Engine {
         }
 
         // The wiring: source -> samples -> engine -> frames (watch) + intervals -> store.
-        let (samples_tx, samples_rx) = mpsc::channel::<TwinSample>(64);
+        let (samples_tx, samples_rx) = mpsc::channel::<Tick>(64);
         let (intervals_tx, intervals_rx) = mpsc::channel::<Vec<IntervalRecord>>(16);
         let (events_tx, events_rx) = mpsc::channel::<Event>(64);
         let (frames_tx, frames_rx) = watch::channel(None);
@@ -211,8 +230,9 @@ async fn source_task(
     twin: Arc<tokio::sync::RwLock<Twin>>,
     config: LiveConfig,
     start: Timestamp,
-    samples: mpsc::Sender<TwinSample>,
+    samples: mpsc::Sender<Tick>,
 ) {
+    let mut racks = Vec::new();
     let mut ticker = tokio::time::interval(config.tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let began = tokio::time::Instant::now();
@@ -220,8 +240,17 @@ async fn source_task(
         ticker.tick().await;
         let sim_s = (began.elapsed().as_secs_f64() * config.speed).floor() as i64;
         let at = Timestamp::from_second(start.as_second() + sim_s).unwrap_or(start);
-        let sample = twin.read().await.sample(at);
-        if samples.send(sample).await.is_err() {
+        let tick = {
+            let twin = twin.read().await;
+            let sample = twin.sample(at);
+            let mut rack_kw = Vec::new();
+            for (i, state) in sample.centres.iter().enumerate() {
+                twin.racks(i, at, state, &sample.weather, &mut racks);
+                rack_kw.extend(racks.iter().map(|r| r.power_kw));
+            }
+            Tick { sample, rack_kw }
+        };
+        if samples.send(tick).await.is_err() {
             return; // the engine has stopped
         }
     }
@@ -231,7 +260,7 @@ struct EngineTask {
     park: Park,
     twin: Arc<tokio::sync::RwLock<Twin>>,
     config: LiveConfig,
-    samples: mpsc::Receiver<TwinSample>,
+    samples: mpsc::Receiver<Tick>,
     control: mpsc::Receiver<Control>,
     shutdown: oneshot::Receiver<()>,
     frames: watch::Sender<Option<Arc<Frame>>>,
@@ -241,6 +270,8 @@ struct EngineTask {
 
 async fn engine_task(mut t: EngineTask) {
     let mut acc = IntervalAccumulator::new(&t.park);
+    let hierarchy = Hierarchy::from_park(&t.park);
+    let mut rollup = Rollup::default();
     let mut seq = 0u64;
     let mut last: Option<TwinSample> = None;
     let stale_after = t.config.tick * t.config.stale_after_ticks.max(1);
@@ -266,13 +297,14 @@ async fn engine_task(mut t: EngineTask) {
                 }
             },
             received = tokio::time::timeout(stale_after, t.samples.recv()) => match received {
-                Ok(Some(sample)) => {
+                Ok(Some(Tick { sample, rack_kw })) => {
                     let hours = t.config.tick.as_secs_f64() * t.config.speed / 3600.0;
                     if let Some(closed) = acc.push(&sample.power, hours) {
                         let _ = t.intervals.send(vec![closed]).await;
                     }
+                    hierarchy.roll_up(&rack_kw, &mut rollup);
                     seq += 1;
-                    let frame = frame(&t.park, seq, &sample, Quality::Live);
+                    let frame = frame(&t.park, seq, &sample, &rollup, Quality::Live);
                     t.frames.send_replace(Some(Arc::new(frame)));
                     last = Some(sample);
                 }
@@ -281,7 +313,7 @@ async fn engine_task(mut t: EngineTask) {
                     // No sample in time: say so, never repeat the old value as if it were new.
                     if let Some(sample) = &last {
                         seq += 1;
-                        let stale = frame(&t.park, seq, sample, Quality::Stale { since: sample.power.at });
+                        let stale = frame(&t.park, seq, sample, &rollup, Quality::Stale { since: sample.power.at });
                         t.frames.send_replace(Some(Arc::new(stale)));
                     }
                 }
@@ -319,7 +351,7 @@ async fn store_task<S: Store>(
     }
 }
 
-fn frame(park: &Park, seq: u64, s: &TwinSample, quality: Quality) -> Frame {
+fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality) -> Frame {
     let it = s.power.it().0;
     let facility = s.power.facility().0;
     Frame {
@@ -338,13 +370,25 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, quality: Quality) -> Frame {
             .centres()
             .zip(&s.power.centres)
             .zip(&s.centres)
-            .map(|((c, p), state)| CentreNow {
+            .enumerate()
+            .map(|(i, ((c, p), state))| CentreNow {
                 id: c.id.to_string(),
                 it_mw: p.it.0,
                 facility_mw: p.facility.0,
                 utilisation: state.utilisation,
                 supply: state.supply,
                 shed_mw: state.shed.0,
+                rack_it_mw: racks.centres.get(i).copied().unwrap_or(0.0) / 1000.0,
+            })
+            .collect(),
+        zones: park
+            .scenario()
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| ZoneNow {
+                id: z.id.to_string(),
+                rack_it_mw: racks.zones.get(i).copied().unwrap_or(0.0) / 1000.0,
             })
             .collect(),
         links_down: s.links_down.clone(),

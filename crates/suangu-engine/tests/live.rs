@@ -51,6 +51,21 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
     assert!(first.it_mw > 100.0 && first.facility_mw > first.it_mw);
     assert!((0.0..=1.0).contains(&first.green_share_now));
     assert_eq!(first.centres.len(), park.centres().count());
+    // Every rack rolled up: each centre's racks add up to its IT load, zones to the park.
+    for c in &first.centres {
+        if c.it_mw > 0.0 {
+            assert!(
+                (c.rack_it_mw - c.it_mw).abs() / c.it_mw < 0.1,
+                "{}: {} vs {}",
+                c.id,
+                c.rack_it_mw,
+                c.it_mw
+            );
+        }
+    }
+    let zones: f64 = first.zones.iter().map(|z| z.rack_it_mw).sum();
+    let centres: f64 = first.centres.iter().map(|c| c.rack_it_mw).sum();
+    assert!((zones - centres).abs() < 1e-6);
 
     // Trip both feeds of N01: the next frames show it lost.
     let now = first.at;

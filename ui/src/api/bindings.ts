@@ -135,13 +135,19 @@ stale_since: string | null, it_mw: number, facility_mw: number, green_mw: number
 /**
  * min(green, load) / load right now (no storage, no netting).
  */
-green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, links_down: Array<string>, };
+green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, links_down: Array<string>, };
 
 export type CentreLive = { id: string, it_mw: number, facility_mw: number, utilisation: number, supply: Supply, 
 /**
  * IT load shed because supply or cooling was lost.
  */
-shed_mw: number, };
+shed_mw: number, 
+/**
+ * Sum of the centre's rack power (racks rolled up to rows, halls, the centre).
+ */
+rack_it_mw: number, };
+
+export type ZoneLive = { id: string, rack_it_mw: number, };
 
 export type TrendArgs = { 
 /**

@@ -18,6 +18,7 @@ const frame: LiveFrame = {
   pue: 1.1602,
   outdoor_c: 4.26,
   centres: [],
+  zones: [],
   links_down: [],
 };
 
