@@ -5,7 +5,7 @@ CARGO := cargo
 # One package selection for every cargo call: mixing -p and --workspace rebuilds the Tauri stack.
 WS := --workspace --locked
 
-.PHONY: run test deps deps-run ui build bindings lint unit e2e e2e-browser e2e-window clean
+.PHONY: run test deps deps-run ui build bindings lint unit e2e e2e-browser e2e-window bench bench-smoke clean
 
 run: deps-run build
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -40,7 +40,15 @@ unit: ui
 	$(CARGO) test $(WS)
 	cd ui && npm test --silent
 
-e2e: build e2e-browser e2e-window
+e2e: build bench-smoke e2e-browser e2e-window
+
+# Benchmarks: our code beside a baseline, ratios printed. Full sizes in release; numbers go to
+# docs/benchmarks.md. The smoke run (tiny sizes, debug build) keeps them alive in `make test`.
+bench:
+	$(CARGO) run --release --locked -p suangu-bench
+
+bench-smoke:
+	$(CARGO_TARGET_DIR)/debug/suangu-bench --smoke
 
 e2e-browser:
 	cd tests/e2e && npm run --silent browser
