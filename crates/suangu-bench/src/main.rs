@@ -9,14 +9,24 @@ use suangu_sim::Twin;
 
 fn main() -> std::process::ExitCode {
     let smoke = std::env::args().any(|a| a == "--smoke");
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("suangu-bench: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    println!("# suangu-bench{}", if smoke { " --smoke (sizes too small to mean anything)" } else { "" });
+    println!(
+        "# suangu-bench{}",
+        if smoke {
+            " --smoke (sizes too small to mean anything)"
+        } else {
+            ""
+        }
+    );
     if let Err(e) = runtime.block_on(rollup(smoke)) {
         eprintln!("suangu-bench: rollup baseline: {e}");
         return std::process::ExitCode::FAILURE;
@@ -36,7 +46,8 @@ fn ms(d: Duration) -> f64 {
 
 /// A deterministic, non-constant rack power in kW (4-40 kW, changing every tick).
 fn power(rack: usize, tick: u64) -> f32 {
-    let mut z = (rack as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tick.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let mut z = (rack as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ tick.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB);
     let unit = (z >> 40) as f32 / (1u64 << 24) as f32;
     4.0 + 36.0 * unit
@@ -45,7 +56,11 @@ fn power(rack: usize, tick: u64) -> f32 {
 /// Live rollup of 100,000 racks (10 centres x 10 halls x 25 rows x 40 racks, 5 zones) to rows,
 /// halls, centres, zones and the park, beside SQL GROUP BY of the same data in SQLite.
 async fn rollup(smoke: bool) -> Result<(), sqlx::Error> {
-    let (centres, halls, rows, racks) = if smoke { (2, 2, 5, 10) } else { (10, 10, 25, 40) };
+    let (centres, halls, rows, racks) = if smoke {
+        (2, 2, 5, 10)
+    } else {
+        (10, 10, 25, 40)
+    };
     let layout: Vec<(usize, Vec<Vec<usize>>)> = (0..centres)
         .map(|c| (c % 5, vec![vec![racks; rows]; halls]))
         .collect();
@@ -111,7 +126,9 @@ async fn rollup(smoke: bool) -> Result<(), sqlx::Error> {
         for q in queries {
             let _: Vec<(i64, f64)> = sqlx::query_as(q).fetch_all(&pool).await?;
         }
-        let (park,): (f64,) = sqlx::query_as("SELECT SUM(power) FROM racks").fetch_one(&pool).await?;
+        let (park,): (f64,) = sqlx::query_as("SELECT SUM(power) FROM racks")
+            .fetch_one(&pool)
+            .await?;
         sql.push(t.elapsed());
         sql_park = park;
     }
