@@ -67,7 +67,7 @@ impl<S: Store + 'static> Live<S> {
         }
         let park = self.engine.park();
         let id = park.scenario().park.id.as_str();
-        let now = self.engine.latest().map_or_else(Timestamp::now, |f| f.at);
+        let now = self.engine.now();
         // Whole intervals: the last `hours` of finished intervals before the one in progress.
         let current = interval_start(now);
         let from = Timestamp::from_second(current.as_second() - i64::from(args.hours) * 3600)

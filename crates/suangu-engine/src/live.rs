@@ -112,6 +112,7 @@ pub struct Engine {
     shutdown: std::sync::Mutex<Option<oneshot::Sender<()>>>,
     tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
     park: Park,
+    start: Timestamp,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,11 +175,22 @@ impl Engine {
             shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
             tasks: std::sync::Mutex::new(vec![source, engine, writer]),
             park,
+            start: live_from,
         })
     }
 
     pub fn park(&self) -> &Park {
         &self.park
+    }
+
+    /// The simulated instant the live run started from (the backfill ends there).
+    pub fn live_from(&self) -> Timestamp {
+        self.start
+    }
+
+    /// The simulated now: the newest frame's instant, or the start before the first frame.
+    pub fn now(&self) -> Timestamp {
+        self.latest().map_or(self.start, |f| f.at)
     }
 
     /// The newest frame (None until the first sample).
