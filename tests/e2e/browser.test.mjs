@@ -65,6 +65,9 @@ describe("Qingyang in the browser", () => {
     assert.ok(facility > 50 && facility < 400, `facility ${facility} MW`);
     const share = Number(await page.textContent('[data-live="green_share"] .live-value'));
     assert.ok(share >= 0 && share <= 100, `share ${share}`);
+    // Substations in service show the load they carry; the planned one is drawn as planned.
+    assert.match(await page.textContent('g.substation[data-id="SS-110-1"] .substation-load'), /MW$/);
+    assert.equal(await page.getAttribute('g.substation[data-id="SS-330"]', "data-in-service"), "false");
     // The map's buildings carry live IT load.
     assert.match(await page.textContent('g.centre[data-id="CM-N02"] .centre-value'), /MW$/);
     // 24 hours of 15-minute points, drawn by the chart.

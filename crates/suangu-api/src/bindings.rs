@@ -42,6 +42,7 @@ pub fn typescript() -> String {
         LiveFrame::decl(&cfg),
         CentreLive::decl(&cfg),
         ZoneLive::decl(&cfg),
+        SubstationLive::decl(&cfg),
         TrendArgs::decl(&cfg),
         Trend::decl(&cfg),
         TrendPoint::decl(&cfg),

@@ -320,7 +320,15 @@ pub struct LiveFrame {
     pub outdoor_c: f64,
     pub centres: Vec<CentreLive>,
     pub zones: Vec<ZoneLive>,
+    pub substations: Vec<SubstationLive>,
     pub links_down: Vec<String>,
+}
+
+/// A substation's load now.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SubstationLive {
+    pub id: String,
+    pub load_mw: f64,
 }
 
 /// A zone's IT load now, rolled up from its racks.

@@ -1,7 +1,8 @@
 //! The live side of the API: the running engine's frames and trends from the store.
 
 use crate::dto::{
-    ApiError, CentreLive, ErrorCode, LiveFrame, Quality, Trend, TrendArgs, TrendPoint, ZoneLive,
+    ApiError, CentreLive, ErrorCode, LiveFrame, Quality, SubstationLive, Trend, TrendArgs,
+    TrendPoint, ZoneLive,
 };
 use crate::map::supply_dto;
 use jiff::Timestamp;
@@ -145,6 +146,14 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
             .map(|z| ZoneLive {
                 id: z.id.clone(),
                 rack_it_mw: z.rack_it_mw,
+            })
+            .collect(),
+        substations: f
+            .substations
+            .iter()
+            .map(|st| SubstationLive {
+                id: st.id.clone(),
+                load_mw: st.load_mw,
             })
             .collect(),
         links_down: f.links_down.clone(),

@@ -117,9 +117,17 @@ impl Park {
         }
     }
 
-    /// Which centres keep their supply when the named elements (grid connections, substations,
-    /// transformers, feeders) are out. Planned elements never supply anything.
-    pub fn supply_with_outages(&self, outages: &[&str]) -> Vec<CentreSupply> {
+    /// Whether each feeder (scenario order) is energised when the named elements are out.
+    pub fn energised_feeders(&self, outages: &[&str]) -> Vec<bool> {
+        let live = self.feeder_live(outages);
+        self.scenario
+            .feeders
+            .iter()
+            .map(|f| live.get(f.id.as_str()).copied().unwrap_or(false))
+            .collect()
+    }
+
+    fn feeder_live(&self, outages: &[&str]) -> HashMap<&str, bool> {
         let s = &self.scenario;
         let out = |id: &str| outages.contains(&id);
         let mut energised: HashMap<&str, bool> = s
@@ -158,8 +166,7 @@ impl Park {
                 })
             })
             .collect();
-        let feeder_live: HashMap<&str, bool> = s
-            .feeders
+        s.feeders
             .iter()
             .map(|fd| {
                 let live = fd.status.in_service()
@@ -170,7 +177,14 @@ impl Park {
                         .unwrap_or(false);
                 (fd.id.as_str(), live)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Which centres keep their supply when the named elements (grid connections, substations,
+    /// transformers, feeders) are out. Planned elements never supply anything.
+    pub fn supply_with_outages(&self, outages: &[&str]) -> Vec<CentreSupply> {
+        let s = &self.scenario;
+        let feeder_live = self.feeder_live(outages);
         s.centres
             .iter()
             .map(|c| {

@@ -75,6 +75,14 @@ pub struct ZoneNow {
     pub rack_it_mw: f64,
 }
 
+/// One substation now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubstationNow {
+    pub id: String,
+    /// Load it carries (its feeders' share of the centres' facility load).
+    pub load_mw: f64,
+}
+
 /// The park now: what every live screen draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
@@ -91,6 +99,7 @@ pub struct Frame {
     pub outdoor_c: f64,
     pub centres: Vec<CentreNow>,
     pub zones: Vec<ZoneNow>,
+    pub substations: Vec<SubstationNow>,
     pub links_down: Vec<String>,
 }
 
@@ -401,6 +410,16 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
             .map(|(i, z)| ZoneNow {
                 id: z.id.to_string(),
                 rack_it_mw: racks.zones.get(i).copied().unwrap_or(0.0) / 1000.0,
+            })
+            .collect(),
+        substations: park
+            .scenario()
+            .substations
+            .iter()
+            .zip(&s.loading.substations)
+            .map(|(st, load)| SubstationNow {
+                id: st.id.to_string(),
+                load_mw: load.0,
             })
             .collect(),
         links_down: s.links_down.clone(),

@@ -66,6 +66,13 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
     let zones: f64 = first.zones.iter().map(|z| z.rack_it_mw).sum();
     let centres: f64 = first.centres.iter().map(|c| c.rack_it_mw).sum();
     assert!((zones - centres).abs() < 1e-6);
+    // Substations carry the facility load of the centres they feed.
+    let stations: f64 = first.substations.iter().map(|s| s.load_mw).sum();
+    assert!(
+        (stations - first.facility_mw).abs() < 1e-6,
+        "{stations} vs {}",
+        first.facility_mw
+    );
 
     // Trip both feeds of N01: the next frames show it lost.
     let now = first.at;

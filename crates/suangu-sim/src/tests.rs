@@ -236,3 +236,45 @@ fn racks_add_up_to_their_centre() {
         assert!(racks.iter().all(|r| (15.0..40.0).contains(&r.inlet_c)));
     }
 }
+
+#[test]
+fn substations_carry_the_load_of_the_centres_they_feed() {
+    let mut t = twin(1);
+    let when = at("2026-04-01T06:00:00Z");
+    let s = t.sample(when);
+    let stations: f64 = s.loading.substations.iter().map(|m| m.0).sum();
+    assert!(
+        (stations - s.power.facility().0).abs() < 1e-6,
+        "{stations} vs {}",
+        s.power.facility().0
+    );
+    let feeders = t.park().scenario().feeders.clone();
+    let idx = |id: &str| {
+        feeders
+            .iter()
+            .position(|f| f.id.as_str() == id)
+            .expect("feeder")
+    };
+    let n01 = centre(&t, "CM-N01");
+    let before_b = s.loading.feeders[idx("F-203")];
+    // F-201 also feeds YS-AI; with it out, F-203 carries all of N01's load.
+    t.inject(Fault {
+        kind: FaultKind::Trip("F-201".into()),
+        from: when,
+        until: None,
+    })
+    .expect("known");
+    let after = t.sample(when);
+    assert_eq!(after.loading.feeders[idx("F-201")], Mw::ZERO);
+    let n01_load = after.power.centres[n01].facility.0;
+    assert!((after.loading.feeders[idx("F-203")].0 - before_b.0 - n01_load / 2.0).abs() < 1e-6);
+    // Planned SS-330 carries nothing.
+    let ss330 = t
+        .park()
+        .scenario()
+        .substations
+        .iter()
+        .position(|x| x.id.as_str() == "SS-330")
+        .expect("ss");
+    assert_eq!(after.loading.substations[ss330], Mw::ZERO);
+}

@@ -135,7 +135,7 @@ stale_since: string | null, it_mw: number, facility_mw: number, green_mw: number
 /**
  * min(green, load) / load right now (no storage, no netting).
  */
-green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, links_down: Array<string>, };
+green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, substations: Array<SubstationLive>, links_down: Array<string>, };
 
 export type CentreLive = { id: string, it_mw: number, facility_mw: number, utilisation: number, supply: Supply, 
 /**
@@ -148,6 +148,8 @@ shed_mw: number,
 rack_it_mw: number, };
 
 export type ZoneLive = { id: string, rack_it_mw: number, };
+
+export type SubstationLive = { id: string, load_mw: number, };
 
 export type TrendArgs = { 
 /**

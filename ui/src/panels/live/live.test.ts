@@ -19,6 +19,7 @@ const frame: LiveFrame = {
   outdoor_c: 4.26,
   centres: [],
   zones: [],
+  substations: [],
   links_down: [],
 };
 

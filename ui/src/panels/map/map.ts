@@ -100,7 +100,7 @@ export function renderMap(map: ParkMap): SVGSVGElement {
     power.append(
       s(
         "g",
-        { class: "grid-node", "data-id": g.id, "data-in-service": g.in_service },
+        { class: "grid-node", "data-id": g.id, "data-in-service": String(g.in_service) },
         s("title", {}, `${nameOf(g.name)} · ${num(g.kv)} kV`),
         s("circle", { cx: at[0], cy: at[1], r: L * 0.8 }),
         s("text", { x: at[0], y: at[1] + L * 0.35, "font-size": L * 0.7, "text-anchor": "middle", class: "glyph" }, "⚡"),
@@ -114,11 +114,12 @@ export function renderMap(map: ParkMap): SVGSVGElement {
     power.append(
       s(
         "g",
-        { class: "substation", "data-id": station.id, "data-in-service": station.in_service },
+        { class: "substation", "data-id": station.id, "data-in-service": String(station.in_service) },
         s("title", {}, `${nameOf(station.name)} · ${num(station.kv)} kV · ${num(station.mva)} MVA · ${t(station.in_service ? "in_service" : "planned")}`),
         s("rect", { x: x - size / 2, y: y - size / 2, width: size, height: size, rx: L * 0.2, "stroke-width": L * 0.15 }),
         s("text", { class: "substation-kv", x, y: y + L * 0.35, "font-size": L * 0.75, "text-anchor": "middle" }, `${num(station.kv)}`),
         s("text", { class: "asset-label", x, y: y + size / 2 + L * 1.1, "font-size": L * 0.85, "text-anchor": "middle" }, nameOf(station.name)),
+        s("text", { class: "substation-load", x, y: y + size / 2 + L * 2.1, "font-size": L * 0.8, "text-anchor": "middle" }, ""),
       ),
     );
   }
@@ -139,7 +140,7 @@ export function renderMap(map: ParkMap): SVGSVGElement {
     green.append(
       s(
         "g",
-        { class: `plant plant-${plant.kind}`, "data-id": plant.id, "data-in-service": plant.in_service },
+        { class: `plant plant-${plant.kind}`, "data-id": plant.id, "data-in-service": String(plant.in_service) },
         s("title", {}, `${nameOf(plant.name)} · ${t(PLANT_KEY[plant.kind])} · ${capacity}`),
         s("circle", { cx: at[0], cy: at[1], r: L * 1.1, "stroke-width": L * 0.15 }),
         s(
@@ -269,6 +270,10 @@ export function renderLegend(): HTMLElement {
 /** Live overlay: each centre's IT load and supply state, updated in place (the static map is
  * drawn once; a fault turns its building at once). */
 export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
+  for (const st of frame.substations) {
+    const load = root.querySelector(`g.substation[data-id="${CSS.escape(st.id)}"] .substation-load`);
+    if (load && load.closest("g")?.getAttribute("data-in-service") === "true") load.textContent = `${num(st.load_mw, 1)} MW`;
+  }
   for (const c of frame.centres) {
     const g = root.querySelector<SVGGElement>(`g.centre[data-id="${CSS.escape(c.id)}"]`);
     if (!g) continue;

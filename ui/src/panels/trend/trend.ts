@@ -4,7 +4,14 @@ import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Trend } from "../../api/bindings";
 import { h } from "../../dom";
-import { t } from "../../i18n";
+import { lang, t } from "../../i18n";
+
+/** HH:MM in the park's time zone and the current language. */
+function clock(unixSeconds: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang(), { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(
+    new Date(unixSeconds * 1000),
+  );
+}
 import { toSeries } from "./series";
 
 export interface TrendPanel {
@@ -40,12 +47,12 @@ export function trendPanel(timeZone: string): TrendPanel {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, pct: { range: [0, 100] } },
         axes: [
-          { ...axis },
+          { ...axis, values: (_u, splits) => splits.map((v) => clock(v, timeZone)) },
           { ...axis, scale: "mw", label: "MW" },
           { ...axis, scale: "pct", side: 1, label: "%", grid: { show: false } },
         ],
         series: [
-          {},
+          { label: t("trend_time"), value: (_u, v) => (v === null ? "--" : clock(v, timeZone)) },
           { label: t("trend_facility"), scale: "mw", stroke: colour("--operating"), width: 2 },
           { label: t("trend_green"), scale: "pct", stroke: colour("--green"), width: 2, fill: "rgba(0,158,115,0.12)" },
         ],
