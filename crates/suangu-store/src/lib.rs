@@ -8,6 +8,7 @@
 
 mod location;
 mod rows;
+mod sql;
 mod sqlite;
 
 pub use location::Location;
