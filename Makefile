@@ -36,8 +36,9 @@ lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy $(WS) --all-targets -- -D warnings
 
+# The store suite runs on SQLite and on a real PostgreSQL (started on loopback by the script).
 unit: ui
-	$(CARGO) test $(WS)
+	SUANGU_TEST_PG=$$(scripts/test-postgres.sh) $(CARGO) test $(WS)
 	cd ui && npm test --silent
 
 e2e: build bench-smoke e2e-browser e2e-window

@@ -11,7 +11,7 @@ use suangu_api::dto::{ApiError, ErrorCode, LiveFrame, ParkMap, ParkSummary, Tren
 use suangu_api::live::{Live, live_frame, store_error};
 use suangu_api::{Api, Session};
 use suangu_engine::live::LiveConfig;
-use suangu_store::{Location, SqliteStore};
+use suangu_store::{AnyStore, Location};
 use tauri::ipc::Channel;
 use tauri::{Manager, State};
 
@@ -25,7 +25,7 @@ struct Args {
     /// Scenario file (TOML). Default: the built-in Qingyang park.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
-    /// Store URL (sqlite://<path>). Default: SQLite in the OS data directory.
+    /// Store URL (sqlite://<path> or postgres://...). Default: SQLite in the OS data directory.
     #[arg(long, value_name = "URL")]
     db: Option<String>,
     /// Seed of the digital twin.
@@ -40,11 +40,11 @@ struct Args {
 /// once, off the UI thread (the twin backfills the store first); commands wait for it.
 struct Shell {
     args: Args,
-    session: tokio::sync::OnceCell<Result<Session<SqliteStore>, ApiError>>,
+    session: tokio::sync::OnceCell<Result<Session<AnyStore>, ApiError>>,
 }
 
 impl Shell {
-    async fn session(&self) -> Result<&Session<SqliteStore>, ApiError> {
+    async fn session(&self) -> Result<&Session<AnyStore>, ApiError> {
         self.session
             .get_or_init(|| open(&self.args))
             .await
@@ -109,7 +109,7 @@ macro_rules! commands {
 
 commands!(park_summary, park_map, park_trend);
 
-async fn open(args: &Args) -> Result<Session<SqliteStore>, ApiError> {
+async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
     let api = Api::open(args.scenario.as_deref())?;
     let location = match &args.db {
         None => Location::default_location(),
@@ -119,20 +119,15 @@ async fn open(args: &Args) -> Result<Session<SqliteStore>, ApiError> {
             details: Vec::new(),
         })?,
     };
-    let live = match location {
-        Location::Sqlite(path) => match SqliteStore::open(&path).await {
-            Ok(store) => {
-                let config = LiveConfig {
-                    speed: args.speed,
-                    ..LiveConfig::real_time(jiff::Timestamp::now())
-                };
-                Live::start(api.park().clone(), args.seed, Arc::new(store), config).await
-            }
-            Err(e) => Err(store_error(e)),
-        },
-        Location::Postgres(_) => Err(store_error(format!(
-            "--db {location}: PostgreSQL is not supported yet"
-        ))),
+    let live = match AnyStore::open(&location).await {
+        Ok(store) => {
+            let config = LiveConfig {
+                speed: args.speed,
+                ..LiveConfig::real_time(jiff::Timestamp::now())
+            };
+            Live::start(api.park().clone(), args.seed, Arc::new(store), config).await
+        }
+        Err(e) => Err(store_error(e)),
     };
     if let Err(e) = &live {
         eprintln!("suangu-app: live data unavailable: {}", e.message);

@@ -20,7 +20,7 @@ use suangu_api::Session;
 use suangu_api::dto::{ApiError, ErrorCode};
 use suangu_api::live::{Live, live_frame};
 use suangu_engine::live::LiveConfig;
-use suangu_store::{Location, SqliteStore};
+use suangu_store::AnyStore;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 use tower_http::services::ServeDir;
@@ -39,7 +39,7 @@ pub struct ServeArgs {
     speed: f64,
 }
 
-type AppSession = Session<SqliteStore>;
+type AppSession = Session<AnyStore>;
 
 /// The content security policy of every response: nothing from elsewhere, no inline script.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
@@ -117,15 +117,8 @@ async fn start_live(
     api: &suangu_api::Api,
     context: &Context,
     speed: f64,
-) -> Result<Live<SqliteStore>, ApiError> {
-    let Location::Sqlite(path) = &context.db else {
-        return Err(ApiError {
-            code: ErrorCode::StoreUnavailable,
-            message: format!("--db {}: PostgreSQL is not supported yet", context.db),
-            details: Vec::new(),
-        });
-    };
-    let store = SqliteStore::open(path)
+) -> Result<Live<AnyStore>, ApiError> {
+    let store = AnyStore::open(&context.db)
         .await
         .map_err(suangu_api::live::store_error)?;
     let config = LiveConfig {

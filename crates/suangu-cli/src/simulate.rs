@@ -9,7 +9,7 @@ use serde::Serialize;
 use suangu_engine::kpi::PeriodKpis;
 use suangu_engine::simulate::{Plan, run};
 use suangu_sim::Twin;
-use suangu_store::{Location, SqliteStore};
+use suangu_store::AnyStore;
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -95,21 +95,13 @@ pub fn run_command(
     };
     plan.check().map_err(|e| bad(e.to_string()))?;
 
-    let Location::Sqlite(path) = &context.db else {
-        eprintln!(
-            "{}: --db {}: PostgreSQL is not supported yet; use sqlite://<path>",
-            lang.text(Key::Failure),
-            context.db
-        );
-        return Err(ExitCode::Failure);
-    };
     let twin = Twin::new(park.clone(), context.seed);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| {
         eprintln!("{}: {e}", lang.text(Key::Failure));
         ExitCode::Failure
     })?;
     let kpis = runtime.block_on(async {
-        let store = SqliteStore::open(path).await?;
+        let store = AnyStore::open(&context.db).await?;
         let bar = ProgressBar::new(u64::try_from(plan.steps()).unwrap_or(0));
         bar.set_style(
             ProgressStyle::with_template("{msg} [{bar:40}] {percent}% {eta}")

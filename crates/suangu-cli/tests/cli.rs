@@ -417,3 +417,42 @@ fn simulate_into_an_unopenable_database_fails_with_exit_1() {
     assert!(stderr.contains("/proc/none/x.db"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "one clear line: {stderr}");
 }
+
+#[test]
+fn simulate_gives_the_same_numbers_on_sqlite_and_postgresql() {
+    let pg = std::env::var("SUANGU_TEST_PG").unwrap_or_else(|_| {
+        panic!("SUANGU_TEST_PG is not set: run through `make test` (it starts PostgreSQL with scripts/test-postgres.sh)")
+    });
+    let args = [
+        "simulate",
+        "--json",
+        "--start",
+        "2026-07-01T00:00:00+08:00",
+        "--duration",
+        "1d",
+        "--step",
+        "5m",
+    ];
+    let sqlite = simulate(&temp_dir("simulate-pg").join("same.db"), &args[2..]);
+    let postgres = suangu()
+        .args(args)
+        .args(["--db", &pg])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        postgres.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&postgres.stderr)
+    );
+    assert_eq!(
+        sqlite.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sqlite.stderr)
+    );
+    assert_eq!(
+        sqlite.stdout, postgres.stdout,
+        "the same KPIs, byte for byte, from either store"
+    );
+}

@@ -6,12 +6,16 @@
 //! `IntervalRecord`; what the numbers mean is defined in the core. A database written by a newer
 //! version is refused, never migrated down or half-migrated.
 
+mod any;
 mod location;
+mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
 
+pub use any::AnyStore;
 pub use location::Location;
+pub use postgres::PgStore;
 pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope};
 pub use sqlite::SqliteStore;
 

@@ -21,10 +21,53 @@ pub(crate) fn ts(seconds: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
-/// Implements [`crate::Store`] for `$store` (fields `pool`, `url`; method `query_error`) on the
-/// sqlx database `$db`.
+/// Implements [`crate::Store`] for `$store` (fields `pool`, `url`) on the sqlx database `$db`,
+/// and its migration: `$migrator`'s migrations, refusing a schema newer than it knows (`$exists`
+/// is the query that names the migrations table when it exists).
 macro_rules! impl_store {
-    ($store:ident, $db:ty) => {
+    ($store:ident, $db:ty, $migrator:ident, $exists:expr) => {
+        impl $store {
+            /// The URL this store was opened with (passwords never shown).
+            pub fn url(&self) -> &str {
+                &self.url
+            }
+
+            async fn migrate(&self) -> Result<()> {
+                let supported = $migrator.iter().map(|m| m.version).max().unwrap_or(0);
+                let has_table: Option<String> = sqlx::query_scalar($exists)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(|e| self.query_error("reading the schema version", e))?;
+                if has_table.is_some() {
+                    let found: Option<i64> =
+                        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(|e| self.query_error("reading the schema version", e))?;
+                    if let Some(found) = found.filter(|v| *v > supported) {
+                        return Err(StoreError::NewerSchema {
+                            url: self.url.clone(),
+                            found,
+                            supported,
+                        });
+                    }
+                }
+                // Each migration runs in its own transaction: a failure leaves the previous version.
+                $migrator.run(&self.pool).await.map_err(|e| StoreError::Migrate {
+                    url: self.url.clone(),
+                    message: e.to_string(),
+                })
+            }
+
+            fn query_error(&self, what: &'static str, e: sqlx::Error) -> StoreError {
+                StoreError::Query {
+                    url: self.url.clone(),
+                    what,
+                    message: e.to_string(),
+                }
+            }
+        }
+
 impl Store for $store {
     async fn write_intervals(&self, park: &Park, records: &[IntervalRecord]) -> Result<()> {
         if records.is_empty() {

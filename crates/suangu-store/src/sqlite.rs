@@ -51,54 +51,15 @@ impl SqliteStore {
         Ok(store)
     }
 
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     /// The path this store writes to.
     pub fn path(&self) -> PathBuf {
         PathBuf::from(self.url.trim_start_matches("sqlite://"))
     }
-
-    async fn migrate(&self) -> Result<()> {
-        let supported = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let has_table: Option<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| self.query_error("reading the schema version", e))?;
-        if has_table.is_some() {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(|e| self.query_error("reading the schema version", e))?;
-            if let Some(found) = found.filter(|v| *v > supported) {
-                return Err(StoreError::NewerSchema {
-                    url: self.url.clone(),
-                    found,
-                    supported,
-                });
-            }
-        }
-        // Each migration runs in its own transaction: a failure leaves the previous version.
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Migrate {
-                url: self.url.clone(),
-                message: e.to_string(),
-            })
-    }
-
-    fn query_error(&self, what: &'static str, e: sqlx::Error) -> StoreError {
-        StoreError::Query {
-            url: self.url.clone(),
-            what,
-            message: e.to_string(),
-        }
-    }
 }
 
-crate::sql::impl_store!(SqliteStore, Sqlite);
+crate::sql::impl_store!(
+    SqliteStore,
+    Sqlite,
+    MIGRATOR,
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+);

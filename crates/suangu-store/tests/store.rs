@@ -1,12 +1,14 @@
-//! The SQLite store on real files: migrations, idempotent writes, hourly rollups, the ledger
-//! read back exactly, events, and refusal of a newer schema.
+//! The same store suite on SQLite (real files) and on a real PostgreSQL server: migrations,
+//! idempotent writes, hourly rollups, the ledger read back exactly, events, refusal of a newer
+//! schema. PostgreSQL comes from `SUANGU_TEST_PG` (`make test` starts one with
+//! scripts/test-postgres.sh).
 
 use jiff::Timestamp;
 use std::path::PathBuf;
 use suangu_core::interval::{IntervalAccumulator, IntervalRecord};
 use suangu_core::{Park, qingyang};
 use suangu_sim::Twin;
-use suangu_store::{Event, Level, Scope, SqliteStore, Store, StoreError};
+use suangu_store::{Event, Level, PgStore, Scope, SqliteStore, Store, StoreError};
 
 fn temp_db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("suangu-store-test-{}", std::process::id()));
@@ -41,11 +43,9 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-#[test]
-fn a_day_written_reads_back_exactly_and_rolls_up_to_hours() {
-    runtime().block_on(async {
+async fn a_day_written_reads_back_exactly_and_rolls_up_to_hours<S: Store>(store: S) {
+    {
         let park = qingyang().expect("park");
-        let store = SqliteStore::open(&temp_db("day")).await.expect("open");
         let records = day(&park);
         assert_eq!(records.len(), 96);
         store.write_intervals(&park, &records).await.expect("write");
@@ -103,15 +103,12 @@ fn a_day_written_reads_back_exactly_and_rolls_up_to_hours() {
             zones += sum(&rows);
         }
         assert!((zones - sum(&quarters)).abs() < 1e-6);
-    });
+    }
 }
 
-#[test]
-fn writing_the_same_intervals_again_does_not_grow_the_store() {
-    runtime().block_on(async {
+async fn writing_the_same_intervals_again_does_not_grow_the_store<S: Store>(store: S) {
+    {
         let park = qingyang().expect("park");
-        let path = temp_db("idempotent");
-        let store = SqliteStore::open(&path).await.expect("open");
         let records = day(&park);
         store.write_intervals(&park, &records).await.expect("write");
         store
@@ -139,16 +136,11 @@ fn writing_the_same_intervals_again_does_not_grow_the_store() {
             .await
             .expect("q");
         assert_eq!(q.len(), 96);
-        // WAL mode, as the issue asks.
-        let wal = path.with_extension("db-wal");
-        assert!(wal.exists(), "{} missing", wal.display());
-    });
+    }
 }
 
-#[test]
-fn events_are_kept_in_order() {
-    runtime().block_on(async {
-        let store = SqliteStore::open(&temp_db("events")).await.expect("open");
+async fn events_are_kept_in_order<S: Store>(store: S) {
+    {
         let e = |at_s: &str, kind: &str, target: &str| Event {
             at: at(at_s),
             kind: kind.into(),
@@ -177,7 +169,7 @@ fn events_are_kept_in_order() {
             .expect("events");
         let kinds: Vec<&str> = got.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["trip", "clear"]);
-    });
+    }
 }
 
 #[test]
@@ -214,5 +206,117 @@ fn an_unopenable_path_is_a_clear_error() {
             .expect("fails");
         assert!(matches!(err, StoreError::Open { .. }), "{err}");
         assert!(err.to_string().contains("/proc/no/such/suangu.db"), "{err}");
+    });
+}
+
+/// Runs every backend-agnostic test above on one backend, each on a fresh database.
+macro_rules! suite {
+    ($backend:ident, $open:ident) => {
+        mod $backend {
+            use super::*;
+
+            #[test]
+            fn a_day_written_reads_back_exactly_and_rolls_up_to_hours() {
+                runtime().block_on(async {
+                    super::a_day_written_reads_back_exactly_and_rolls_up_to_hours(
+                        $open("day").await,
+                    )
+                    .await
+                });
+            }
+
+            #[test]
+            fn writing_the_same_intervals_again_does_not_grow_the_store() {
+                runtime().block_on(async {
+                    super::writing_the_same_intervals_again_does_not_grow_the_store(
+                        $open("idempotent").await,
+                    )
+                    .await
+                });
+            }
+
+            #[test]
+            fn events_are_kept_in_order() {
+                runtime().block_on(async {
+                    super::events_are_kept_in_order($open("events").await).await
+                });
+            }
+        }
+    };
+}
+
+async fn open_sqlite(name: &str) -> SqliteStore {
+    SqliteStore::open(&temp_db(name))
+        .await
+        .expect("open sqlite")
+}
+
+/// The test server's URL with another database name.
+fn pg_url(database: &str) -> String {
+    let base = std::env::var("SUANGU_TEST_PG").unwrap_or_else(|_| {
+        panic!("SUANGU_TEST_PG is not set: run the store tests through `make test` (it starts PostgreSQL with scripts/test-postgres.sh) or point it at a server")
+    });
+    let (server, _) = base.rsplit_once('/').expect("a postgres:// URL");
+    format!("{server}/{database}")
+}
+
+async fn open_pg(name: &str) -> PgStore {
+    let database = format!("suangu_test_{}_{name}", std::process::id());
+    let admin = sqlx::PgPool::connect(&pg_url("postgres"))
+        .await
+        .expect("connect to the test server");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {database}"
+    )))
+    .execute(&admin)
+    .await
+    .expect("drop");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+        .execute(&admin)
+        .await
+        .expect("create");
+    admin.close().await;
+    PgStore::open(&pg_url(&database))
+        .await
+        .expect("open postgres")
+}
+
+suite!(sqlite, open_sqlite);
+suite!(postgres, open_pg);
+
+#[test]
+fn sqlite_runs_in_wal_mode() {
+    runtime().block_on(async {
+        let path = temp_db("wal");
+        let store = SqliteStore::open(&path).await.expect("open");
+        store
+            .write_intervals(&qingyang().expect("park"), &day(&qingyang().expect("park")))
+            .await
+            .expect("write");
+        let wal = path.with_extension("db-wal");
+        assert!(wal.exists(), "{} missing", wal.display());
+    });
+}
+
+#[test]
+fn postgres_refuses_a_newer_schema_and_names_the_server_without_its_password() {
+    runtime().block_on(async {
+        let store = open_pg("newer").await;
+        let url = pg_url(&format!("suangu_test_{}_newer", std::process::id()));
+        drop(store);
+        let pool = sqlx::PgPool::connect(&url).await.expect("raw");
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (9999, 'from the future', true, '\\x00', 0)",
+        )
+        .execute(&pool)
+        .await
+        .expect("insert");
+        pool.close().await;
+        let err = PgStore::open(&url).await.err().expect("refused");
+        assert!(matches!(err, StoreError::NewerSchema { found: 9999, .. }), "{err}");
+        let bad = PgStore::open("postgres://someone:hunter2@127.0.0.1:1/nowhere").await.err().expect("no server");
+        assert!(matches!(bad, StoreError::Open { .. }), "{bad}");
+        assert!(!bad.to_string().contains("hunter2"), "{bad}");
     });
 }
