@@ -7,6 +7,7 @@
 //! version is refused, never migrated down or half-migrated.
 
 mod any;
+pub mod chunk;
 mod location;
 mod postgres;
 mod rows;
