@@ -259,10 +259,16 @@ async fn source_task(
     let began = tokio::time::Instant::now();
     loop {
         ticker.tick().await;
+        if samples.is_closed() {
+            return; // the engine has stopped (checked here too: a silent source never sends)
+        }
         let sim_s = (began.elapsed().as_secs_f64() * config.speed).floor() as i64;
         let at = Timestamp::from_second(start.as_second() + sim_s).unwrap_or(start);
         let tick = {
             let twin = twin.read().await;
+            if twin.telemetry_lost(at) {
+                continue; // nothing arrives; the engine will mark the data stale
+            }
             let sample = twin.sample(at);
             let mut rack_kw = Vec::new();
             for (i, state) in sample.centres.iter().enumerate() {
@@ -432,6 +438,7 @@ fn fault_kind_name(kind: &FaultKind) -> &'static str {
         FaultKind::CoolingLoss(_) => "cooling_loss",
         FaultKind::WindLull { .. } => "wind_lull",
         FaultKind::LinkCut(_) => "link_cut",
+        FaultKind::TelemetryLoss => "telemetry_loss",
     }
 }
 
@@ -439,5 +446,6 @@ fn fault_target(kind: &FaultKind) -> String {
     match kind {
         FaultKind::Trip(id) | FaultKind::CoolingLoss(id) | FaultKind::LinkCut(id) => id.clone(),
         FaultKind::WindLull { factor } => format!("wind x{factor}"),
+        FaultKind::TelemetryLoss => "telemetry".to_owned(),
     }
 }

@@ -27,7 +27,7 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         speed: 600.0, // ten simulated minutes per real second
         tick: Duration::from_millis(100),
         backfill: Duration::from_secs(3600),
-        stale_after_ticks: 20,
+        stale_after_ticks: 5,
     };
     let engine = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
         .await
@@ -101,6 +101,39 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         }
     }
     assert!(seen_lost, "the trip never showed");
+
+    // Telemetry lost: the screen must say "stale since", never repeat the last value as live.
+    let lost_at = engine.latest().expect("frame").at;
+    let back_at = lost_at + jiff::SignedDuration::from_secs(15 * 60);
+    engine
+        .inject(FaultKind::TelemetryLoss, lost_at, Some(back_at))
+        .await
+        .expect("inject");
+    let mut stale_since = None;
+    for _ in 0..60 {
+        frames.changed().await.expect("frame");
+        let f = frames.borrow().clone().expect("frame");
+        if let Quality::Stale { since } = f.quality {
+            stale_since = Some(since);
+            break;
+        }
+    }
+    let since = stale_since.expect("the data went stale");
+    assert!(
+        since <= lost_at + jiff::SignedDuration::from_secs(120),
+        "stale since {since}, lost at {lost_at}"
+    );
+    // When telemetry returns, so does "live".
+    let mut live_again = false;
+    for _ in 0..60 {
+        frames.changed().await.expect("frame");
+        let f = frames.borrow().clone().expect("frame");
+        if f.quality == Quality::Live && f.at >= back_at {
+            live_again = true;
+            break;
+        }
+    }
+    assert!(live_again, "the data never came back");
 
     // Run past an interval boundary, then stop: the live intervals are in the store.
     tokio::time::sleep(Duration::from_millis(2500)).await;

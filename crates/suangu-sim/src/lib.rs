@@ -42,6 +42,9 @@ pub enum FaultKind {
     WindLull { factor: f64 },
     /// The link to a region is cut.
     LinkCut(String),
+    /// The park's telemetry stops arriving (a gateway or link to the control room fails): the
+    /// source sends nothing, and screens must show the data as stale, not freeze on it.
+    TelemetryLoss,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -244,6 +247,7 @@ impl Twin {
                     return Err(FaultError::UnknownRegion(id.clone()));
                 }
             }
+            FaultKind::TelemetryLoss => {}
         }
         self.faults.push(fault);
         Ok(())
@@ -251,6 +255,12 @@ impl Twin {
 
     pub fn faults(&self) -> &[Fault] {
         &self.faults
+    }
+
+    /// Whether telemetry is lost at `t` (the source then has nothing to send).
+    pub fn telemetry_lost(&self, t: Timestamp) -> bool {
+        self.active(t)
+            .any(|f| matches!(f, FaultKind::TelemetryLoss))
     }
 
     fn active(&self, t: Timestamp) -> impl Iterator<Item = &FaultKind> {
@@ -360,6 +370,7 @@ impl Twin {
                 FaultKind::CoolingLoss(id) => cooling_lost.push(id),
                 FaultKind::WindLull { factor } => wind_factor = wind_factor.min(*factor),
                 FaultKind::LinkCut(id) => links_down.push(id.clone()),
+                FaultKind::TelemetryLoss => {}
             }
         }
         let supply = self.park.supply_with_outages(&trips);
