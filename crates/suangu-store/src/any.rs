@@ -82,4 +82,30 @@ impl Store for AnyStore {
             AnyStore::Postgres(s) => s.events(park_id, from, to).await,
         }
     }
+
+    async fn write_raw(
+        &self,
+        park_id: &str,
+        series: &str,
+        points: &[crate::chunk::Point],
+        resolution: f64,
+    ) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.write_raw(park_id, series, points, resolution).await,
+            AnyStore::Postgres(s) => s.write_raw(park_id, series, points, resolution).await,
+        }
+    }
+
+    async fn raw_range(
+        &self,
+        park_id: &str,
+        series: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<crate::chunk::Point>> {
+        match self {
+            AnyStore::Sqlite(s) => s.raw_range(park_id, series, from, to).await,
+            AnyStore::Postgres(s) => s.raw_range(park_id, series, from, to).await,
+        }
+    }
 }

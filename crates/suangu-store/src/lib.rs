@@ -39,6 +39,15 @@ pub enum StoreError {
     },
     #[error("cannot migrate database {url}: {message}")]
     Migrate { url: String, message: String },
+    #[error(
+        "database {url}: raw chunk of series {series} at {start} in table raw_chunks: {problem}"
+    )]
+    Chunk {
+        url: String,
+        series: String,
+        start: Timestamp,
+        problem: chunk::ChunkError,
+    },
     #[error("database {url}: {what}: {message}")]
     Query {
         url: String,
@@ -88,4 +97,24 @@ pub trait Store: Send + Sync {
         from: Timestamp,
         to: Timestamp,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+
+    /// Store raw points of one series (any order; a point already stored for the same source
+    /// time is replaced, so writing twice does not grow the store), in hourly chunks with values
+    /// quantised to `resolution`.
+    fn write_raw(
+        &self,
+        park_id: &str,
+        series: &str,
+        points: &[chunk::Point],
+        resolution: f64,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Raw points of one series with source time in `[from, to)`, in time order.
+    fn raw_range(
+        &self,
+        park_id: &str,
+        series: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = Result<Vec<chunk::Point>>> + Send;
 }

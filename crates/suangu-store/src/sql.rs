@@ -279,7 +279,102 @@ impl Store for $store {
             })
             .collect())
     }
+    async fn write_raw(
+        &self,
+        park_id: &str,
+        series: &str,
+        points: &[crate::chunk::Point],
+        resolution: f64,
+    ) -> Result<()> {
+        use std::collections::BTreeMap;
+        let err = |e| self.query_error("writing raw chunks", e);
+        // Group by hour; merge with what each hour already holds (new points win).
+        let mut hours: BTreeMap<i64, BTreeMap<i64, crate::chunk::Point>> = BTreeMap::new();
+        for p in points {
+            let hour = p.source_ms.div_euclid(3_600_000) * 3600;
+            hours.entry(hour).or_default().insert(p.source_ms, *p);
+        }
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        for (start_s, fresh) in hours {
+            let old: Option<(Vec<u8>,)> = sqlx::query_as(
+                "SELECT bytes FROM raw_chunks WHERE park = $1 AND series = $2 AND start_s = $3",
+            )
+            .bind(park_id)
+            .bind(series)
+            .bind(start_s)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
+            let mut merged: BTreeMap<i64, crate::chunk::Point> = BTreeMap::new();
+            if let Some((bytes,)) = old {
+                let stored = crate::chunk::decode(&bytes).map_err(|problem| StoreError::Chunk {
+                    url: self.url.clone(),
+                    series: series.to_owned(),
+                    start: crate::sql::ts(start_s),
+                    problem,
+                })?;
+                merged.extend(stored.into_iter().map(|p| (p.source_ms, p)));
+            }
+            merged.extend(fresh);
+            let all: Vec<crate::chunk::Point> = merged.into_values().collect();
+            let bytes = crate::chunk::encode(&all, resolution).map_err(|problem| StoreError::Chunk {
+                url: self.url.clone(),
+                series: series.to_owned(),
+                start: crate::sql::ts(start_s),
+                problem,
+            })?;
+            sqlx::query(
+                "INSERT INTO raw_chunks (park, series, start_s, points, resolution, bytes) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (park, series, start_s) DO UPDATE SET \
+                 points = excluded.points, resolution = excluded.resolution, bytes = excluded.bytes",
+            )
+            .bind(park_id)
+            .bind(series)
+            .bind(start_s)
+            .bind(i32::try_from(all.len()).unwrap_or(i32::MAX))
+            .bind(resolution)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        }
+        tx.commit().await.map_err(err)
+    }
+
+    async fn raw_range(
+        &self,
+        park_id: &str,
+        series: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<crate::chunk::Point>> {
+        let first_hour = from.as_second().div_euclid(3600) * 3600;
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT start_s, bytes FROM raw_chunks WHERE park = $1 AND series = $2 \
+             AND start_s >= $3 AND start_s < $4 ORDER BY start_s",
+        )
+        .bind(park_id)
+        .bind(series)
+        .bind(first_hour)
+        .bind(to.as_second())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading raw chunks", e))?;
+        let (from_ms, to_ms) = (from.as_millisecond(), to.as_millisecond());
+        let mut out = Vec::new();
+        for (start_s, bytes) in rows {
+            let points = crate::chunk::decode(&bytes).map_err(|problem| StoreError::Chunk {
+                url: self.url.clone(),
+                series: series.to_owned(),
+                start: crate::sql::ts(start_s),
+                problem,
+            })?;
+            out.extend(points.into_iter().filter(|p| p.source_ms >= from_ms && p.source_ms < to_ms));
+        }
+        Ok(out)
+    }
 }
+
     };
 }
 

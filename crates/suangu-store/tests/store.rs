@@ -209,6 +209,77 @@ fn an_unopenable_path_is_a_clear_error() {
     });
 }
 
+async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
+    use suangu_store::chunk::{Point, Quality};
+    let start = at("2026-04-01T00:00:00Z").as_millisecond();
+    // Three hours of one rack's power at 10 s, with a bad point in the middle.
+    let points: Vec<Point> = (0..1080)
+        .map(|k| {
+            let t = start + k * 10_000;
+            let bad = k == 500;
+            Point {
+                source_ms: t,
+                ingest_ms: t + 35,
+                value: if bad {
+                    f64::NAN
+                } else {
+                    12.0 + (k % 17) as f64 * 0.3
+                },
+                quality: if bad { Quality::Bad } else { Quality::Good },
+            }
+        })
+        .collect();
+    store
+        .write_raw("qingyang", "rack/CM-N01/H1/R01/07/power_kw", &points, 0.1)
+        .await
+        .expect("write");
+    let (from, to) = (at("2026-04-01T00:30:00Z"), at("2026-04-01T02:30:00Z"));
+    let got = store
+        .raw_range("qingyang", "rack/CM-N01/H1/R01/07/power_kw", from, to)
+        .await
+        .expect("range");
+    let want: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.source_ms >= from.as_millisecond() && p.source_ms < to.as_millisecond())
+        .collect();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(
+            (g.source_ms, g.ingest_ms, g.quality),
+            (w.source_ms, w.ingest_ms, w.quality)
+        );
+        if w.quality == Quality::Bad {
+            assert!(g.value.is_nan());
+        } else {
+            assert!((g.value - w.value).abs() <= 0.05 + 1e-9);
+        }
+    }
+    // Written again, in another order, with overlap: nothing doubles.
+    let mut again = points[300..900].to_vec();
+    again.reverse();
+    store
+        .write_raw("qingyang", "rack/CM-N01/H1/R01/07/power_kw", &again, 0.1)
+        .await
+        .expect("again");
+    let all = store
+        .raw_range(
+            "qingyang",
+            "rack/CM-N01/H1/R01/07/power_kw",
+            at("2026-04-01T00:00:00Z"),
+            at("2026-04-02T00:00:00Z"),
+        )
+        .await
+        .expect("all");
+    assert_eq!(all.len(), points.len());
+    assert!(all.windows(2).all(|w| w[0].source_ms < w[1].source_ms));
+    // Another series is another series.
+    let none = store
+        .raw_range("qingyang", "rack/CM-N01/H1/R01/08/power_kw", from, to)
+        .await
+        .expect("empty");
+    assert!(none.is_empty());
+}
+
 /// Runs every backend-agnostic test above on one backend, each on a fresh database.
 macro_rules! suite {
     ($backend:ident, $open:ident) => {
@@ -232,6 +303,14 @@ macro_rules! suite {
                         $open("idempotent").await,
                     )
                     .await
+                });
+            }
+
+            #[test]
+            fn raw_points_round_trip_and_duplicates_do_not_grow() {
+                runtime().block_on(async {
+                    super::raw_points_round_trip_and_duplicates_do_not_grow($open("raw").await)
+                        .await
                 });
             }
 
@@ -318,5 +397,56 @@ fn postgres_refuses_a_newer_schema_and_names_the_server_without_its_password() {
         let bad = PgStore::open("postgres://someone:hunter2@127.0.0.1:1/nowhere").await.err().expect("no server");
         assert!(matches!(bad, StoreError::Open { .. }), "{bad}");
         assert!(!bad.to_string().contains("hunter2"), "{bad}");
+    });
+}
+
+#[test]
+fn a_corrupt_raw_chunk_is_reported_with_its_series_and_table() {
+    runtime().block_on(async {
+        use suangu_store::chunk::{Point, Quality};
+        let path = temp_db("corrupt");
+        let store = SqliteStore::open(&path).await.expect("open");
+        let t = at("2026-04-01T00:00:00Z").as_millisecond();
+        let points = [Point {
+            source_ms: t,
+            ingest_ms: t,
+            value: 1.0,
+            quality: Quality::Good,
+        }];
+        store
+            .write_raw("qingyang", "s1", &points, 0.1)
+            .await
+            .expect("write");
+        let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("raw");
+        sqlx::query("UPDATE raw_chunks SET bytes = x'00112233445566778899aabbccddeeff00'")
+            .execute(&raw)
+            .await
+            .expect("damage");
+        raw.close().await;
+        let err = store
+            .raw_range(
+                "qingyang",
+                "s1",
+                at("2026-04-01T00:00:00Z"),
+                at("2026-04-02T00:00:00Z"),
+            )
+            .await
+            .err()
+            .expect("corrupt");
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::Chunk { .. }), "{message}");
+        assert!(
+            message.contains("s1") && message.contains("raw_chunks"),
+            "{message}"
+        );
+        // Writing into a damaged hour refuses rather than silently dropping what was there.
+        assert!(
+            store
+                .write_raw("qingyang", "s1", &points, 0.1)
+                .await
+                .is_err()
+        );
     });
 }
