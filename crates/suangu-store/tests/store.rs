@@ -433,8 +433,7 @@ fn a_corrupt_raw_chunk_is_reported_with_its_series_and_table() {
                 at("2026-04-02T00:00:00Z"),
             )
             .await
-            .err()
-            .expect("corrupt");
+            .expect_err("corrupt");
         let message = err.to_string();
         assert!(matches!(err, StoreError::Chunk { .. }), "{message}");
         assert!(
