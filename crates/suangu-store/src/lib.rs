@@ -9,6 +9,7 @@
 mod any;
 pub mod chunk;
 mod location;
+pub mod log;
 mod postgres;
 mod rows;
 mod sql;
