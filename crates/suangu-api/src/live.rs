@@ -43,10 +43,6 @@ impl<S: Store + 'static> Live<S> {
         Ok(Self { engine, store })
     }
 
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
     /// The newest frame, as the wire sees it.
     pub fn frame(&self) -> Option<LiveFrame> {
         self.engine.latest().map(|f| live_frame(&f))

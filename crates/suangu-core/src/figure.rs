@@ -54,22 +54,6 @@ pub struct Figure<T> {
     pub note: Option<String>,
 }
 
-impl<T> Figure<T> {
-    pub fn new(value: T, origin: Origin) -> Self {
-        Self {
-            value,
-            origin,
-            note: None,
-        }
-    }
-}
-
-impl<T: Copy> Figure<T> {
-    pub fn get(&self) -> T {
-        self.value
-    }
-}
-
 /// Prefixes of the messages this module raises, so the loader can name the kind of error.
 pub(crate) const MISSING_ORIGIN: &str = "figure without an origin";
 pub(crate) const NEGATIVE: &str = "negative figure";

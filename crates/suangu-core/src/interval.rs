@@ -147,16 +147,6 @@ impl IntervalAccumulator {
         }
     }
 
-    /// Start from a known storage state (e.g. read back from the store).
-    pub fn with_storage(mut self, state: StorageState) -> Self {
-        self.storage = state;
-        self
-    }
-
-    pub fn storage(&self) -> StorageState {
-        self.storage
-    }
-
     /// Add a sample that holds for `hours` from its timestamp. Returns the interval it closed,
     /// if the sample starts a new one. A sample must not straddle an interval boundary: use a
     /// step that divides 15 minutes.

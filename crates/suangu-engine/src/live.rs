@@ -192,11 +192,6 @@ impl Engine {
         &self.park
     }
 
-    /// The simulated instant the live run started from (the backfill ends there).
-    pub fn live_from(&self) -> Timestamp {
-        self.start
-    }
-
     /// The simulated now: the newest frame's instant, or the start before the first frame.
     pub fn now(&self) -> Timestamp {
         self.latest().map_or(self.start, |f| f.at)

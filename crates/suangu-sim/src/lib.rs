@@ -210,10 +210,6 @@ impl Twin {
         &self.park
     }
 
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     /// Add a fault after checking that what it names exists.
     pub fn inject(&mut self, fault: Fault) -> Result<(), FaultError> {
         let s = self.park.scenario();

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use suangu_core::Park;
-use suangu_core::green::{IntervalLedger, StorageState};
+use suangu_core::green::IntervalLedger;
 use suangu_core::interval::IntervalRecord;
 use suangu_core::units::{Mw, Mwh};
 
@@ -108,10 +108,4 @@ pub(crate) fn quarter_rows(park: &Park, r: &IntervalRecord) -> Vec<AggregateRow>
         peak_it: r.peak_it,
     });
     rows
-}
-
-impl LedgerRow {
-    pub fn storage(&self) -> StorageState {
-        self.ledger.storage_end
-    }
 }

@@ -8,7 +8,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use suangu_core::Park;
 use suangu_core::green::{IntervalLedger, StorageState};
@@ -49,11 +49,6 @@ impl SqliteStore {
         let store = Self { pool, url };
         store.migrate().await?;
         Ok(store)
-    }
-
-    /// The path this store writes to.
-    pub fn path(&self) -> PathBuf {
-        PathBuf::from(self.url.trim_start_matches("sqlite://"))
     }
 }
 
