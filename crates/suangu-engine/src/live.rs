@@ -146,14 +146,26 @@ impl Engine {
         let backfill_s = i64::try_from(config.backfill.as_secs()).unwrap_or(0) / INTERVAL_SECONDS
             * INTERVAL_SECONDS;
         if backfill_s > 0 {
-            let plan = Plan {
-                start: Timestamp::from_second(live_from.as_second() - backfill_s)
-                    .unwrap_or(live_from),
-                end: live_from,
-                step_s: 60,
-                speed: None,
-            };
-            simulate::run(&twin, store.as_ref(), plan, &mut |_, _| {}).await?;
+            // Only the gap after what the store already holds: recorded history (a run with
+            // faults, real data) is never overwritten by simulated history.
+            let window =
+                Timestamp::from_second(live_from.as_second() - backfill_s).unwrap_or(live_from);
+            let held = store
+                .ledger(&park.scenario().park.id, window, live_from)
+                .await?;
+            let start = held
+                .last()
+                .and_then(|r| Timestamp::from_second(r.start.as_second() + INTERVAL_SECONDS).ok())
+                .unwrap_or(window);
+            if start < live_from {
+                let plan = Plan {
+                    start,
+                    end: live_from,
+                    step_s: 60,
+                    speed: None,
+                };
+                simulate::run(&twin, store.as_ref(), plan, &mut |_, _| {}).await?;
+            }
         }
 
         // The wiring: source -> samples -> engine -> frames (watch) + intervals -> store.

@@ -167,3 +167,37 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         "only faults that were accepted are recorded"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_never_overwrites_recorded_history() {
+    let park = qingyang().expect("park");
+    let store = Arc::new(SqliteStore::open(&temp_db("backfill")).await.expect("open"));
+    let start: Timestamp = "2026-04-01T10:00:00+08:00".parse().expect("ts");
+    let config = LiveConfig {
+        start,
+        speed: 600.0,
+        tick: Duration::from_millis(100),
+        backfill: Duration::from_secs(2 * 3600),
+        stale_after_ticks: 5,
+    };
+    let window = Timestamp::from_second(start.as_second() - 2 * 3600).expect("ts");
+    let first = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
+        .await
+        .expect("start");
+    first.shutdown().await;
+    let before = store
+        .ledger("qingyang", window, start)
+        .await
+        .expect("ledger");
+    assert_eq!(before.len(), 8);
+    // Another run over the same hours with other weather: what was recorded stays.
+    let second = Engine::start(Twin::new(park, 2), store.clone(), config)
+        .await
+        .expect("start");
+    second.shutdown().await;
+    let after = store
+        .ledger("qingyang", window, start)
+        .await
+        .expect("ledger");
+    assert_eq!(before, after);
+}
