@@ -280,46 +280,18 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
     assert!(none.is_empty());
 }
 
-/// Runs every backend-agnostic test above on one backend, each on a fresh database.
+/// Runs every backend-agnostic test above on one backend, each on a fresh database
+/// (`test = "database name"`).
 macro_rules! suite {
-    ($backend:ident, $open:ident) => {
+    ($backend:ident, $open:ident: $($test:ident = $db:literal),* $(,)?) => {
         mod $backend {
             use super::*;
-
-            #[test]
-            fn a_day_written_reads_back_exactly_and_rolls_up_to_hours() {
-                runtime().block_on(async {
-                    super::a_day_written_reads_back_exactly_and_rolls_up_to_hours(
-                        $open("day").await,
-                    )
-                    .await
-                });
-            }
-
-            #[test]
-            fn writing_the_same_intervals_again_does_not_grow_the_store() {
-                runtime().block_on(async {
-                    super::writing_the_same_intervals_again_does_not_grow_the_store(
-                        $open("idempotent").await,
-                    )
-                    .await
-                });
-            }
-
-            #[test]
-            fn raw_points_round_trip_and_duplicates_do_not_grow() {
-                runtime().block_on(async {
-                    super::raw_points_round_trip_and_duplicates_do_not_grow($open("raw").await)
-                        .await
-                });
-            }
-
-            #[test]
-            fn events_are_kept_in_order() {
-                runtime().block_on(async {
-                    super::events_are_kept_in_order($open("events").await).await
-                });
-            }
+            $(
+                #[test]
+                fn $test() {
+                    runtime().block_on(async { super::$test($open($db).await).await });
+                }
+            )*
         }
     };
 }
@@ -360,8 +332,19 @@ async fn open_pg(name: &str) -> PgStore {
         .expect("open postgres")
 }
 
-suite!(sqlite, open_sqlite);
-suite!(postgres, open_pg);
+macro_rules! both_backends {
+    ($($test:ident = $db:literal),* $(,)?) => {
+        suite!(sqlite, open_sqlite: $($test = $db),*);
+        suite!(postgres, open_pg: $($test = $db),*);
+    };
+}
+
+both_backends!(
+    a_day_written_reads_back_exactly_and_rolls_up_to_hours = "day",
+    writing_the_same_intervals_again_does_not_grow_the_store = "idempotent",
+    raw_points_round_trip_and_duplicates_do_not_grow = "raw",
+    events_are_kept_in_order = "events",
+);
 
 #[test]
 fn sqlite_runs_in_wal_mode() {
