@@ -1,6 +1,8 @@
 //! The store a `--db` URL names, whichever backend it is.
 
+use crate::chunk::Point;
 use crate::rows::{AggregateRow, Event, LedgerRow, Level, Scope};
+use crate::{ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec};
 use crate::{Location, PgStore, Result, SqliteStore, Store};
 use jiff::Timestamp;
 use suangu_core::Park;
@@ -83,29 +85,75 @@ impl Store for AnyStore {
         }
     }
 
-    async fn write_raw(
-        &self,
-        park_id: &str,
-        series: &str,
-        points: &[crate::chunk::Point],
-        resolution: f64,
-    ) -> Result<()> {
+    async fn register_series(&self, park_id: &str, series: &[SeriesSpec]) -> Result<Vec<i64>> {
         match self {
-            AnyStore::Sqlite(s) => s.write_raw(park_id, series, points, resolution).await,
-            AnyStore::Postgres(s) => s.write_raw(park_id, series, points, resolution).await,
+            AnyStore::Sqlite(s) => s.register_series(park_id, series).await,
+            AnyStore::Postgres(s) => s.register_series(park_id, series).await,
         }
     }
 
-    async fn raw_range(
+    async fn series(&self, park_id: &str, name: &str) -> Result<Option<(i64, f64)>> {
+        match self {
+            AnyStore::Sqlite(s) => s.series(park_id, name).await,
+            AnyStore::Postgres(s) => s.series(park_id, name).await,
+        }
+    }
+
+    async fn raw_high_water(&self, park_id: &str) -> Result<Option<i64>> {
+        match self {
+            AnyStore::Sqlite(s) => s.raw_high_water(park_id).await,
+            AnyStore::Postgres(s) => s.raw_high_water(park_id).await,
+        }
+    }
+
+    async fn insert_chunks(&self, park_id: &str, chunks: &[ChunkRow]) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.insert_chunks(park_id, chunks).await,
+            AnyStore::Postgres(s) => s.insert_chunks(park_id, chunks).await,
+        }
+    }
+
+    async fn write_raw(
         &self,
         park_id: &str,
-        series: &str,
+        series_id: i64,
+        resolution: f64,
+        points: &[Point],
+    ) -> Result<Vec<Quarantined>> {
+        match self {
+            AnyStore::Sqlite(s) => s.write_raw(park_id, series_id, resolution, points).await,
+            AnyStore::Postgres(s) => s.write_raw(park_id, series_id, resolution, points).await,
+        }
+    }
+
+    async fn raw_range(&self, series_id: i64, from: Timestamp, to: Timestamp) -> Result<RawRange> {
+        match self {
+            AnyStore::Sqlite(s) => s.raw_range(series_id, from, to).await,
+            AnyStore::Postgres(s) => s.raw_range(series_id, from, to).await,
+        }
+    }
+
+    async fn raw_buckets(
+        &self,
+        series_id: i64,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<crate::chunk::Point>> {
+    ) -> Result<Vec<RawBucket>> {
         match self {
-            AnyStore::Sqlite(s) => s.raw_range(park_id, series, from, to).await,
-            AnyStore::Postgres(s) => s.raw_range(park_id, series, from, to).await,
+            AnyStore::Sqlite(s) => s.raw_buckets(series_id, from, to).await,
+            AnyStore::Postgres(s) => s.raw_buckets(series_id, from, to).await,
+        }
+    }
+
+    async fn prune_raw(
+        &self,
+        park_id: &str,
+        raw_before: Timestamp,
+        rollups_before: Timestamp,
+    ) -> Result<Pruned> {
+        match self {
+            AnyStore::Sqlite(s) => s.prune_raw(park_id, raw_before, rollups_before).await,
+            AnyStore::Postgres(s) => s.prune_raw(park_id, raw_before, rollups_before).await,
         }
     }
 }

@@ -1,25 +1,42 @@
 //! Compressed chunks of one series: the raw telemetry layout (issue 4).
 //!
 //! A chunk holds the points of one series in time order. Each point has a source timestamp,
-//! an ingest timestamp, a value and an OPC UA-style quality. Columns are encoded apart:
-//! - source timestamps as delta-of-delta (regular sampling gives zeros);
-//! - values quantised to the series' resolution (e.g. 0.1 kW) and delta-encoded;
-//! - ingest delay (ingest - source) delta-encoded;
-//! - qualities as runs.
+//! an ingest timestamp, a value and an OPC UA-style quality. The first point is written in full;
+//! every later one as a bit stream, the way Gorilla (Facebook) and Prometheus do for time series:
+//! - the source timestamp as a delta-of-delta (regular sampling costs one bit);
+//! - the ingest delay (ingest - source, kept to [`DELAY_STEP_MS`]) as a delta (one bit when the
+//!   delay did not change);
+//! - the quality as "same as before" (one bit) or a new 2-bit code;
+//! - the value quantised to the series' resolution (e.g. 0.1 kW) as a delta from the previous
+//!   value: one bit when unchanged, five bits for a step of up to four resolution units.
 //!
-//! Each number is a zigzag varint, and a zero is followed by how many more zeros come, so a
-//! steady series costs a few bytes per run rather than per point. A CRC-32 closes the chunk.
-//! Bad points carry no value (they decode as NaN). Pure: no I/O.
+//! Bad points carry no value (they decode as NaN). A CRC-32 closes the chunk. [`ChunkBuilder`]
+//! encodes as points arrive, so an open chunk costs its compressed size in memory. Pure: no I/O.
 
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"SGC1";
+const MAGIC: &[u8; 4] = b"SGC2";
+
+/// The ingest delay is kept to this many milliseconds: enough to tell late data apart and to
+/// replay what was known when, without paying for network jitter on every point.
+pub const DELAY_STEP_MS: i64 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quality {
     Good = 0,
     Uncertain = 1,
     Bad = 2,
+}
+
+impl Quality {
+    pub fn from_code(code: u64) -> Option<Self> {
+        match code {
+            0 => Some(Quality::Good),
+            1 => Some(Quality::Uncertain),
+            2 => Some(Quality::Bad),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,71 +85,192 @@ impl fmt::Display for ChunkError {
 
 impl std::error::Error for ChunkError {}
 
+/// What a chunk's good and uncertain values sum up to: the rollup kept beside it, so long ranges
+/// are answered without decoding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChunkStats {
+    /// All points, bad ones included.
+    pub points: u32,
+    /// Points with a value (good or uncertain).
+    pub valued: u32,
+    pub min: f64,
+    pub max: f64,
+    pub sum: f64,
+}
+
+impl Default for ChunkStats {
+    fn default() -> Self {
+        Self {
+            points: 0,
+            valued: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sum: 0.0,
+        }
+    }
+}
+
+impl ChunkStats {
+    fn add(&mut self, value: Option<f64>) {
+        self.points += 1;
+        if let Some(v) = value {
+            self.valued += 1;
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+            self.sum += v;
+        }
+    }
+}
+
+/// The largest quantised magnitude kept exactly (f64 holds integers to 2^53).
+const MAX_QUANTISED: f64 = 9.0e15;
+
+/// Quantise `value` to `resolution`; None when it does not fit.
+pub fn quantise(value: f64, resolution: f64) -> Option<i64> {
+    let scaled = (value / resolution).round();
+    (scaled.is_finite() && scaled.abs() <= MAX_QUANTISED).then_some(scaled as i64)
+}
+
+/// Builds one chunk point by point, compressing as it goes.
+#[derive(Debug, Clone)]
+pub struct ChunkBuilder {
+    resolution: f64,
+    head: Vec<u8>,
+    bits: BitWriter,
+    stats: ChunkStats,
+    last_t: i64,
+    last_dt: i64,
+    last_delay: i64,
+    last_q: i64,
+    last_quality: Quality,
+}
+
+impl ChunkBuilder {
+    pub fn new(resolution: f64) -> Result<Self, ChunkError> {
+        if !(resolution.is_finite() && resolution > 0.0) {
+            return Err(ChunkError::Resolution);
+        }
+        Ok(Self {
+            resolution,
+            head: Vec::new(),
+            bits: BitWriter::default(),
+            stats: ChunkStats::default(),
+            last_t: 0,
+            last_dt: 0,
+            last_delay: 0,
+            last_q: 0,
+            last_quality: Quality::Good,
+        })
+    }
+
+    pub fn resolution(&self) -> f64 {
+        self.resolution
+    }
+
+    pub fn len(&self) -> u32 {
+        self.stats.points
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stats.points == 0
+    }
+
+    /// Source time of the newest point (meaningless while empty).
+    pub fn last_source_ms(&self) -> i64 {
+        self.last_t
+    }
+
+    /// Add a point after the newest one. A bad point's value is ignored.
+    pub fn push(&mut self, p: &Point) -> Result<(), ChunkError> {
+        let index = self.stats.points as usize;
+        let q = if p.quality == Quality::Bad {
+            0
+        } else if !p.value.is_finite() {
+            return Err(ChunkError::NotFinite { index });
+        } else {
+            quantise(p.value, self.resolution).ok_or(ChunkError::OutOfRange { index })?
+        };
+        self.push_quantised(p.source_ms, p.ingest_ms, q, p.quality)
+    }
+
+    /// Add a point whose value is already in resolution steps (see [`quantise`]); `q` of a bad
+    /// point is ignored. Refused (and nothing added) unless it comes after the newest point.
+    pub fn push_quantised(
+        &mut self,
+        source_ms: i64,
+        ingest_ms: i64,
+        q: i64,
+        quality: Quality,
+    ) -> Result<(), ChunkError> {
+        let index = self.stats.points as usize;
+        if index > 0 && source_ms <= self.last_t {
+            return Err(ChunkError::NotIncreasing { index });
+        }
+        let q = if quality == Quality::Bad {
+            self.last_q
+        } else {
+            q
+        };
+        let delay = div_round(ingest_ms.wrapping_sub(source_ms), DELAY_STEP_MS);
+        if index == 0 {
+            put_varint(&mut self.head, zigzag(source_ms));
+            put_varint(&mut self.head, zigzag(delay));
+            self.head.push(quality as u8);
+            put_varint(&mut self.head, zigzag(q));
+        } else {
+            let dt = source_ms.wrapping_sub(self.last_t);
+            self.bits.put_signed(dt.wrapping_sub(self.last_dt));
+            self.last_dt = dt;
+            self.bits.put_signed(delay.wrapping_sub(self.last_delay));
+            if quality == self.last_quality {
+                self.bits.put(0, 1);
+            } else {
+                self.bits.put(1, 1);
+                self.bits.put(quality as u64, 2);
+            }
+            if quality != Quality::Bad {
+                self.bits.put_signed(q.wrapping_sub(self.last_q));
+            }
+        }
+        self.last_t = source_ms;
+        self.last_delay = delay;
+        self.last_q = q;
+        self.last_quality = quality;
+        self.stats
+            .add((quality != Quality::Bad).then_some(q as f64 * self.resolution));
+        Ok(())
+    }
+
+    /// The finished chunk and its rollup.
+    pub fn finish(self) -> (Vec<u8>, ChunkStats) {
+        let mut out = Vec::with_capacity(32 + self.head.len() + self.bits.bytes.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.resolution.to_le_bytes());
+        put_varint(&mut out, u64::from(self.stats.points));
+        out.extend_from_slice(&self.head);
+        self.bits.finish_into(&mut out);
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        (out, self.stats)
+    }
+}
+
 /// Encode `points` (strictly increasing source time) with values quantised to `resolution`.
 pub fn encode(points: &[Point], resolution: f64) -> Result<Vec<u8>, ChunkError> {
-    if !(resolution.is_finite() && resolution > 0.0) {
-        return Err(ChunkError::Resolution);
+    let mut builder = ChunkBuilder::new(resolution)?;
+    for p in points {
+        builder.push(p)?;
     }
-    let mut out = Vec::with_capacity(16 + points.len() * 2);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&resolution.to_le_bytes());
-    put_uvarint(&mut out, points.len() as u64);
+    Ok(builder.finish().0)
+}
 
-    let mut times = Column::default();
-    let mut values = Column::default();
-    let mut delays = Column::default();
-    let (mut prev_t, mut prev_dt, mut prev_q, mut prev_delay) = (0i64, 0i64, 0i64, 0i64);
-    let mut qualities: Vec<(Quality, u64)> = Vec::new();
-    for (i, p) in points.iter().enumerate() {
-        if i > 0 && p.source_ms <= prev_t {
-            return Err(ChunkError::NotIncreasing { index: i });
-        }
-        if i == 0 {
-            times.push(p.source_ms);
-        } else {
-            let dt = p.source_ms.wrapping_sub(prev_t);
-            times.push(dt.wrapping_sub(prev_dt));
-            prev_dt = dt;
-        }
-        prev_t = p.source_ms;
-
-        let q = if p.quality == Quality::Bad {
-            prev_q
-        } else {
-            if !p.value.is_finite() {
-                return Err(ChunkError::NotFinite { index: i });
-            }
-            let scaled = (p.value / resolution).round();
-            if scaled.abs() > 9.0e15 {
-                return Err(ChunkError::OutOfRange { index: i });
-            }
-            scaled as i64
-        };
-        values.push(q.wrapping_sub(prev_q));
-        prev_q = q;
-
-        let delay = p.ingest_ms.wrapping_sub(p.source_ms);
-        delays.push(delay.wrapping_sub(prev_delay));
-        prev_delay = delay;
-
-        match qualities.last_mut() {
-            Some((quality, run)) if *quality == p.quality => *run += 1,
-            _ => qualities.push((p.quality, 1)),
-        }
+/// The rollup of `points` as a chunk of them would carry it.
+pub fn stats(points: &[Point]) -> ChunkStats {
+    let mut s = ChunkStats::default();
+    for p in points {
+        s.add((p.quality != Quality::Bad).then_some(p.value));
     }
-    for column in [times, values, delays] {
-        let bytes = column.finish();
-        put_uvarint(&mut out, bytes.len() as u64);
-        out.extend_from_slice(&bytes);
-    }
-    put_uvarint(&mut out, qualities.len() as u64);
-    for (quality, run) in qualities {
-        out.push(quality as u8);
-        put_uvarint(&mut out, run);
-    }
-    let crc = crc32fast::hash(&out);
-    out.extend_from_slice(&crc.to_le_bytes());
-    Ok(out)
+    s
 }
 
 /// Decode a chunk; any damage is an error, never a panic.
@@ -148,134 +286,196 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Point>, ChunkError> {
     if &body[..4] != MAGIC {
         return Err(ChunkError::Corrupt("not a chunk"));
     }
-    let mut r = Reader { bytes: body, at: 4 };
     let resolution = f64::from_le_bytes(
-        r.take(8)?
+        body[4..12]
             .try_into()
             .map_err(|_| ChunkError::Corrupt("resolution"))?,
     );
     if !(resolution.is_finite() && resolution > 0.0) {
         return Err(ChunkError::Corrupt("resolution"));
     }
-    let n = usize::try_from(r.uvarint()?).map_err(|_| ChunkError::Corrupt("count"))?;
-    if n > body.len().saturating_mul(64) {
+    let mut at = 12usize;
+    let n =
+        usize::try_from(get_varint(body, &mut at)?).map_err(|_| ChunkError::Corrupt("count"))?;
+    // Every point after the first takes at least three bits.
+    if n > body.len().saturating_mul(3) + 1 {
         return Err(ChunkError::Corrupt("count"));
     }
-    let mut columns = Vec::with_capacity(3);
-    for _ in 0..3 {
-        let len =
-            usize::try_from(r.uvarint()?).map_err(|_| ChunkError::Corrupt("column length"))?;
-        columns.push(expand(r.take(len)?, n)?);
-    }
-    let runs = r.uvarint()?;
-    let mut qualities = Vec::with_capacity(n);
-    for _ in 0..runs {
-        let quality = match r.take(1)?[0] {
-            0 => Quality::Good,
-            1 => Quality::Uncertain,
-            2 => Quality::Bad,
-            _ => return Err(ChunkError::Corrupt("quality")),
-        };
-        let run = r.uvarint()?;
-        if qualities.len() as u64 + run > n as u64 {
-            return Err(ChunkError::Corrupt("quality runs"));
-        }
-        qualities.extend(std::iter::repeat_n(quality, run as usize));
-    }
-    if qualities.len() != n || r.at != body.len() {
-        return Err(ChunkError::Corrupt("length"));
-    }
-    let (times, values, delays) = (&columns[0], &columns[1], &columns[2]);
     let mut points = Vec::with_capacity(n);
-    let (mut t, mut dt, mut q, mut delay) = (0i64, 0i64, 0i64, 0i64);
-    for i in 0..n {
-        if i == 0 {
-            t = times[0];
+    if n == 0 {
+        return if at == body.len() {
+            Ok(points)
         } else {
-            dt = dt.wrapping_add(times[i]);
-            t = t.wrapping_add(dt);
+            Err(ChunkError::Corrupt("length"))
+        };
+    }
+    let mut t = unzigzag(get_varint(body, &mut at)?);
+    let mut delay = unzigzag(get_varint(body, &mut at)?);
+    let mut quality = Quality::from_code(u64::from(
+        *body.get(at).ok_or(ChunkError::Corrupt("truncated"))?,
+    ))
+    .ok_or(ChunkError::Corrupt("quality"))?;
+    at += 1;
+    let mut q = unzigzag(get_varint(body, &mut at)?);
+    let mut dt = 0i64;
+    let mut r = BitReader {
+        bytes: &body[at..],
+        pos: 0,
+    };
+    let point = |t: i64, delay: i64, q: i64, quality: Quality| Point {
+        source_ms: t,
+        ingest_ms: t.wrapping_add(delay.wrapping_mul(DELAY_STEP_MS)),
+        value: if quality == Quality::Bad {
+            f64::NAN
+        } else {
+            q as f64 * resolution
+        },
+        quality,
+    };
+    points.push(point(t, delay, q, quality));
+    for _ in 1..n {
+        dt = dt.wrapping_add(r.get_signed()?);
+        t = t.wrapping_add(dt);
+        delay = delay.wrapping_add(r.get_signed()?);
+        if r.get(1)? == 1 {
+            quality = Quality::from_code(r.get(2)?).ok_or(ChunkError::Corrupt("quality"))?;
         }
-        q = q.wrapping_add(values[i]);
-        delay = delay.wrapping_add(delays[i]);
-        let quality = qualities[i];
-        points.push(Point {
-            source_ms: t,
-            ingest_ms: t.wrapping_add(delay),
-            value: if quality == Quality::Bad {
-                f64::NAN
-            } else {
-                q as f64 * resolution
-            },
-            quality,
-        });
+        if quality != Quality::Bad {
+            q = q.wrapping_add(r.get_signed()?);
+        }
+        points.push(point(t, delay, q, quality));
+    }
+    // Only the padding of the last byte may remain.
+    if r.bytes.len() != r.pos.div_ceil(8) {
+        return Err(ChunkError::Corrupt("length"));
     }
     Ok(points)
 }
 
-/// A column of signed numbers, written as zigzag varints with zero runs.
-#[derive(Default)]
-struct Column {
-    out: Vec<u8>,
-    zeros: u64,
+fn div_round(v: i64, step: i64) -> i64 {
+    (v + v.signum() * step / 2) / step
 }
 
-impl Column {
-    fn push(&mut self, v: i64) {
+/// Bits, most significant first.
+#[derive(Debug, Clone, Default)]
+struct BitWriter {
+    bytes: Vec<u8>,
+    acc: u64,
+    used: u32,
+}
+
+impl BitWriter {
+    /// Write the low `bits` bits of `value` (1..=64).
+    fn put(&mut self, value: u64, bits: u32) {
+        let mut left = bits;
+        while left > 0 {
+            let free = 64 - self.used;
+            let take = left.min(free);
+            let part = (value >> (left - take)) & mask(take);
+            if take == 64 {
+                self.acc = part;
+            } else {
+                self.acc |= part << (free - take);
+            }
+            self.used += take;
+            left -= take;
+            if self.used == 64 {
+                self.bytes.extend_from_slice(&self.acc.to_be_bytes());
+                self.acc = 0;
+                self.used = 0;
+            }
+        }
+    }
+
+    /// A signed number in a prefix code: 1 bit for zero, 5 bits up to +-4, 10 bits up to
+    /// +-68, 20 bits up to about +-32,000, 68 bits for anything else.
+    fn put_signed(&mut self, v: i64) {
         if v == 0 {
-            self.zeros += 1;
+            self.put(0, 1);
             return;
         }
-        self.flush();
-        put_uvarint(&mut self.out, zigzag(v));
-    }
-
-    fn flush(&mut self) {
-        if self.zeros > 0 {
-            self.out.push(0);
-            put_uvarint(&mut self.out, self.zeros - 1);
-            self.zeros = 0;
-        }
-    }
-
-    fn finish(mut self) -> Vec<u8> {
-        self.flush();
-        self.out
-    }
-}
-
-fn expand(bytes: &[u8], n: usize) -> Result<Vec<i64>, ChunkError> {
-    let mut r = Reader { bytes, at: 0 };
-    let mut out = Vec::with_capacity(n);
-    while r.at < bytes.len() {
-        let v = r.uvarint()?;
-        if v == 0 {
-            let more = r.uvarint()?;
-            if out.len() as u64 + 1 + more > n as u64 {
-                return Err(ChunkError::Corrupt("zero run"));
-            }
-            out.extend(std::iter::repeat_n(0, more as usize + 1));
+        let z = zigzag(v) - 1;
+        if z < 8 {
+            self.put(0b10, 2);
+            self.put(z, 3);
+        } else if z < 136 {
+            self.put(0b110, 3);
+            self.put(z - 8, 7);
+        } else if z < 136 + 65_536 {
+            self.put(0b1110, 4);
+            self.put(z - 136, 16);
         } else {
-            if out.len() >= n {
-                return Err(ChunkError::Corrupt("column too long"));
-            }
-            out.push(unzigzag(v));
+            self.put(0b1111, 4);
+            self.put(zigzag(v), 64);
         }
     }
-    if out.len() != n {
-        return Err(ChunkError::Corrupt("column length"));
+
+    fn finish_into(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.bytes);
+        let tail = self.used.div_ceil(8) as usize;
+        out.extend_from_slice(&self.acc.to_be_bytes()[..tail]);
     }
-    Ok(out)
 }
 
-fn zigzag(v: i64) -> u64 {
+fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+struct BitReader<'a> {
+    bytes: &'a [u8],
+    /// In bits.
+    pos: usize,
+}
+
+impl BitReader<'_> {
+    fn get(&mut self, bits: u32) -> Result<u64, ChunkError> {
+        let mut v = 0u64;
+        let mut left = bits;
+        while left > 0 {
+            let byte = *self
+                .bytes
+                .get(self.pos / 8)
+                .ok_or(ChunkError::Corrupt("truncated bit stream"))?;
+            let avail = 8 - (self.pos % 8) as u32;
+            let take = left.min(avail);
+            let part = (u64::from(byte) >> (avail - take)) & mask(take);
+            v = if take == 64 { part } else { (v << take) | part };
+            self.pos += take as usize;
+            left -= take;
+        }
+        Ok(v)
+    }
+
+    fn get_signed(&mut self) -> Result<i64, ChunkError> {
+        if self.get(1)? == 0 {
+            return Ok(0);
+        }
+        if self.get(1)? == 0 {
+            return Ok(unzigzag(self.get(3)? + 1));
+        }
+        if self.get(1)? == 0 {
+            return Ok(unzigzag(self.get(7)? + 9));
+        }
+        if self.get(1)? == 0 {
+            return Ok(unzigzag(self.get(16)? + 137));
+        }
+        Ok(unzigzag(self.get(64)?))
+    }
+}
+
+pub(crate) fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-fn unzigzag(v: u64) -> i64 {
+pub(crate) fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
-fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -283,32 +483,64 @@ fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64, ChunkError> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at).ok_or(ChunkError::Corrupt("truncated"))?;
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(v);
+        }
+    }
+    Err(ChunkError::Corrupt("varint"))
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ChunkError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or(ChunkError::Corrupt("truncated"))?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_code_round_trips_at_every_bucket_edge() {
+        let values = [
+            0i64,
+            1,
+            -1,
+            4,
+            -4,
+            5,
+            -5,
+            68,
+            -68,
+            69,
+            -69,
+            32_836,
+            -32_836,
+            32_837,
+            -32_837,
+            i64::MAX,
+            i64::MIN,
+        ];
+        let mut w = BitWriter::default();
+        for v in values {
+            w.put_signed(v);
+        }
+        let mut bytes = Vec::new();
+        w.finish_into(&mut bytes);
+        let mut r = BitReader {
+            bytes: &bytes,
+            pos: 0,
+        };
+        for v in values {
+            assert_eq!(r.get_signed().expect("decodes"), v);
+        }
     }
 
-    fn uvarint(&mut self) -> Result<u64, ChunkError> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.take(1)?[0];
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(ChunkError::Corrupt("varint"))
+    #[test]
+    fn delay_rounds_to_the_nearest_step() {
+        assert_eq!(div_round(149, 100), 1);
+        assert_eq!(div_round(150, 100), 2);
+        assert_eq!(div_round(-150, 100), -2);
+        assert_eq!(div_round(0, 100), 0);
     }
 }

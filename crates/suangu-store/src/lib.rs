@@ -8,9 +8,11 @@
 
 mod any;
 pub mod chunk;
+pub mod ingest;
 mod location;
 pub mod log;
 mod postgres;
+mod raw;
 mod rows;
 mod sql;
 mod sqlite;
@@ -18,6 +20,9 @@ mod sqlite;
 pub use any::AnyStore;
 pub use location::Location;
 pub use postgres::PgStore;
+pub use raw::{
+    CHUNK_SECONDS, ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec, window_start,
+};
 pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope};
 pub use sqlite::SqliteStore;
 
@@ -99,23 +104,69 @@ pub trait Store: Send + Sync {
         to: Timestamp,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
 
-    /// Store raw points of one series (any order; a point already stored for the same source
-    /// time is replaced, so writing twice does not grow the store), in hourly chunks with values
-    /// quantised to `resolution`.
+    /// Register raw series of `park_id` (idempotent: a known name keeps its id and takes the
+    /// new resolution); their ids, in the order given.
+    fn register_series(
+        &self,
+        park_id: &str,
+        series: &[SeriesSpec],
+    ) -> impl Future<Output = Result<Vec<i64>>> + Send;
+
+    /// The id and resolution of the series `name` of `park_id`, if registered.
+    fn series(
+        &self,
+        park_id: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<(i64, f64)>>> + Send;
+
+    /// The newest chunk window start (Unix seconds) written for `park_id`: windows after it hold
+    /// no chunk yet.
+    fn raw_high_water(&self, park_id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;
+
+    /// Insert finished chunks of windows after [`Store::raw_high_water`], durably (on disk when
+    /// this returns, power loss included), in one transaction.
+    fn insert_chunks(
+        &self,
+        park_id: &str,
+        chunks: &[ChunkRow],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Store raw points of one series, in any order and any window: each window's chunk is read,
+    /// merged (a point already stored for the same source time is replaced, so writing twice does
+    /// not grow the store) and written back, durably. A stored chunk that fails its checksum is
+    /// quarantined (moved to `raw_quarantine`) and reported; the new points are still stored.
     fn write_raw(
         &self,
         park_id: &str,
-        series: &str,
-        points: &[chunk::Point],
+        series_id: i64,
         resolution: f64,
-    ) -> impl Future<Output = Result<()>> + Send;
+        points: &[chunk::Point],
+    ) -> impl Future<Output = Result<Vec<Quarantined>>> + Send;
 
-    /// Raw points of one series with source time in `[from, to)`, in time order.
+    /// Raw points of one series with source time in `[from, to)`, in time order. Chunks that fail
+    /// their checksum are quarantined and reported beside the points, never silently dropped.
     fn raw_range(
         &self,
-        park_id: &str,
-        series: &str,
+        series_id: i64,
         from: Timestamp,
         to: Timestamp,
-    ) -> impl Future<Output = Result<Vec<chunk::Point>>> + Send;
+    ) -> impl Future<Output = Result<RawRange>> + Send;
+
+    /// The rollups of one series over `[from, to)`: one per 5-minute chunk while the chunks are
+    /// kept, one per hour after retention removed them; in time order. No chunk is decoded.
+    fn raw_buckets(
+        &self,
+        series_id: i64,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = Result<Vec<RawBucket>>> + Send;
+
+    /// Retention: fold the chunks of `park_id` older than `raw_before` into hourly rollups and
+    /// delete them; delete hourly rollups older than `rollups_before`. One transaction.
+    fn prune_raw(
+        &self,
+        park_id: &str,
+        raw_before: Timestamp,
+        rollups_before: Timestamp,
+    ) -> impl Future<Output = Result<Pruned>> + Send;
 }

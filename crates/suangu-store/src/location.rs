@@ -29,6 +29,26 @@ impl Location {
         }
     }
 
+    /// The folder of the raw ingest's append log for `park`: beside a SQLite file; in the OS data
+    /// directory for a PostgreSQL server (one log per server host and database).
+    pub fn raw_log_dir(&self, park: &str) -> PathBuf {
+        match self {
+            Location::Sqlite(path) => path.with_extension(format!("{park}.rawlog")),
+            Location::Postgres(_) => {
+                let shown = self.to_string();
+                let key: String = shown
+                    .trim_start_matches("postgres://***@")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                dirs::data_dir()
+                    .unwrap_or_else(std::env::temp_dir)
+                    .join("suangu")
+                    .join(format!("rawlog-{key}-{park}"))
+            }
+        }
+    }
+
     /// SQLite in the OS data directory (e.g. ~/.local/share/suangu/suangu.db).
     pub fn default_location() -> Self {
         let dir = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
@@ -52,6 +72,19 @@ impl fmt::Display for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_logs_sit_beside_sqlite_and_never_name_a_password() {
+        let here = Location::parse("sqlite:///tmp/a.db").expect("url");
+        assert_eq!(
+            here.raw_log_dir("qingyang"),
+            PathBuf::from("/tmp/a.qingyang.rawlog")
+        );
+        let pg = Location::parse("postgres://u:secret@db:5432/suangu").expect("url");
+        let dir = pg.raw_log_dir("qingyang").display().to_string();
+        assert!(dir.ends_with("rawlog-db_5432_suangu-qingyang"), "{dir}");
+        assert!(!dir.contains("secret"));
+    }
 
     #[test]
     fn urls() {

@@ -1,32 +1,65 @@
-//! The durable append log in front of the raw store. `append` writes a batch of points and
-//! fsyncs before it returns: a point the engine reports stored is on disk even if the process
-//! is killed the next instant. `compact` moves everything logged into hourly chunks in the
-//! database (one transaction) and only then empties the log. On open, a log left by a crash is
-//! read back; a torn last batch (the process died while writing it, before it was acknowledged)
-//! is dropped by its checksum.
+//! The durable append log in front of the raw store: a folder of numbered segment files.
 //!
-//! Guarantee: what `append` acknowledged survives a process crash (SIGKILL) and, with the disk's
-//! write cache honouring fsync, a power loss. Nothing is acknowledged before its fsync.
+//! [`SegmentLog::append`] writes a batch as one checksummed frame and fsyncs before it returns,
+//! so a point reported stored is on disk even if the process is killed the next instant. After
+//! the ingest has written chunks to the database it appends a *flush mark* ("every point logged
+//! before this mark whose window starts at or before W is in the database"), starts a new
+//! segment and deletes the segments it no longer needs. On open, the segments left by a crash
+//! are read back; a torn last frame (the process died while writing it, before it was
+//! acknowledged) is dropped by its checksum.
+//!
+//! A frame is `[payload length u32][crc32 u32][payload]`. A batch payload is `0`, the ingest time
+//! and the points: series id, source time (each as a zigzag varint delta from the previous point),
+//! and the value quantised to the series' resolution with the quality in its two low bits. A
+//! mark payload is `1` and the window start. About 4 bytes per point.
 
-use crate::chunk::{Point, Quality};
-use crate::{Result, Store, StoreError};
-use std::collections::BTreeMap;
+use crate::chunk::{Quality, get_varint, put_varint, unzigzag, zigzag};
+use crate::{Result, StoreError};
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// One logged point of one series.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Logged {
-    pub series: String,
-    pub point: Point,
-    /// The series' resolution, for its chunk.
-    pub resolution: f64,
+/// One logged point: series by database id, value already quantised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoggedPoint {
+    pub series: i64,
+    pub source_ms: i64,
+    /// The value in resolution steps (0 for bad points).
+    pub q: i64,
+    pub quality: Quality,
 }
 
-pub struct AppendLog {
+/// A frame read back from the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    Batch {
+        ingest_ms: i64,
+        points: Vec<LoggedPoint>,
+    },
+    /// Every point logged before this whose window starts at or before `through_s` is stored.
+    Flushed { through_s: i64 },
+}
+
+#[derive(Debug)]
+struct Segment {
+    seq: u64,
     path: PathBuf,
-    file: File,
+    /// Newest source time logged in it (None while empty).
+    max_source_ms: Option<i64>,
+}
+
+pub struct SegmentLog {
+    dir: PathBuf,
+    active: File,
+    segments: Vec<Segment>,
+    buf: Vec<u8>,
+}
+
+/// What opening found of a previous run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Found {
+    pub segments: usize,
+    pub bytes: u64,
 }
 
 fn io<'a>(path: &'a Path, what: &'static str) -> impl Fn(std::io::Error) -> StoreError + 'a {
@@ -37,135 +70,231 @@ fn io<'a>(path: &'a Path, what: &'static str) -> impl Fn(std::io::Error) -> Stor
     }
 }
 
-impl AppendLog {
-    /// Open (creating) the log at `path`, keeping what an earlier run logged.
-    pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io(path, "creating the log's folder"))?;
+impl SegmentLog {
+    /// Open the log folder `dir` (creating it), keeping the segments an earlier run left, and
+    /// start a new segment for this run's appends. Read the old ones with [`Self::replay`].
+    pub fn open(dir: &Path) -> Result<(Self, Found)> {
+        std::fs::create_dir_all(dir).map_err(io(dir, "creating the log folder"))?;
+        let mut segments = Vec::new();
+        let mut found = Found::default();
+        for entry in std::fs::read_dir(dir).map_err(io(dir, "listing the log folder"))? {
+            let entry = entry.map_err(io(dir, "listing the log folder"))?;
+            let name = entry.file_name();
+            let Some(seq) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("raw-"))
+                .and_then(|n| n.strip_suffix(".log"))
+                .and_then(|n| n.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            found.segments += 1;
+            found.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            segments.push(Segment {
+                seq,
+                path: entry.path(),
+                max_source_ms: None,
+            });
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(io(path, "opening the append log"))?;
-        Ok(Self {
-            path: path.to_owned(),
-            file,
-        })
+        segments.sort_by_key(|s| s.seq);
+        let next = segments.last().map_or(0, |s| s.seq + 1);
+        let (active, segment) = create_segment(dir, next)?;
+        segments.push(segment);
+        Ok((
+            Self {
+                dir: dir.to_owned(),
+                active,
+                segments,
+                buf: Vec::new(),
+            },
+            found,
+        ))
+    }
+
+    /// Read every frame of the segments found at open, in order, noting each segment's newest
+    /// source time. A damaged frame ends its segment (its points were never acknowledged).
+    pub fn replay(&mut self, mut each: impl FnMut(Frame) -> Result<()>) -> Result<()> {
+        let old = self.segments.len() - 1;
+        for segment in &mut self.segments[..old] {
+            let mut bytes = Vec::new();
+            File::open(&segment.path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(io(&segment.path, "reading a log segment"))?;
+            let mut at = 0usize;
+            while let Some((frame, next)) = read_frame(&bytes, at) {
+                if let Frame::Batch { points, .. } = &frame {
+                    let newest = points.iter().map(|p| p.source_ms).max();
+                    segment.max_source_ms = segment.max_source_ms.max(newest);
+                }
+                each(frame)?;
+                at = next;
+            }
+        }
+        Ok(())
     }
 
     /// Write a batch and fsync it. When this returns Ok, the batch is durable.
-    pub fn append(&mut self, batch: &[Logged]) -> Result<()> {
-        let mut payload = Vec::with_capacity(batch.len() * 48);
-        for l in batch {
-            let series = l.series.as_bytes();
-            payload.extend_from_slice(&(series.len() as u32).to_le_bytes());
-            payload.extend_from_slice(series);
-            payload.extend_from_slice(&l.point.source_ms.to_le_bytes());
-            payload.extend_from_slice(&l.point.ingest_ms.to_le_bytes());
-            payload.extend_from_slice(&l.point.value.to_le_bytes());
-            payload.push(l.point.quality as u8);
-            payload.extend_from_slice(&l.resolution.to_le_bytes());
+    pub fn append(&mut self, ingest_ms: i64, points: &[LoggedPoint]) -> Result<()> {
+        self.buf.clear();
+        self.buf.extend_from_slice(&[0; 8]);
+        self.buf.push(0);
+        put_varint(&mut self.buf, zigzag(ingest_ms));
+        put_varint(&mut self.buf, points.len() as u64);
+        let (mut series, mut source) = (0i64, 0i64);
+        for p in points {
+            put_varint(&mut self.buf, zigzag(p.series.wrapping_sub(series)));
+            put_varint(&mut self.buf, zigzag(p.source_ms.wrapping_sub(source)));
+            put_varint(&mut self.buf, (zigzag(p.q) << 2) | p.quality as u64);
+            series = p.series;
+            source = p.source_ms;
         }
-        let mut frame = Vec::with_capacity(payload.len() + 8);
-        frame.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        frame.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        frame.extend_from_slice(&payload);
-        let path = self.path.clone();
-        self.file
-            .write_all(&frame)
+        if let (Some(newest), Some(active)) = (
+            points.iter().map(|p| p.source_ms).max(),
+            self.segments.last_mut(),
+        ) {
+            active.max_source_ms = active.max_source_ms.max(Some(newest));
+        }
+        self.write_frame()
+    }
+
+    /// Record that every point logged so far whose window starts at or before `through_s` is in
+    /// the database, then start a new segment.
+    pub fn mark_flushed(&mut self, through_s: i64) -> Result<()> {
+        self.buf.clear();
+        self.buf.extend_from_slice(&[0; 8]);
+        self.buf.push(1);
+        put_varint(&mut self.buf, zigzag(through_s));
+        self.write_frame()?;
+        let next = self.segments.last().map_or(0, |s| s.seq + 1);
+        let (active, segment) = create_segment(&self.dir, next)?;
+        self.active = active;
+        self.segments.push(segment);
+        Ok(())
+    }
+
+    /// Delete the old segments (not the active one) whose points all have source times before
+    /// `keep_from_ms`: their points are in the database. None deletes every old segment.
+    pub fn trim(&mut self, keep_from_ms: Option<i64>) -> Result<usize> {
+        let old = self.segments.len() - 1;
+        let mut removed = 0;
+        let mut kept = Vec::with_capacity(self.segments.len());
+        for (i, segment) in self.segments.drain(..).enumerate() {
+            let done = i < old
+                && match (keep_from_ms, segment.max_source_ms) {
+                    (None, _) | (_, None) => true,
+                    (Some(keep), Some(newest)) => newest < keep,
+                };
+            if done {
+                std::fs::remove_file(&segment.path)
+                    .map_err(io(&segment.path, "deleting a log segment"))?;
+                removed += 1;
+            } else {
+                kept.push(segment);
+            }
+        }
+        self.segments = kept;
+        if removed > 0 {
+            sync_dir(&self.dir)?;
+        }
+        Ok(removed)
+    }
+
+    /// Bytes in the segments on disk.
+    pub fn bytes(&self) -> u64 {
+        self.segments
+            .iter()
+            .filter_map(|s| std::fs::metadata(&s.path).ok())
+            .map(|m| m.len())
+            .sum()
+    }
+
+    fn write_frame(&mut self) -> Result<()> {
+        let len = u32::try_from(self.buf.len() - 8).map_err(|_| StoreError::Query {
+            url: self.dir.display().to_string(),
+            what: "appending to the log",
+            message: "batch larger than 4 GiB".to_owned(),
+        })?;
+        let crc = crc32fast::hash(&self.buf[8..]);
+        self.buf[..4].copy_from_slice(&len.to_le_bytes());
+        self.buf[4..8].copy_from_slice(&crc.to_le_bytes());
+        let path = self
+            .segments
+            .last()
+            .map_or_else(|| self.dir.clone(), |s| s.path.clone());
+        self.active
+            .write_all(&self.buf)
             .map_err(io(&path, "appending to the log"))?;
-        self.file.sync_data().map_err(io(&path, "syncing the log"))
-    }
-
-    /// Everything in the log, in the order it was appended. A torn or damaged tail ends it.
-    pub fn read_all(&mut self) -> Result<Vec<Logged>> {
-        let path = self.path.clone();
-        self.file
-            .seek(SeekFrom::Start(0))
-            .map_err(io(&path, "reading the log"))?;
-        let mut bytes = Vec::new();
-        BufReader::new(&self.file)
-            .read_to_end(&mut bytes)
-            .map_err(io(&path, "reading the log"))?;
-        let mut out = Vec::new();
-        let mut at = 0usize;
-        while at + 8 <= bytes.len() {
-            let len = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-                as usize;
-            let crc =
-                u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]);
-            let Some(payload) = bytes.get(at + 8..at + 8 + len) else {
-                break;
-            };
-            if crc32fast::hash(payload) != crc {
-                break;
-            }
-            match parse(payload) {
-                Some(batch) => out.extend(batch),
-                None => break,
-            }
-            at += 8 + len;
-        }
-        Ok(out)
-    }
-
-    /// Move everything logged into the store's hourly chunks, then empty the log. If the store
-    /// write fails, the log is kept and nothing is lost.
-    pub async fn compact<S: Store>(&mut self, store: &S, park_id: &str) -> Result<usize> {
-        let logged = self.read_all()?;
-        let mut by_series: BTreeMap<(String, u64), Vec<Point>> = BTreeMap::new();
-        for l in &logged {
-            by_series
-                .entry((l.series.clone(), l.resolution.to_bits()))
-                .or_default()
-                .push(l.point);
-        }
-        for ((series, resolution), points) in &by_series {
-            store
-                .write_raw(park_id, series, points, f64::from_bits(*resolution))
-                .await?;
-        }
-        let path = self.path.clone();
-        self.file
-            .set_len(0)
-            .map_err(io(&path, "emptying the log"))?;
-        self.file.sync_all().map_err(io(&path, "syncing the log"))?;
-        Ok(logged.len())
+        self.active
+            .sync_data()
+            .map_err(io(&path, "syncing the log"))
     }
 }
 
-fn parse(mut p: &[u8]) -> Option<Vec<Logged>> {
-    fn take<'a>(p: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        let (head, tail) = p.split_at_checked(n)?;
-        *p = tail;
-        Some(head)
+fn create_segment(dir: &Path, seq: u64) -> Result<(File, Segment)> {
+    let path = dir.join(format!("raw-{seq:010}.log"));
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(io(&path, "creating a log segment"))?;
+    // The new file's name must survive a power loss too.
+    sync_dir(dir)?;
+    Ok((
+        file,
+        Segment {
+            seq,
+            path,
+            max_source_ms: None,
+        },
+    ))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(dir, "syncing the log folder"))
+}
+
+/// The frame at `at` and where the next one starts; None at the end or at a damaged frame.
+fn read_frame(bytes: &[u8], at: usize) -> Option<(Frame, usize)> {
+    let header = bytes.get(at..at + 8)?;
+    let len = u32::from_le_bytes(header[..4].try_into().ok()?) as usize;
+    let crc = u32::from_le_bytes(header[4..].try_into().ok()?);
+    let payload = bytes.get(at + 8..at + 8 + len)?;
+    if crc32fast::hash(payload) != crc {
+        return None;
     }
-    let mut out = Vec::new();
-    while !p.is_empty() {
-        let len = u32::from_le_bytes(take(&mut p, 4)?.try_into().ok()?) as usize;
-        let series = String::from_utf8(take(&mut p, len)?.to_vec()).ok()?;
-        let source_ms = i64::from_le_bytes(take(&mut p, 8)?.try_into().ok()?);
-        let ingest_ms = i64::from_le_bytes(take(&mut p, 8)?.try_into().ok()?);
-        let value = f64::from_le_bytes(take(&mut p, 8)?.try_into().ok()?);
-        let quality = match take(&mut p, 1)?[0] {
-            0 => Quality::Good,
-            1 => Quality::Uncertain,
-            2 => Quality::Bad,
-            _ => return None,
-        };
-        let resolution = f64::from_le_bytes(take(&mut p, 8)?.try_into().ok()?);
-        out.push(Logged {
-            series,
-            point: Point {
-                source_ms,
-                ingest_ms,
-                value,
-                quality,
-            },
-            resolution,
-        });
-    }
-    Some(out)
+    Some((parse(payload)?, at + 8 + len))
+}
+
+fn parse(p: &[u8]) -> Option<Frame> {
+    let mut at = 1usize;
+    let frame = match *p.first()? {
+        0 => {
+            let ingest_ms = unzigzag(get_varint(p, &mut at).ok()?);
+            let n = usize::try_from(get_varint(p, &mut at).ok()?).ok()?;
+            if n > p.len() {
+                return None;
+            }
+            let mut points = Vec::with_capacity(n);
+            let (mut series, mut source) = (0i64, 0i64);
+            for _ in 0..n {
+                series = series.wrapping_add(unzigzag(get_varint(p, &mut at).ok()?));
+                source = source.wrapping_add(unzigzag(get_varint(p, &mut at).ok()?));
+                let packed = get_varint(p, &mut at).ok()?;
+                points.push(LoggedPoint {
+                    series,
+                    source_ms: source,
+                    q: unzigzag(packed >> 2),
+                    quality: Quality::from_code(packed & 3)?,
+                });
+            }
+            Frame::Batch { ingest_ms, points }
+        }
+        1 => Frame::Flushed {
+            through_s: unzigzag(get_varint(p, &mut at).ok()?),
+        },
+        _ => return None,
+    };
+    (at == p.len()).then_some(frame)
 }

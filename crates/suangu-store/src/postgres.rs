@@ -2,6 +2,7 @@
 //! SQLite (see `sql.rs`); its own migrations in `migrations/postgres/`.
 
 use crate::rows::{AggregateRow, Event, LedgerRow, Level, Scope, quarter_rows};
+use crate::{ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec};
 use crate::{Location, Result, Store, StoreError};
 use jiff::Timestamp;
 use sqlx::migrate::Migrator;
@@ -12,6 +13,9 @@ use suangu_core::Park;
 use suangu_core::green::{IntervalLedger, StorageState};
 use suangu_core::interval::IntervalRecord;
 use suangu_core::units::{Mw, Mwh};
+
+/// PostgreSQL commits are durable by default (`synchronous_commit = on`).
+const DURABLE: Option<(&str, &str)> = None;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -44,5 +48,6 @@ crate::sql::impl_store!(
     PgStore,
     Postgres,
     MIGRATOR,
-    "SELECT tablename::text FROM pg_tables WHERE tablename = '_sqlx_migrations'"
+    "SELECT tablename::text FROM pg_tables WHERE tablename = '_sqlx_migrations'",
+    DURABLE
 );

@@ -25,7 +25,7 @@ pub(crate) fn ts(seconds: i64) -> jiff::Timestamp {
 /// and its migration: `$migrator`'s migrations, refusing a schema newer than it knows (`$exists`
 /// is the query that names the migrations table when it exists).
 macro_rules! impl_store {
-    ($store:ident, $db:ty, $migrator:ident, $exists:expr) => {
+    ($store:ident, $db:ty, $migrator:ident, $exists:expr, $durable:expr) => {
         impl $store {
             /// The URL this store was opened with (passwords never shown).
             pub fn url(&self) -> &str {
@@ -279,103 +279,363 @@ impl Store for $store {
             })
             .collect())
     }
+    async fn register_series(&self, park_id: &str, series: &[SeriesSpec]) -> Result<Vec<i64>> {
+        use std::collections::HashMap;
+        let err = |e| self.query_error("registering raw series", e);
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        for chunk in series.chunks(crate::sql::ROWS_PER_INSERT * 2) {
+            let mut q: QueryBuilder<$db> =
+                QueryBuilder::new("INSERT INTO raw_series (park, name, resolution) ");
+            q.push_values(chunk, |mut b, s| {
+                b.push_bind(park_id).push_bind(s.name.as_str()).push_bind(s.resolution);
+            });
+            q.push(" ON CONFLICT (park, name) DO UPDATE SET resolution = excluded.resolution");
+            q.build().execute(&mut *tx).await.map_err(err)?;
+        }
+        let known: HashMap<String, i64> =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM raw_series WHERE park = $1")
+                .bind(park_id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(err)?
+                .into_iter()
+                .map(|(id, name)| (name, id))
+                .collect();
+        tx.commit().await.map_err(err)?;
+        series
+            .iter()
+            .map(|s| {
+                known.get(&s.name).copied().ok_or_else(|| StoreError::Query {
+                    url: self.url.clone(),
+                    what: "registering raw series",
+                    message: format!("series {} missing after registration", s.name),
+                })
+            })
+            .collect()
+    }
+
+    async fn series(&self, park_id: &str, name: &str) -> Result<Option<(i64, f64)>> {
+        sqlx::query_as("SELECT id, resolution FROM raw_series WHERE park = $1 AND name = $2")
+            .bind(park_id)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.query_error("looking up a raw series", e))
+    }
+
+    async fn raw_high_water(&self, park_id: &str) -> Result<Option<i64>> {
+        sqlx::query_scalar("SELECT high_s FROM raw_marks WHERE park = $1")
+            .bind(park_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.query_error("reading the raw high-water mark", e))
+    }
+
+    async fn insert_chunks(&self, park_id: &str, chunks: &[ChunkRow]) -> Result<()> {
+        let Some(high) = chunks.iter().map(|c| c.start_s).max() else {
+            return Ok(());
+        };
+        let err = |e| self.query_error("inserting raw chunks", e);
+        let mut conn = self.pool.acquire().await.map_err(err)?;
+        if let Some((durable, _)) = $durable {
+            sqlx::query(durable).execute(&mut *conn).await.map_err(err)?;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(err)?;
+        for rows in chunks.chunks(crate::sql::ROWS_PER_INSERT) {
+            let mut q: QueryBuilder<$db> = QueryBuilder::new(
+                "INSERT INTO raw_chunks (series, start_s, points, valued, min, max, sum, bytes) ",
+            );
+            q.push_values(rows, |mut b, c| {
+                let (min, max) = crate::sql::min_max(&c.stats);
+                b.push_bind(c.series)
+                    .push_bind(c.start_s)
+                    .push_bind(crate::sql::count(c.stats.points))
+                    .push_bind(crate::sql::count(c.stats.valued))
+                    .push_bind(min)
+                    .push_bind(max)
+                    .push_bind(c.stats.sum)
+                    .push_bind(c.bytes.as_slice());
+            });
+            q.build().execute(&mut *tx).await.map_err(err)?;
+        }
+        crate::sql::raise_mark!(tx, park_id, high, err);
+        tx.commit().await.map_err(err)?;
+        if let Some((_, normal)) = $durable {
+            sqlx::query(normal).execute(&mut *conn).await.map_err(err)?;
+        }
+        Ok(())
+    }
+
     async fn write_raw(
         &self,
         park_id: &str,
-        series: &str,
-        points: &[crate::chunk::Point],
+        series_id: i64,
         resolution: f64,
-    ) -> Result<()> {
+        points: &[crate::chunk::Point],
+    ) -> Result<Vec<Quarantined>> {
+        use crate::chunk::{ChunkBuilder, Point};
         use std::collections::BTreeMap;
         let err = |e| self.query_error("writing raw chunks", e);
-        // Group by hour; merge with what each hour already holds (new points win).
-        let mut hours: BTreeMap<i64, BTreeMap<i64, crate::chunk::Point>> = BTreeMap::new();
+        let chunk_err = |start_s: i64, problem| StoreError::Chunk {
+            url: self.url.clone(),
+            series: series_id.to_string(),
+            start: crate::sql::ts(start_s),
+            problem,
+        };
+        let mut windows: BTreeMap<i64, BTreeMap<i64, Point>> = BTreeMap::new();
         for p in points {
-            let hour = p.source_ms.div_euclid(3_600_000) * 3600;
-            hours.entry(hour).or_default().insert(p.source_ms, *p);
+            windows
+                .entry(crate::window_start(p.source_ms))
+                .or_default()
+                .insert(p.source_ms, *p);
         }
-        let mut tx = self.pool.begin().await.map_err(err)?;
-        for (start_s, fresh) in hours {
+        let Some(high) = windows.keys().next_back().copied() else {
+            return Ok(Vec::new());
+        };
+        let mut quarantined = Vec::new();
+        let mut conn = self.pool.acquire().await.map_err(err)?;
+        if let Some((durable, _)) = $durable {
+            sqlx::query(durable).execute(&mut *conn).await.map_err(err)?;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(err)?;
+        for (start_s, fresh) in windows {
             let old: Option<(Vec<u8>,)> = sqlx::query_as(
-                "SELECT bytes FROM raw_chunks WHERE park = $1 AND series = $2 AND start_s = $3",
+                "SELECT bytes FROM raw_chunks WHERE series = $1 AND start_s = $2",
             )
-            .bind(park_id)
-            .bind(series)
+            .bind(series_id)
             .bind(start_s)
             .fetch_optional(&mut *tx)
             .await
             .map_err(err)?;
-            let mut merged: BTreeMap<i64, crate::chunk::Point> = BTreeMap::new();
+            let mut merged: BTreeMap<i64, Point> = BTreeMap::new();
             if let Some((bytes,)) = old {
-                let stored = crate::chunk::decode(&bytes).map_err(|problem| StoreError::Chunk {
-                    url: self.url.clone(),
-                    series: series.to_owned(),
-                    start: crate::sql::ts(start_s),
-                    problem,
-                })?;
-                merged.extend(stored.into_iter().map(|p| (p.source_ms, p)));
+                match crate::chunk::decode(&bytes) {
+                    Ok(stored) => merged.extend(stored.into_iter().map(|p| (p.source_ms, p))),
+                    Err(problem) => {
+                        crate::sql::quarantine!(tx, series_id, start_s, problem, err);
+                        quarantined.push(Quarantined {
+                            series: series_id,
+                            start: crate::sql::ts(start_s),
+                            problem: problem.to_string(),
+                        });
+                    }
+                }
             }
             merged.extend(fresh);
-            let all: Vec<crate::chunk::Point> = merged.into_values().collect();
-            let bytes = crate::chunk::encode(&all, resolution).map_err(|problem| StoreError::Chunk {
-                url: self.url.clone(),
-                series: series.to_owned(),
-                start: crate::sql::ts(start_s),
-                problem,
-            })?;
+            let mut builder = ChunkBuilder::new(resolution).map_err(|p| chunk_err(start_s, p))?;
+            for p in merged.values() {
+                builder.push(p).map_err(|p| chunk_err(start_s, p))?;
+            }
+            let (bytes, stats) = builder.finish();
+            let (min, max) = crate::sql::min_max(&stats);
             sqlx::query(
-                "INSERT INTO raw_chunks (park, series, start_s, points, resolution, bytes) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (park, series, start_s) DO UPDATE SET \
-                 points = excluded.points, resolution = excluded.resolution, bytes = excluded.bytes",
+                "INSERT INTO raw_chunks (series, start_s, points, valued, min, max, sum, bytes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (series, start_s) DO UPDATE SET \
+                 points = excluded.points, valued = excluded.valued, min = excluded.min, \
+                 max = excluded.max, sum = excluded.sum, bytes = excluded.bytes",
             )
-            .bind(park_id)
-            .bind(series)
+            .bind(series_id)
             .bind(start_s)
-            .bind(i32::try_from(all.len()).unwrap_or(i32::MAX))
-            .bind(resolution)
+            .bind(crate::sql::count(stats.points))
+            .bind(crate::sql::count(stats.valued))
+            .bind(min)
+            .bind(max)
+            .bind(stats.sum)
             .bind(bytes)
             .execute(&mut *tx)
             .await
             .map_err(err)?;
         }
-        tx.commit().await.map_err(err)
+        crate::sql::raise_mark!(tx, park_id, high, err);
+        tx.commit().await.map_err(err)?;
+        if let Some((_, normal)) = $durable {
+            sqlx::query(normal).execute(&mut *conn).await.map_err(err)?;
+        }
+        Ok(quarantined)
     }
 
-    async fn raw_range(
-        &self,
-        park_id: &str,
-        series: &str,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> Result<Vec<crate::chunk::Point>> {
-        let first_hour = from.as_second().div_euclid(3600) * 3600;
+    async fn raw_range(&self, series_id: i64, from: Timestamp, to: Timestamp) -> Result<RawRange> {
+        let err = |e| self.query_error("reading raw chunks", e);
         let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT start_s, bytes FROM raw_chunks WHERE park = $1 AND series = $2 \
-             AND start_s >= $3 AND start_s < $4 ORDER BY start_s",
+            "SELECT start_s, bytes FROM raw_chunks WHERE series = $1 \
+             AND start_s >= $2 AND start_s < $3 ORDER BY start_s",
         )
-        .bind(park_id)
-        .bind(series)
-        .bind(first_hour)
+        .bind(series_id)
+        .bind(crate::window_start(from.as_millisecond()))
         .bind(to.as_second())
         .fetch_all(&self.pool)
         .await
-        .map_err(|e| self.query_error("reading raw chunks", e))?;
+        .map_err(err)?;
         let (from_ms, to_ms) = (from.as_millisecond(), to.as_millisecond());
-        let mut out = Vec::new();
+        let mut out = RawRange::default();
         for (start_s, bytes) in rows {
-            let points = crate::chunk::decode(&bytes).map_err(|problem| StoreError::Chunk {
-                url: self.url.clone(),
-                series: series.to_owned(),
-                start: crate::sql::ts(start_s),
-                problem,
-            })?;
-            out.extend(points.into_iter().filter(|p| p.source_ms >= from_ms && p.source_ms < to_ms));
+            match crate::chunk::decode(&bytes) {
+                Ok(points) => out.points.extend(
+                    points
+                        .into_iter()
+                        .filter(|p| p.source_ms >= from_ms && p.source_ms < to_ms),
+                ),
+                Err(problem) => {
+                    let mut tx = self.pool.begin().await.map_err(err)?;
+                    crate::sql::quarantine!(tx, series_id, start_s, problem, err);
+                    tx.commit().await.map_err(err)?;
+                    out.quarantined.push(Quarantined {
+                        series: series_id,
+                        start: crate::sql::ts(start_s),
+                        problem: problem.to_string(),
+                    });
+                }
+            }
         }
         Ok(out)
     }
-}
 
+    async fn raw_buckets(
+        &self,
+        series_id: i64,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<RawBucket>> {
+        let rows: Vec<(i64, i64, i32, i32, Option<f64>, Option<f64>, f64)> = sqlx::query_as(
+            "SELECT start_s, CAST(300 AS BIGINT) AS seconds, points, valued, min, max, sum FROM raw_chunks \
+             WHERE series = $1 AND start_s >= $2 AND start_s < $3 \
+             UNION ALL \
+             SELECT start_s, CAST(3600 AS BIGINT) AS seconds, points, valued, min, max, sum FROM raw_rollups \
+             WHERE series = $1 AND start_s >= $4 AND start_s < $3 ORDER BY start_s",
+        )
+        .bind(series_id)
+        .bind(crate::window_start(from.as_millisecond()))
+        .bind(to.as_second())
+        .bind(from.as_second().div_euclid(3600) * 3600)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading raw rollups", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(start_s, seconds, points, valued, min, max, sum)| {
+                let valued = u32::try_from(valued).unwrap_or(0);
+                RawBucket {
+                    start: crate::sql::ts(start_s),
+                    seconds,
+                    points: u32::try_from(points).unwrap_or(0),
+                    valued,
+                    min,
+                    max,
+                    mean: (valued > 0).then(|| sum / f64::from(valued)),
+                }
+            })
+            .collect())
+    }
+
+    async fn prune_raw(
+        &self,
+        park_id: &str,
+        raw_before: Timestamp,
+        rollups_before: Timestamp,
+    ) -> Result<Pruned> {
+        let err = |e| self.query_error("applying raw retention", e);
+        // Whole hours only, so an hour's rollup is made from all of its chunks at once.
+        let raw_before = raw_before.as_second().div_euclid(3600) * 3600;
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        sqlx::query(
+            "INSERT INTO raw_rollups (series, start_s, points, valued, min, max, sum) \
+             SELECT c.series, (c.start_s / 3600) * 3600, SUM(c.points), SUM(c.valued), MIN(c.min), \
+             MAX(c.max), SUM(c.sum) FROM raw_chunks c JOIN raw_series s ON s.id = c.series \
+             WHERE s.park = $1 AND c.start_s < $2 GROUP BY c.series, (c.start_s / 3600) * 3600 \
+             ON CONFLICT (series, start_s) DO UPDATE SET \
+             points = raw_rollups.points + excluded.points, valued = raw_rollups.valued + excluded.valued, \
+             min = CASE WHEN raw_rollups.min IS NULL OR excluded.min < raw_rollups.min THEN excluded.min ELSE raw_rollups.min END, \
+             max = CASE WHEN raw_rollups.max IS NULL OR excluded.max > raw_rollups.max THEN excluded.max ELSE raw_rollups.max END, \
+             sum = raw_rollups.sum + excluded.sum",
+        )
+        .bind(park_id)
+        .bind(raw_before)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        let chunks = sqlx::query(
+            "DELETE FROM raw_chunks WHERE start_s < $2 \
+             AND series IN (SELECT id FROM raw_series WHERE park = $1)",
+        )
+        .bind(park_id)
+        .bind(raw_before)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?
+        .rows_affected();
+        let rollups = sqlx::query(
+            "DELETE FROM raw_rollups WHERE start_s < $2 \
+             AND series IN (SELECT id FROM raw_series WHERE park = $1)",
+        )
+        .bind(park_id)
+        .bind(rollups_before.as_second())
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?
+        .rows_affected();
+        tx.commit().await.map_err(err)?;
+        Ok(Pruned { chunks, rollups })
+    }
+}
     };
 }
 
 pub(crate) use impl_store;
+
+/// Raise the park's raw high-water mark to `$high` within `$tx`.
+macro_rules! raise_mark {
+    ($tx:ident, $park:expr, $high:expr, $err:expr) => {
+        sqlx::query(
+            "INSERT INTO raw_marks (park, high_s) VALUES ($1, $2) ON CONFLICT (park) DO UPDATE \
+             SET high_s = CASE WHEN excluded.high_s > raw_marks.high_s THEN excluded.high_s \
+             ELSE raw_marks.high_s END",
+        )
+        .bind($park)
+        .bind($high)
+        .execute(&mut *$tx)
+        .await
+        .map_err($err)?
+    };
+}
+
+pub(crate) use raise_mark;
+
+/// Move the chunk (`$series`, `$start_s`) to `raw_quarantine` within `$tx`.
+macro_rules! quarantine {
+    ($tx:ident, $series:expr, $start_s:expr, $problem:expr, $err:expr) => {{
+        let now = jiff::Timestamp::now().as_second();
+        sqlx::query(
+            "INSERT INTO raw_quarantine (series, start_s, quarantined_at, problem, bytes) \
+             SELECT series, start_s, $3, $4, bytes FROM raw_chunks WHERE series = $1 AND start_s = $2",
+        )
+        .bind($series)
+        .bind($start_s)
+        .bind(now)
+        .bind($problem.to_string())
+        .execute(&mut *$tx)
+        .await
+        .map_err($err)?;
+        sqlx::query("DELETE FROM raw_chunks WHERE series = $1 AND start_s = $2")
+            .bind($series)
+            .bind($start_s)
+            .execute(&mut *$tx)
+            .await
+            .map_err($err)?;
+    }};
+}
+
+pub(crate) use quarantine;
+
+/// A count as the INTEGER column holds it.
+pub(crate) fn count(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Min and max of a chunk, NULL when it has no valued point.
+pub(crate) fn min_max(stats: &crate::chunk::ChunkStats) -> (Option<f64>, Option<f64>) {
+    if stats.valued > 0 {
+        (Some(stats.min), Some(stats.max))
+    } else {
+        (None, None)
+    }
+}

@@ -1,6 +1,7 @@
 //! SQLite in WAL mode through sqlx.
 
 use crate::rows::{AggregateRow, Event, LedgerRow, Level, Scope, quarter_rows};
+use crate::{ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use sqlx::migrate::Migrator;
@@ -14,6 +15,11 @@ use suangu_core::Park;
 use suangu_core::green::{IntervalLedger, StorageState};
 use suangu_core::interval::IntervalRecord;
 use suangu_core::units::{Mw, Mwh};
+
+/// Raw chunks replace the append log they came from, so their transactions are synced to disk
+/// (the rest of the store runs with `synchronous = NORMAL`, safe against a process crash).
+const DURABLE: Option<(&str, &str)> =
+    Some(("PRAGMA synchronous = FULL", "PRAGMA synchronous = NORMAL"));
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -56,5 +62,6 @@ crate::sql::impl_store!(
     SqliteStore,
     Sqlite,
     MIGRATOR,
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    DURABLE
 );

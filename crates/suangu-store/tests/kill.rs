@@ -87,11 +87,14 @@ fn every_acknowledged_point_survives_sigkill() {
         );
         let mut total = 0usize;
         for (series, keys) in &acknowledged {
-            let stored = store
-                .raw_range("kill-test", series, from, to)
+            let (id, _) = store
+                .series("kill-test", series)
                 .await
-                .expect("range");
-            let times: Vec<i64> = stored.iter().map(|p| p.source_ms).collect();
+                .expect("lookup")
+                .expect("registered");
+            let stored = store.raw_range(id, from, to).await.expect("range");
+            assert!(stored.quarantined.is_empty());
+            let times: Vec<i64> = stored.points.iter().map(|p| p.source_ms).collect();
             assert!(
                 times.windows(2).all(|w| w[0] < w[1]),
                 "{series}: a key is doubled"

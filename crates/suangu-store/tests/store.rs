@@ -5,10 +5,15 @@
 
 use jiff::Timestamp;
 use std::path::PathBuf;
+use std::sync::Arc;
 use suangu_core::interval::{IntervalAccumulator, IntervalRecord};
 use suangu_core::{Park, qingyang};
 use suangu_sim::Twin;
-use suangu_store::{Event, Level, PgStore, Scope, SqliteStore, Store, StoreError};
+use suangu_store::chunk::{DELAY_STEP_MS, Point, Quality};
+use suangu_store::ingest::{RawIngest, Sample};
+use suangu_store::{
+    Event, Level, PgStore, Pruned, Scope, SeriesSpec, SqliteStore, Store, StoreError,
+};
 
 fn temp_db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("suangu-store-test-{}", std::process::id()));
@@ -209,9 +214,38 @@ fn an_unopenable_path_is_a_clear_error() {
     });
 }
 
+fn spec(name: &str) -> SeriesSpec {
+    SeriesSpec {
+        name: name.to_owned(),
+        resolution: 0.1,
+    }
+}
+
 async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
-    use suangu_store::chunk::{Point, Quality};
     let start = at("2026-04-01T00:00:00Z").as_millisecond();
+    let ids = store
+        .register_series(
+            "qingyang",
+            &[
+                spec("CM-N01.H1.R01.07/power_kw"),
+                spec("CM-N01.H1.R01.08/power_kw"),
+            ],
+        )
+        .await
+        .expect("register");
+    // Registering again keeps the ids.
+    let again_ids = store
+        .register_series("qingyang", &[spec("CM-N01.H1.R01.08/power_kw")])
+        .await
+        .expect("again");
+    assert_eq!(again_ids, ids[1..]);
+    assert_eq!(
+        store
+            .series("qingyang", "CM-N01.H1.R01.07/power_kw")
+            .await
+            .expect("lookup"),
+        Some((ids[0], 0.1))
+    );
     // Three hours of one rack's power at 10 s, with a bad point in the middle.
     let points: Vec<Point> = (0..1080)
         .map(|k| {
@@ -219,7 +253,7 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
             let bad = k == 500;
             Point {
                 source_ms: t,
-                ingest_ms: t + 35,
+                ingest_ms: t + 235,
                 value: if bad {
                     f64::NAN
                 } else {
@@ -229,25 +263,21 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
             }
         })
         .collect();
-    store
-        .write_raw("qingyang", "rack/CM-N01/H1/R01/07/power_kw", &points, 0.1)
+    let quarantined = store
+        .write_raw("qingyang", ids[0], 0.1, &points)
         .await
         .expect("write");
+    assert!(quarantined.is_empty());
     let (from, to) = (at("2026-04-01T00:30:00Z"), at("2026-04-01T02:30:00Z"));
-    let got = store
-        .raw_range("qingyang", "rack/CM-N01/H1/R01/07/power_kw", from, to)
-        .await
-        .expect("range");
+    let got = store.raw_range(ids[0], from, to).await.expect("range");
     let want: Vec<&Point> = points
         .iter()
         .filter(|p| p.source_ms >= from.as_millisecond() && p.source_ms < to.as_millisecond())
         .collect();
-    assert_eq!(got.len(), want.len());
-    for (g, w) in got.iter().zip(want) {
-        assert_eq!(
-            (g.source_ms, g.ingest_ms, g.quality),
-            (w.source_ms, w.ingest_ms, w.quality)
-        );
+    assert_eq!(got.points.len(), want.len());
+    for (g, w) in got.points.iter().zip(want) {
+        assert_eq!((g.source_ms, g.quality), (w.source_ms, w.quality));
+        assert!((g.ingest_ms - w.ingest_ms).abs() <= DELAY_STEP_MS / 2);
         if w.quality == Quality::Bad {
             assert!(g.value.is_nan());
         } else {
@@ -258,26 +288,199 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
     let mut again = points[300..900].to_vec();
     again.reverse();
     store
-        .write_raw("qingyang", "rack/CM-N01/H1/R01/07/power_kw", &again, 0.1)
+        .write_raw("qingyang", ids[0], 0.1, &again)
         .await
         .expect("again");
     let all = store
         .raw_range(
-            "qingyang",
-            "rack/CM-N01/H1/R01/07/power_kw",
+            ids[0],
             at("2026-04-01T00:00:00Z"),
             at("2026-04-02T00:00:00Z"),
         )
         .await
         .expect("all");
-    assert_eq!(all.len(), points.len());
-    assert!(all.windows(2).all(|w| w[0].source_ms < w[1].source_ms));
+    assert_eq!(all.points.len(), points.len());
+    assert!(
+        all.points
+            .windows(2)
+            .all(|w| w[0].source_ms < w[1].source_ms)
+    );
     // Another series is another series.
-    let none = store
-        .raw_range("qingyang", "rack/CM-N01/H1/R01/08/power_kw", from, to)
-        .await
-        .expect("empty");
-    assert!(none.is_empty());
+    let none = store.raw_range(ids[1], from, to).await.expect("empty");
+    assert!(none.points.is_empty());
+    assert_eq!(
+        store.raw_high_water("qingyang").await.expect("mark"),
+        Some(start / 1000 + 3 * 3600 - 300)
+    );
+}
+
+/// The ingest path end to end on one backend: an hour of two 1 Hz series with repeats,
+/// out-of-order and late points and a NaN, then rollups, then retention.
+async fn raw_ingest_writes_windows_rollups_and_retention<S: Store + 'static>(store: S) {
+    let store = Arc::new(store);
+    // Each backend's test runs on its own thread.
+    let thread =
+        format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+    let dir = std::env::temp_dir().join(format!("suangu-ingest-{}-{thread}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (mut ingest, recovered) = RawIngest::open(
+        store.clone(),
+        "qingyang",
+        &dir,
+        &[spec("a/power_kw"), spec("b/power_kw")],
+    )
+    .await
+    .expect("open");
+    assert_eq!(recovered.points, 0);
+    let start = at("2026-04-01T00:00:00Z").as_millisecond();
+    let value = |k: i64, series: u32| 5.0 + f64::from(series) + ((k * 7) % 13) as f64 * 0.1;
+    let mut expected: std::collections::BTreeMap<(u32, i64), f64> = Default::default();
+    for k in 0..3600i64 {
+        let t = start + k * 1000;
+        let mut batch = vec![
+            Sample {
+                series: 0,
+                source_ms: t,
+                value: value(k, 0),
+                quality: Quality::Good,
+            },
+            Sample {
+                series: 1,
+                source_ms: t,
+                value: value(k, 1),
+                quality: Quality::Good,
+            },
+        ];
+        if k % 100 == 50 {
+            // A repeat with a new value (it replaces the first), and an out-of-order point.
+            batch.push(Sample {
+                series: 0,
+                source_ms: t - 2000,
+                value: 99.0,
+                quality: Quality::Good,
+            });
+        }
+        if k == 1000 {
+            // Late: a window already written.
+            batch.push(Sample {
+                series: 1,
+                source_ms: start + 10_500,
+                value: 42.0,
+                quality: Quality::Uncertain,
+            });
+        }
+        if k == 2000 {
+            batch[0].value = f64::NAN;
+        }
+        for s in &batch {
+            expected.insert((s.series, s.source_ms), s.value);
+        }
+        ingest.append(t + 200, &batch).await.expect("append");
+    }
+    let stats = ingest.close().await.expect("close");
+    assert_eq!(stats.late, 1);
+    assert_eq!(stats.made_bad, 1);
+    assert!(stats.out_of_order >= 36, "{stats:?}");
+    assert_eq!(stats.chunks_written, 24);
+    let (from, to) = (at("2026-04-01T00:00:00Z"), at("2026-04-01T01:00:00Z"));
+    for (series, name) in [(0u32, "a/power_kw"), (1, "b/power_kw")] {
+        let (id, _) = store
+            .series("qingyang", name)
+            .await
+            .expect("lookup")
+            .expect("registered");
+        let got = store.raw_range(id, from, to).await.expect("range");
+        let want: Vec<(i64, f64)> = expected
+            .iter()
+            .filter(|((s, _), _)| *s == series)
+            .map(|((_, t), v)| (*t, *v))
+            .collect();
+        assert_eq!(got.points.len(), want.len(), "series {series}");
+        for (p, (t, v)) in got.points.iter().zip(&want) {
+            assert_eq!(p.source_ms, *t);
+            if v.is_nan() {
+                assert_eq!(p.quality, Quality::Bad);
+            } else {
+                assert!((p.value - v).abs() < 0.051, "{t}: {} vs {v}", p.value);
+            }
+        }
+        // Rollups: one per 5-minute chunk, agreeing with the points.
+        let buckets = store.raw_buckets(id, from, to).await.expect("buckets");
+        assert_eq!(buckets.len(), 12);
+        assert_eq!(
+            buckets.iter().map(|b| b.points).sum::<u32>() as usize,
+            want.len()
+        );
+        let valued: Vec<f64> = got
+            .points
+            .iter()
+            .filter(|p| p.quality != Quality::Bad)
+            .map(|p| p.value)
+            .collect();
+        let max = valued.iter().copied().fold(f64::MIN, f64::max);
+        assert!(
+            (buckets
+                .iter()
+                .filter_map(|b| b.max)
+                .fold(f64::MIN, f64::max)
+                - max)
+                .abs()
+                < 1e-9
+        );
+        let sum: f64 = valued.iter().sum();
+        let bucket_sum: f64 = buckets
+            .iter()
+            .filter_map(|b| b.mean.map(|m| m * f64::from(b.valued)))
+            .sum();
+        assert!(
+            (sum - bucket_sum).abs() < 1e-6 * sum,
+            "{sum} vs {bucket_sum}"
+        );
+
+        // Retention: chunks fold into an hourly rollup with the same totals.
+        if series == 1 {
+            let pruned = store
+                .prune_raw(
+                    "qingyang",
+                    at("2026-04-01T01:00:00Z"),
+                    at("2026-01-01T00:00:00Z"),
+                )
+                .await
+                .expect("prune");
+            assert_eq!(
+                pruned,
+                Pruned {
+                    chunks: 24,
+                    rollups: 0
+                }
+            );
+            assert!(
+                store
+                    .raw_range(id, from, to)
+                    .await
+                    .expect("range")
+                    .points
+                    .is_empty()
+            );
+            let hourly = store.raw_buckets(id, from, to).await.expect("hourly");
+            assert_eq!(hourly.len(), 1);
+            assert_eq!(
+                (hourly[0].seconds, hourly[0].points as usize),
+                (3600, want.len())
+            );
+            assert!((hourly[0].max.unwrap_or(0.0) - max).abs() < 1e-9);
+            let gone = store
+                .prune_raw(
+                    "qingyang",
+                    at("2026-04-02T00:00:00Z"),
+                    at("2026-04-02T00:00:00Z"),
+                )
+                .await
+                .expect("prune rollups");
+            assert_eq!(gone.rollups, 2);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Runs every backend-agnostic test above on one backend, each on a fresh database
@@ -343,6 +546,7 @@ both_backends!(
     a_day_written_reads_back_exactly_and_rolls_up_to_hours = "day",
     writing_the_same_intervals_again_does_not_grow_the_store = "idempotent",
     raw_points_round_trip_and_duplicates_do_not_grow = "raw",
+    raw_ingest_writes_windows_rollups_and_retention = "ingest",
     events_are_kept_in_order = "events",
 );
 
@@ -384,51 +588,52 @@ fn postgres_refuses_a_newer_schema_and_names_the_server_without_its_password() {
 }
 
 #[test]
-fn a_corrupt_raw_chunk_is_reported_with_its_series_and_table() {
+fn a_corrupt_raw_chunk_is_quarantined_and_reported_never_dropped() {
     runtime().block_on(async {
-        use suangu_store::chunk::{Point, Quality};
         let path = temp_db("corrupt");
         let store = SqliteStore::open(&path).await.expect("open");
+        let ids = store.register_series("qingyang", &[spec("s1")]).await.expect("register");
         let t = at("2026-04-01T00:00:00Z").as_millisecond();
-        let points = [Point {
-            source_ms: t,
-            ingest_ms: t,
-            value: 1.0,
-            quality: Quality::Good,
-        }];
-        store
-            .write_raw("qingyang", "s1", &points, 0.1)
-            .await
-            .expect("write");
+        // Three windows, one point each.
+        let points: Vec<Point> = (0..3)
+            .map(|k| Point {
+                source_ms: t + k * 300_000,
+                ingest_ms: t + k * 300_000,
+                value: 1.0 + k as f64,
+                quality: Quality::Good,
+            })
+            .collect();
+        store.write_raw("qingyang", ids[0], 0.1, &points).await.expect("write");
         let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
             .await
             .expect("raw");
-        sqlx::query("UPDATE raw_chunks SET bytes = x'00112233445566778899aabbccddeeff00'")
-            .execute(&raw)
+        let damage = |start_s: i64| {
+            sqlx::query("UPDATE raw_chunks SET bytes = x'00112233445566778899aabbccddeeff00' WHERE start_s = $1")
+                .bind(start_s)
+        };
+        damage(t / 1000).execute(&raw).await.expect("damage");
+        let (from, to) = (at("2026-04-01T00:00:00Z"), at("2026-04-02T00:00:00Z"));
+        let got = store.raw_range(ids[0], from, to).await.expect("range");
+        assert_eq!(got.points.len(), 2, "the other windows still read");
+        assert_eq!(got.quarantined.len(), 1);
+        let report = got.quarantined[0].to_string();
+        assert!(report.contains("raw_quarantine") && report.contains("checksum"), "{report}");
+        let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM raw_quarantine WHERE length(bytes) = 17")
+            .fetch_one(&raw)
             .await
-            .expect("damage");
+            .expect("count");
+        assert_eq!(kept, 1, "the damaged bytes are kept aside");
+
+        // Merging into a damaged window quarantines it too, and stores the new point.
+        damage(t / 1000 + 300).execute(&raw).await.expect("damage");
+        let quarantined = store
+            .write_raw("qingyang", ids[0], 0.1, &points[1..2])
+            .await
+            .expect("write");
+        assert_eq!(quarantined.len(), 1);
+        let got = store.raw_range(ids[0], from, to).await.expect("range");
+        assert_eq!(got.points.len(), 2);
+        assert!(got.quarantined.is_empty());
         raw.close().await;
-        let err = store
-            .raw_range(
-                "qingyang",
-                "s1",
-                at("2026-04-01T00:00:00Z"),
-                at("2026-04-02T00:00:00Z"),
-            )
-            .await
-            .expect_err("corrupt");
-        let message = err.to_string();
-        assert!(matches!(err, StoreError::Chunk { .. }), "{message}");
-        assert!(
-            message.contains("s1") && message.contains("raw_chunks"),
-            "{message}"
-        );
-        // Writing into a damaged hour refuses rather than silently dropping what was there.
-        assert!(
-            store
-                .write_raw("qingyang", "s1", &points, 0.1)
-                .await
-                .is_err()
-        );
     });
 }
