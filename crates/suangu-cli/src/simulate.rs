@@ -6,7 +6,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::{SignedDuration, Span, Timestamp};
 use serde::Serialize;
+use std::sync::Arc;
 use suangu_engine::kpi::PeriodKpis;
+use suangu_engine::raw::RackRecorder;
 use suangu_engine::simulate::{Plan, run};
 use suangu_sim::Twin;
 use suangu_store::AnyStore;
@@ -25,6 +27,18 @@ pub struct SimulateArgs {
     /// Pace: simulated seconds per real second (default: as fast as possible).
     #[arg(long)]
     speed: Option<f64>,
+    /// Also record every rack's eight metrics at each step into the raw store (use --step 1s
+    /// for 1 Hz).
+    #[arg(long)]
+    raw: bool,
+}
+
+/// What `--raw` recorded.
+#[derive(Serialize)]
+struct RawOutput {
+    series: usize,
+    points: u64,
+    chunks_written: u64,
 }
 
 /// The JSON `suangu simulate --json` prints.
@@ -48,6 +62,8 @@ struct Output {
     co2_market_t: f64,
     co2_location_t: f64,
     max_balance_error: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw: Option<RawOutput>,
 }
 
 pub fn run_command(
@@ -101,7 +117,13 @@ pub fn run_command(
         ExitCode::Failure
     })?;
     let kpis = runtime.block_on(async {
-        let store = AnyStore::open(&context.db).await?;
+        let store = Arc::new(AnyStore::open(&context.db).await?);
+        let mut racks = if args.raw {
+            let dir = context.db.raw_log_dir(&park.scenario().park.id);
+            Some(RackRecorder::open(store.clone(), &park, &dir).await?.0)
+        } else {
+            None
+        };
         let bar = ProgressBar::new(u64::try_from(plan.steps()).unwrap_or(0));
         bar.set_style(
             ProgressStyle::with_template("{msg} [{bar:40}] {percent}% {eta}")
@@ -110,15 +132,28 @@ pub fn run_command(
         );
         bar.set_message(lang.text(Key::Simulating));
         let mut progress = |done: u64, _total: u64| bar.set_position(done);
-        let kpis = run(&twin, &store, plan, &mut progress).await;
+        let kpis = run(&twin, store.as_ref(), plan, racks.as_mut(), &mut progress).await?;
         bar.finish_and_clear();
-        kpis
+        let raw = match racks {
+            Some(racks) => {
+                let series = racks.ingest.series_count();
+                let stats = racks.close().await?;
+                Some(RawOutput {
+                    series,
+                    points: stats.points,
+                    chunks_written: stats.chunks_written,
+                })
+            }
+            None => None,
+        };
+        Ok::<_, suangu_store::StoreError>((kpis, raw))
     });
-    let kpis = kpis.map_err(|e| {
+    let (kpis, raw) = kpis.map_err(|e| {
         eprintln!("{}: {e}", lang.text(Key::Failure));
         ExitCode::Failure
     })?;
-    let out = output(&park, context.seed, &plan, &kpis);
+    let mut out = output(&park, context.seed, &plan, &kpis);
+    out.raw = raw;
     if json {
         crate::print_json(&out);
     } else {
@@ -147,6 +182,7 @@ fn output(park: &suangu_core::Park, seed: u64, plan: &Plan, k: &PeriodKpis) -> O
         co2_market_t: k.co2_market_t,
         co2_location_t: k.co2_location_t,
         max_balance_error: k.max_balance_error,
+        raw: None,
     }
 }
 
@@ -192,4 +228,14 @@ fn print_human(o: &Output, lang: Lang) {
     );
     println!("  {}", t(ResidualMixNote));
     println!("  {}: {:.2e}", t(BalanceError), o.max_balance_error);
+    if let Some(raw) = &o.raw {
+        println!(
+            "  {}: {} × {}, {} {}",
+            t(RawRecorded),
+            raw.series,
+            raw.points / (raw.series.max(1) as u64),
+            raw.chunks_written,
+            t(RawChunks)
+        );
+    }
 }

@@ -354,6 +354,48 @@ fn a_simulated_year_balances_and_is_not_green_at_night() {
 }
 
 #[test]
+fn simulate_raw_records_every_rack_at_1_hz_and_leaves_no_log_behind() {
+    let dir = temp_dir("simulate-raw");
+    let db = dir.join("raw.db");
+    let scenario = repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml");
+    let out = suangu()
+        .args(["--scenario"])
+        .arg(&scenario)
+        .args(["simulate", "--json", "--raw", "--db"])
+        .arg(format!("sqlite://{}", db.display()))
+        .args([
+            "--start",
+            "2026-06-21T00:00:00Z",
+            "--duration",
+            "15m",
+            "--step",
+            "1s",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // Two operating centres of 400 and 300 racks (the planned one reports nothing), eight
+    // metrics each, every second for 15 minutes.
+    let series = (400 + 300) * 8;
+    assert_eq!(json["raw"]["series"], series);
+    assert_eq!(json["raw"]["points"], series * 900);
+    assert_eq!(json["raw"]["chunks_written"], series * 3);
+    // Everything is in the database: the log folder holds no points.
+    let log = dir.join("raw.zhongwei-mini.rawlog");
+    let logged: u64 = std::fs::read_dir(&log)
+        .expect("log dir")
+        .map(|e| e.expect("entry").metadata().expect("meta").len())
+        .sum();
+    assert!(logged < 64, "{logged} bytes left in {}", log.display());
+}
+
+#[test]
 fn simulate_rejects_bad_input_with_one_line_and_exit_2() {
     let db = temp_dir("simulate-bad").join("x.db");
     for args in [

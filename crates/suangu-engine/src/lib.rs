@@ -10,4 +10,5 @@
 
 pub mod kpi;
 pub mod live;
+pub mod raw;
 pub mod simulate;

@@ -164,7 +164,7 @@ impl Engine {
                     step_s: 60,
                     speed: None,
                 };
-                simulate::run(&twin, store.as_ref(), plan, &mut |_, _| {}).await?;
+                simulate::run::<S, S>(&twin, store.as_ref(), plan, None, &mut |_, _| {}).await?;
             }
         }
 

@@ -1,6 +1,7 @@
 //! Run the twin over a period into the store.
 
 use crate::kpi::{PeriodKpis, period_kpis};
+use crate::raw::RackRecorder;
 use jiff::Timestamp;
 use std::time::{Duration, Instant};
 use suangu_core::interval::{INTERVAL_SECONDS, IntervalAccumulator, IntervalRecord};
@@ -73,10 +74,13 @@ impl<F: FnMut(u64, u64)> Progress for F {
 }
 
 /// Simulate `plan` with `twin` into `store`, then read the period back and compute its KPIs.
-pub async fn run<S: Store>(
+/// With `racks`, every rack's raw telemetry is recorded at each step too (the caller closes the
+/// recorder).
+pub async fn run<S: Store, R: Store>(
     twin: &Twin,
     store: &S,
     plan: Plan,
+    mut racks: Option<&mut RackRecorder<R>>,
     progress: &mut impl Progress,
 ) -> Result<PeriodKpis, StoreError> {
     let park = twin.park();
@@ -89,6 +93,13 @@ pub async fn run<S: Store>(
         let at =
             Timestamp::from_second(plan.start.as_second() + k * plan.step_s).unwrap_or(plan.start);
         pending.extend(acc.push(&twin.sample(at).power, hours));
+        if let Some(racks) = racks.as_deref_mut() {
+            racks.record(twin, at).await?;
+            // Raw runs are slow enough per step to report each interval.
+            if (k + 1) * plan.step_s % INTERVAL_SECONDS == 0 {
+                progress.advance(u64::try_from(k + 1).unwrap_or(0), total);
+            }
+        }
         if pending.len() >= FLUSH_INTERVALS {
             store.write_intervals(park, &pending).await?;
             pending.clear();

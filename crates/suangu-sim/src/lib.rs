@@ -5,6 +5,9 @@
 //! inputs give the same numbers byte for byte. The engine decides which instants to ask for.
 
 mod noise;
+mod telemetry;
+
+pub use telemetry::{RACK_METRICS, RackMetric};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
