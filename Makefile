@@ -46,7 +46,7 @@ e2e: build bench-smoke e2e-browser e2e-window
 # Benchmarks: our code beside a baseline, ratios printed. Full sizes in release; numbers go to
 # docs/benchmarks.md. The smoke run (tiny sizes, debug build) keeps them alive in `make test`.
 bench:
-	$(CARGO) run --release --locked -p suangu-bench
+	SUANGU_BENCH_PG=$$(scripts/test-postgres.sh) $(CARGO) run --release --locked -p suangu-bench
 
 bench-smoke:
 	$(CARGO_TARGET_DIR)/debug/suangu-bench --smoke

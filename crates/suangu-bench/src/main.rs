@@ -2,6 +2,8 @@
 //! same run and prints both with their ratio. `--smoke` runs tiny sizes so `make test` keeps the
 //! benchmarks compiling and running; its numbers mean nothing. Full runs: `make bench` (release).
 
+mod raw;
+
 use jiff::Timestamp;
 use std::time::{Duration, Instant};
 use suangu_core::rollup::{Hierarchy, Rollup};
@@ -32,19 +34,19 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
     twin(smoke);
-    if let Err(e) = runtime.block_on(raw_ingest(smoke)) {
+    if let Err(e) = runtime.block_on(raw::ingest(smoke)) {
         eprintln!("suangu-bench: raw ingest: {e}");
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -195,94 +197,4 @@ fn twin(smoke: bool) {
         (points as f64 / minutes as f64) * 525_600.0 / per_s,
         (minutes as f64 * 60.0) / elapsed.as_secs_f64().max(1e-9),
     );
-}
-
-/// Raw ingest, issue 4's workload: 100,000 racks x 8 metrics at 1 Hz (800,000 series, a new
-/// non-constant value each second), through the durable append log (fsync per one-second batch)
-/// and compaction into hourly chunks in SQLite, beside the naive baseline (sqlx, one INSERT per
-/// point, one transaction each) in the same run. Not yet through the engine.
-async fn raw_ingest(smoke: bool) -> Result<(), Box<dyn std::error::Error>> {
-    use suangu_store::chunk::{Point, Quality};
-    use suangu_store::log::{AppendLog, Logged};
-    let (racks, seconds) = if smoke { (125, 2) } else { (100_000, 10) };
-    let metrics = 8;
-    let dir = std::env::temp_dir().join(format!("suangu-bench-raw-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    let store = suangu_store::SqliteStore::open(&dir.join("raw.db")).await?;
-    let mut log = AppendLog::open(&dir.join("raw.log"))?;
-    let names: Vec<String> = (0..racks * metrics)
-        .map(|s| format!("r{}/m{}", s / metrics, s % metrics))
-        .collect();
-    let base = 1_767_225_600_000i64;
-    let points = (racks * metrics * seconds) as f64;
-
-    let t = Instant::now();
-    for second in 0..seconds {
-        let at = base + second as i64 * 1000;
-        let batch: Vec<Logged> = names
-            .iter()
-            .enumerate()
-            .map(|(s, name)| Logged {
-                series: name.clone(),
-                point: Point {
-                    source_ms: at,
-                    ingest_ms: at + 40,
-                    value: f64::from(power(s, second as u64)),
-                    quality: Quality::Good,
-                },
-                resolution: 0.1,
-            })
-            .collect();
-        log.append(&batch)?;
-    }
-    let appended = t.elapsed();
-    let t = Instant::now();
-    log.compact(&store, "bench").await?;
-    let compacted = t.elapsed();
-    let ours = points / (appended + compacted).as_secs_f64();
-
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(
-            sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(dir.join("naive.db"))
-                .create_if_missing(true)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Full),
-        )
-        .await?;
-    sqlx::query("CREATE TABLE points (series TEXT, source_ms INTEGER, ingest_ms INTEGER, value REAL, quality INTEGER)")
-        .execute(&pool)
-        .await?;
-    let naive_n = if smoke { 50 } else { 2_000 };
-    let t = Instant::now();
-    for i in 0..naive_n {
-        sqlx::query("INSERT INTO points VALUES ($1, $2, $3, $4, $5)")
-            .bind(&names[i % names.len()])
-            .bind(base + i as i64)
-            .bind(base + i as i64 + 40)
-            .bind(f64::from(power(i, 0)))
-            .bind(0i64)
-            .execute(&pool)
-            .await?;
-    }
-    let naive = naive_n as f64 / t.elapsed().as_secs_f64();
-    let (bytes,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM raw_chunks")
-        .fetch_one(
-            &sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("raw.db").display()))
-                .await?,
-        )
-        .await?;
-    println!(
-        "raw ingest: {} series x {seconds} s = {points:.0} points: log append+fsync {:.2} s, compaction {:.2} s -> ours {:.0} points/s, naive INSERT-per-point {naive:.0} points/s, ratio {:.0}x (goal 800,000 points/s and >= 100x); {:.2} bytes/point in chunks",
-        racks * metrics,
-        appended.as_secs_f64(),
-        compacted.as_secs_f64(),
-        ours,
-        ours / naive.max(1e-9),
-        bytes as f64 / points,
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
 }
