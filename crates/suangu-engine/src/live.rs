@@ -3,8 +3,10 @@
 //! subscriber, closes 15-minute intervals and hands them to the store task. One wiring path, in
 //! [`Engine::start`]; explicit shutdown in [`Engine::shutdown`].
 
+use crate::raw::{park_samples, park_series};
 use crate::simulate::{self, Plan};
 use jiff::Timestamp;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use suangu_core::interval::{
@@ -13,12 +15,13 @@ use suangu_core::interval::{
 use suangu_core::rollup::{Hierarchy, Rollup};
 use suangu_core::{Park, SupplyState};
 use suangu_sim::{Fault, FaultKind, Twin, TwinSample};
+use suangu_store::ingest::{RawIngest, Sample};
 use suangu_store::{Event, Store};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// How the live twin runs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LiveConfig {
     /// Simulated time at the start (the hosts pass the clock's now).
     pub start: Timestamp,
@@ -30,6 +33,30 @@ pub struct LiveConfig {
     pub backfill: Duration,
     /// After this many ticks without a sample, the data is marked stale.
     pub stale_after_ticks: u32,
+    /// Where the raw ingest keeps its log: when set, the park's own series (load, green power,
+    /// share, PUE, each centre and substation) are recorded raw at every tick.
+    pub raw_log: Option<PathBuf>,
+    pub retention: Retention,
+}
+
+/// How long raw data is kept, by level (applied as simulated days pass).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retention {
+    /// Raw chunks.
+    pub raw: Duration,
+    /// Hourly rollups of raw series (made when chunks expire).
+    pub rollups: Duration,
+}
+
+impl Default for Retention {
+    /// Raw for 14 days, rollups for 10 years. Origin: assumption (incident reviews look back
+    /// days; planning looks back years).
+    fn default() -> Self {
+        Self {
+            raw: Duration::from_secs(14 * 86_400),
+            rollups: Duration::from_secs(3_650 * 86_400),
+        }
+    }
 }
 
 impl LiveConfig {
@@ -40,6 +67,8 @@ impl LiveConfig {
             tick: Duration::from_secs(1),
             backfill: Duration::from_secs(24 * 3600),
             stale_after_ticks: 3,
+            raw_log: None,
+            retention: Retention::default(),
         }
     }
 }
@@ -176,8 +205,38 @@ impl Engine {
         let (control_tx, control_rx) = mpsc::channel::<Control>(16);
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
 
+        let mut tasks = Vec::new();
+        let raw_tx = match &config.raw_log {
+            Some(dir) => {
+                let (ingest, recovered) = RawIngest::open(
+                    store.clone(),
+                    &park.scenario().park.id,
+                    dir,
+                    &park_series(&park),
+                )
+                .await?;
+                if recovered.points > 0 {
+                    tracing::info!(points = recovered.points, "raw log replayed after a crash");
+                }
+                let (tx, rx) = mpsc::channel::<RawBatch>(256);
+                tasks.push(tokio::spawn(raw_task(
+                    ingest,
+                    store.clone(),
+                    park.scenario().park.id.clone(),
+                    config.retention,
+                    rx,
+                )));
+                Some(tx)
+            }
+            None => None,
+        };
         let twin = Arc::new(tokio::sync::RwLock::new(twin));
-        let source = tokio::spawn(source_task(twin.clone(), config, live_from, samples_tx));
+        let source = tokio::spawn(source_task(
+            twin.clone(),
+            config.clone(),
+            live_from,
+            samples_tx,
+        ));
         let engine = tokio::spawn(engine_task(EngineTask {
             park: park.clone(),
             twin,
@@ -188,13 +247,19 @@ impl Engine {
             frames: frames_tx,
             intervals: intervals_tx,
             events: events_tx,
+            raw: raw_tx,
         }));
         let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
         Ok(Self {
             frames: frames_rx,
             control: control_tx,
             shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
-            tasks: std::sync::Mutex::new(vec![source, engine, writer]),
+            tasks: std::sync::Mutex::new({
+                // The raw task ends when the engine task drops its sender.
+                let mut all = vec![source, engine, writer];
+                all.append(&mut tasks);
+                all
+            }),
             park,
             start: live_from,
         })
@@ -300,6 +365,13 @@ struct EngineTask {
     frames: watch::Sender<Option<Arc<Frame>>>,
     intervals: mpsc::Sender<Vec<IntervalRecord>>,
     events: mpsc::Sender<Event>,
+    raw: Option<mpsc::Sender<RawBatch>>,
+}
+
+/// One tick of the park's raw series: when it arrived and the values.
+struct RawBatch {
+    ingest_ms: i64,
+    samples: Vec<Sample>,
 }
 
 async fn engine_task(mut t: EngineTask) {
@@ -339,6 +411,17 @@ async fn engine_task(mut t: EngineTask) {
                     hierarchy.roll_up(&rack_kw, &mut rollup);
                     seq += 1;
                     let frame = frame(&t.park, seq, &sample, &rollup, Quality::Live);
+                    if let Some(raw) = &t.raw {
+                        let delay = t.twin.read().await.delivery_delay_ms(frame.at);
+                        let batch = RawBatch {
+                            ingest_ms: frame.at.as_millisecond() + delay,
+                            samples: park_samples(&frame),
+                        };
+                        if raw.send(batch).await.is_err() {
+                            tracing::error!("the raw task has stopped; raw recording ends");
+                            t.raw = None;
+                        }
+                    }
                     t.frames.send_replace(Some(Arc::new(frame)));
                     last = Some(sample);
                 }
@@ -356,6 +439,53 @@ async fn engine_task(mut t: EngineTask) {
     }
     if let Some(closed) = acc.finish() {
         let _ = t.intervals.send(vec![closed]).await;
+    }
+}
+
+/// Appends the park's raw series; applies retention once per simulated day; writes every open
+/// chunk when the engine stops.
+async fn raw_task<S: Store>(
+    mut ingest: RawIngest<S>,
+    store: Arc<S>,
+    park_id: String,
+    retention: Retention,
+    mut batches: mpsc::Receiver<RawBatch>,
+) {
+    let mut pruned_day = None;
+    let mut shown_until = i64::MIN;
+    while let Some(batch) = batches.recv().await {
+        if let Err(e) = ingest.append(batch.ingest_ms, &batch.samples).await {
+            // The log keeps what was acknowledged; this batch is lost, and said so.
+            tracing::error!(error = %e, "recording raw park series");
+            continue;
+        }
+        let Some(newest) = batch.samples.first().map(|s| s.source_ms) else {
+            continue;
+        };
+        // History readers see the open window too, at most 10 s of data behind.
+        if newest >= shown_until {
+            shown_until = newest + 10_000;
+            if let Err(e) = ingest.write_open().await {
+                tracing::error!(error = %e, "writing the open raw chunks");
+            }
+        }
+        let day = newest.div_euclid(86_400_000);
+        if pruned_day != Some(day) {
+            pruned_day = Some(day);
+            let before = |keep: Duration| {
+                Timestamp::from_millisecond(newest - keep.as_millis() as i64)
+                    .unwrap_or(Timestamp::UNIX_EPOCH)
+            };
+            if let Err(e) = store
+                .prune_raw(&park_id, before(retention.raw), before(retention.rollups))
+                .await
+            {
+                tracing::error!(error = %e, "applying raw retention");
+            }
+        }
+    }
+    if let Err(e) = ingest.close().await {
+        tracing::error!(error = %e, "writing the last raw chunks (they stay in the log)");
     }
 }
 

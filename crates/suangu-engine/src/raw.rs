@@ -1,6 +1,7 @@
 //! Raw telemetry from the twin: every physical rack of the operating centres reports its eight
 //! metrics ([`suangu_sim::RACK_METRICS`]) each step, into the raw store's ingest.
 
+use crate::live::Frame;
 use jiff::Timestamp;
 use std::sync::Arc;
 use suangu_core::Park;
@@ -127,4 +128,62 @@ impl<S: Store> RackRecorder<S> {
     pub async fn close(self) -> Result<IngestStats, StoreError> {
         self.ingest.close().await
     }
+}
+
+/// The park's own raw series, recorded live at every tick: park totals, then each centre's IT
+/// load, then each substation's load.
+pub fn park_series(park: &Park) -> Vec<SeriesSpec> {
+    let spec = |name: String, resolution: f64| SeriesSpec { name, resolution };
+    let mut out: Vec<SeriesSpec> = PARK_SERIES
+        .iter()
+        .map(|(name, resolution)| spec(format!("park/{name}"), *resolution))
+        .collect();
+    out.extend(park.centres().map(|c| spec(format!("{}/it_kw", c.id), 1.0)));
+    out.extend(
+        park.scenario()
+            .substations
+            .iter()
+            .map(|s| spec(format!("{}/load_kw", s.id), 1.0)),
+    );
+    out
+}
+
+/// Park totals recorded raw, with their resolutions.
+const PARK_SERIES: [(&str, f64); 8] = [
+    ("it_kw", 1.0),
+    ("facility_kw", 1.0),
+    ("green_kw", 1.0),
+    ("wind_kw", 1.0),
+    ("pv_kw", 1.0),
+    ("green_share", 0.001),
+    ("pue", 0.001),
+    ("outdoor_c", 0.1),
+];
+
+/// A live frame as samples of [`park_series`], in the same order.
+pub fn park_samples(frame: &Frame) -> Vec<Sample> {
+    let kw = |mw: f64| mw * 1000.0;
+    let totals = [
+        kw(frame.it_mw),
+        kw(frame.facility_mw),
+        kw(frame.green_mw),
+        kw(frame.wind_mw),
+        kw(frame.pv_mw),
+        frame.green_share_now,
+        frame.pue,
+        frame.outdoor_c,
+    ];
+    let source_ms = frame.at.as_millisecond();
+    totals
+        .into_iter()
+        .chain(frame.centres.iter().map(|c| kw(c.it_mw)))
+        .chain(frame.substations.iter().map(|s| kw(s.load_mw)))
+        .enumerate()
+        .map(|(i, value)| Sample {
+            series: i as u32,
+            source_ms,
+            value,
+            quality: Quality::Good,
+        })
+        .collect()
 }

@@ -20,7 +20,8 @@ fn temp_db(name: &str) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frames_flow_faults_show_and_intervals_are_stored() {
     let park = qingyang().expect("park");
-    let store = Arc::new(SqliteStore::open(&temp_db("live")).await.expect("open"));
+    let db = temp_db("live");
+    let store = Arc::new(SqliteStore::open(&db).await.expect("open"));
     let start: Timestamp = "2026-04-01T10:00:00+08:00".parse().expect("ts");
     let config = LiveConfig {
         start,
@@ -28,6 +29,8 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         tick: Duration::from_millis(100),
         backfill: Duration::from_secs(3600),
         stale_after_ticks: 5,
+        raw_log: Some(db.with_extension("rawlog")),
+        retention: Default::default(),
     };
     let engine = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
         .await
@@ -166,6 +169,53 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         ["F-201", "F-203"],
         "only faults that were accepted are recorded"
     );
+
+    // The park's own series were recorded raw at every live tick, and nothing while telemetry
+    // was lost: a gap, never a repeated value.
+    let (it, _) = store
+        .series("qingyang", "park/it_kw")
+        .await
+        .expect("lookup")
+        .expect("registered");
+    let raw = store
+        .raw_range(
+            it,
+            start,
+            Timestamp::from_second(last.as_second() + 1).expect("ts"),
+        )
+        .await
+        .expect("raw");
+    assert!(raw.points.len() >= 20, "{} raw points", raw.points.len());
+    assert!(
+        raw.points.iter().all(|p| p.value > 100_000.0),
+        "park IT in kW"
+    );
+    let during_loss = raw
+        .points
+        .iter()
+        .filter(|p| {
+            p.source_ms > lost_at.as_millisecond() + 60_000
+                && p.source_ms < back_at.as_millisecond()
+        })
+        .count();
+    assert_eq!(during_loss, 0, "values recorded while telemetry was lost");
+    let (n01, _) = store
+        .series("qingyang", "CM-N01/it_kw")
+        .await
+        .expect("lookup")
+        .expect("registered");
+    let n01 = store
+        .raw_range(
+            n01,
+            now,
+            Timestamp::from_second(last.as_second() + 1).expect("ts"),
+        )
+        .await
+        .expect("raw");
+    assert!(
+        n01.points.iter().any(|p| p.value == 0.0),
+        "the trip is in the raw history"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,9 +229,11 @@ async fn backfill_never_overwrites_recorded_history() {
         tick: Duration::from_millis(100),
         backfill: Duration::from_secs(2 * 3600),
         stale_after_ticks: 5,
+        raw_log: None,
+        retention: Default::default(),
     };
     let window = Timestamp::from_second(start.as_second() - 2 * 3600).expect("ts");
-    let first = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
+    let first = Engine::start(Twin::new(park.clone(), 1), store.clone(), config.clone())
         .await
         .expect("start");
     first.shutdown().await;

@@ -316,6 +316,34 @@ impl<S: Store> RawIngest<S> {
         Ok(())
     }
 
+    /// Write what the open chunks hold so far, so readers see the newest points before their
+    /// window closes. The chunks stay open (the log too); when the window closes, the full chunk
+    /// replaces this one. Cheap for a few series; not meant for a park of racks.
+    pub async fn write_open(&mut self) -> Result<()> {
+        let mut rows = Vec::new();
+        for slot in &self.chunks.slots {
+            let Some(open) = &slot.open else { continue };
+            let copy = Open {
+                start_s: open.start_s,
+                builder: open.builder.clone(),
+                stragglers: open.stragglers.clone(),
+            };
+            let (bytes, stats) = finish(copy, slot).map_err(|problem| StoreError::Chunk {
+                url: self.park.clone(),
+                series: slot.id.to_string(),
+                start: crate::sql::ts(open.start_s),
+                problem,
+            })?;
+            rows.push(ChunkRow {
+                series: slot.id,
+                start_s: open.start_s,
+                stats,
+                bytes,
+            });
+        }
+        self.store.insert_chunks(&self.park, &rows).await
+    }
+
     /// Write every open chunk (partial ones too), empty the log and return the counts.
     pub async fn close(mut self) -> Result<IngestStats> {
         self.flush(true).await?;
@@ -365,18 +393,13 @@ impl<S: Store> RawIngest<S> {
             let id = c.slots[slot as usize].id;
             let start_s = open.start_s;
             through_s = through_s.max(Some(start_s));
-            let (bytes, stats) = if open.stragglers.is_empty() {
-                open.builder.finish()
-            } else {
-                merge_stragglers(open, c.slots[slot as usize].empty.clone()).map_err(|problem| {
-                    StoreError::Chunk {
-                        url: self.park.clone(),
-                        series: id.to_string(),
-                        start: crate::sql::ts(start_s),
-                        problem,
-                    }
-                })?
-            };
+            let (bytes, stats) =
+                finish(open, &c.slots[slot as usize]).map_err(|problem| StoreError::Chunk {
+                    url: self.park.clone(),
+                    series: id.to_string(),
+                    start: crate::sql::ts(start_s),
+                    problem,
+                })?;
             rows.push(ChunkRow {
                 series: id,
                 start_s,
@@ -423,20 +446,24 @@ impl<S: Store> RawIngest<S> {
     }
 }
 
-/// The chunk of `open` with its out-of-order points merged in (a repeat replaces the earlier
-/// value).
-fn merge_stragglers(
+/// The finished chunk of `open`, its out-of-order points merged in (a repeat replaces the
+/// earlier value).
+fn finish(
     open: Open,
-    mut empty: ChunkBuilder,
+    slot: &Slot,
 ) -> std::result::Result<(Vec<u8>, crate::chunk::ChunkStats), crate::chunk::ChunkError> {
+    if open.stragglers.is_empty() {
+        return Ok(open.builder.finish());
+    }
     let (bytes, _) = open.builder.finish();
     let mut points: BTreeMap<i64, Point> = decode(&bytes)?
         .into_iter()
         .map(|p| (p.source_ms, p))
         .collect();
     points.extend(open.stragglers.into_iter().map(|p| (p.source_ms, p)));
+    let mut merged = slot.empty.clone();
     for p in points.values() {
-        empty.push(p)?;
+        merged.push(p)?;
     }
-    Ok(empty.finish())
+    Ok(merged.finish())
 }

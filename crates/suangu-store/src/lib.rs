@@ -123,8 +123,10 @@ pub trait Store: Send + Sync {
     /// no chunk yet.
     fn raw_high_water(&self, park_id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;
 
-    /// Insert finished chunks of windows after [`Store::raw_high_water`], durably (on disk when
-    /// this returns, power loss included), in one transaction.
+    /// Write chunks of windows after [`Store::raw_high_water`], durably (on disk when this
+    /// returns, power loss included), in one transaction, without reading. A chunk already
+    /// there for the same window can only be an earlier, partial write of the same open chunk
+    /// ([`ingest::RawIngest::write_open`]) and is replaced by the fuller one.
     fn insert_chunks(
         &self,
         park_id: &str,

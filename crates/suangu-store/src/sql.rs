@@ -356,6 +356,11 @@ impl Store for $store {
                     .push_bind(c.stats.sum)
                     .push_bind(c.bytes.as_slice());
             });
+            q.push(
+                " ON CONFLICT (series, start_s) DO UPDATE SET points = excluded.points, \
+                 valued = excluded.valued, min = excluded.min, max = excluded.max, \
+                 sum = excluded.sum, bytes = excluded.bytes",
+            );
             q.build().execute(&mut *tx).await.map_err(err)?;
         }
         crate::sql::raise_mark!(tx, park_id, high, err);

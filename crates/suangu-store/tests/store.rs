@@ -376,6 +376,20 @@ async fn raw_ingest_writes_windows_rollups_and_retention<S: Store + 'static>(sto
             expected.insert((s.series, s.source_ms), s.value);
         }
         ingest.append(t + 200, &batch).await.expect("append");
+        if k == 150 {
+            // Readers can see the open window before it closes; the full chunk replaces it.
+            ingest.write_open().await.expect("write open");
+            let (id, _) = store
+                .series("qingyang", "b/power_kw")
+                .await
+                .expect("lookup")
+                .expect("id");
+            let so_far = store
+                .raw_range(id, at("2026-04-01T00:00:00Z"), at("2026-04-01T01:00:00Z"))
+                .await
+                .expect("range");
+            assert_eq!(so_far.points.len(), 151);
+        }
     }
     let stats = ingest.close().await.expect("close");
     assert_eq!(stats.late, 1);
