@@ -7,7 +7,9 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
-use suangu_api::dto::{ApiError, ErrorCode, LiveFrame, ParkMap, ParkSummary, Trend, TrendArgs};
+use suangu_api::dto::{
+    ApiError, ErrorCode, History, HistoryArgs, LiveFrame, ParkMap, ParkSummary, Trend, TrendArgs,
+};
 use suangu_api::live::{Live, live_frame, store_error};
 use suangu_api::{Api, Session};
 use suangu_engine::live::LiveConfig;
@@ -63,13 +65,37 @@ async fn park_map(shell: State<'_, Shell>) -> Result<ParkMap, ApiError> {
     shell.session().await.map(|s| s.api.park_map())
 }
 
-#[tauri::command]
-async fn park_trend(shell: State<'_, Shell>, hours: u32) -> Result<Trend, ApiError> {
+// Arguments keep the wire's snake_case names (`until_s`), like the HTTP host.
+#[tauri::command(rename_all = "snake_case")]
+async fn park_trend(
+    shell: State<'_, Shell>,
+    hours: u32,
+    until_s: Option<u32>,
+) -> Result<Trend, ApiError> {
     shell
         .session()
         .await?
         .live()?
-        .park_trend(TrendArgs { hours })
+        .park_trend(TrendArgs { hours, until_s })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn series_history(
+    shell: State<'_, Shell>,
+    series: String,
+    from_s: u32,
+    to_s: u32,
+) -> Result<History, ApiError> {
+    shell
+        .session()
+        .await?
+        .live()?
+        .series_history(HistoryArgs {
+            series,
+            from_s,
+            to_s,
+        })
         .await
 }
 
@@ -107,7 +133,7 @@ macro_rules! commands {
     };
 }
 
-commands!(park_summary, park_map, park_trend);
+commands!(park_summary, park_map, park_trend, series_history);
 
 async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
     let api = Api::open(args.scenario.as_deref())?;
@@ -123,6 +149,7 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
         Ok(store) => {
             let config = LiveConfig {
                 speed: args.speed,
+                raw_log: Some(location.raw_log_dir(&api.park().scenario().park.id)),
                 ..LiveConfig::real_time(jiff::Timestamp::now())
             };
             Live::start(api.park().clone(), args.seed, Arc::new(store), config).await

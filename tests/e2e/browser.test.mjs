@@ -78,6 +78,36 @@ describe("Qingyang in the browser", () => {
     await page.close();
   });
 
+  it("shows any period of history: the last hour point by point from the raw store, a past day", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    await page.click("[data-testid=period-1]");
+    await page.waitForSelector('.trend-panel[data-period="1"][data-level="raw"]');
+    // Raw 1 Hz points arrive as the park runs (the open window is readable within 10 s).
+    await page.waitForFunction(() => Number(document.querySelector(".trend-panel")?.getAttribute("data-points")) >= 3, null, { timeout: 25000 });
+    await page.screenshot({ path: join(SHOTS, "browser-trend-1h-raw.png") });
+    // 24 hours up to six hours ago, in park time: 18 hours of the backfilled day are there.
+    await page.click("[data-testid=period-24]");
+    const sixHoursAgo = await page.evaluate(() => {
+      const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(Date.now() - 6 * 3600 * 1000));
+      const get = (type) => parts.find((p) => p.type === type).value;
+      return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+    });
+    await page.fill("[data-testid=period-until]", sixHoursAgo);
+    await page.dispatchEvent("[data-testid=period-until]", "change");
+    await page.waitForSelector('.trend-panel[data-period="24"][data-level="interval"]:not([data-until="live"])');
+    await page.waitForFunction(() => {
+      const n = Number(document.querySelector(".trend-panel")?.getAttribute("data-points"));
+      return n >= 68 && n <= 76;
+    }, null, { timeout: 10000 });
+    assert.equal(await page.inputValue("[data-testid=period-until]"), sixHoursAgo);
+    // Back to now.
+    await page.click("[data-testid=period-live]");
+    await page.waitForSelector('.trend-panel[data-until="live"]');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("switches to English live, and back", async () => {
     const park = scenario(QINGYANG);
     const { page } = await open(server.url);

@@ -113,6 +113,15 @@ describe("the real window", () => {
         15000,
       );
       await screenshot(driver, "window-qingyang.png");
+      // The last hour point by point from the raw store, over IPC (`series_history`).
+      await driver.findElement(By.css("[data-testid=period-1]")).click();
+      await driver.wait(until.elementLocated(By.css('.trend-panel[data-period="1"][data-level="raw"]')), 10000);
+      await driver.wait(
+        async () => Number(await driver.findElement(By.css(".trend-panel")).getAttribute("data-points")) >= 1,
+        15000,
+      );
+      await driver.findElement(By.css("[data-testid=period-24]")).click();
+      await driver.wait(until.elementLocated(By.css('.trend-panel[data-period="24"][data-level="interval"]')), 10000);
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();
       await driver.wait(until.elementTextIs(driver.findElement(By.css("[data-testid=park-name]")), park.name.en), 5000);

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { LiveFrame, ParkMap, ParkSummary, Trend } from "./api/bindings";
+import type { LiveFrame, ParkMap, ParkSummary } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, onLangChange, setLang, t } from "./i18n";
@@ -11,6 +11,7 @@ import { messages } from "./i18n/messages";
 import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
+import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
 type View =
@@ -26,13 +27,26 @@ let view: View = { kind: "loading" };
 const live: {
   frame: LiveFrame | null;
   link: LinkState;
-  trend: Trend | null;
-  trendInterval: number;
+  trend: { series: Series; level: "raw" | "interval" } | null;
+  /** When the trend was last fetched (data time), to refresh it as time moves on. */
+  trendAt: number;
+  period: Period;
   panel: LivePanel | null;
   chart: TrendPanel | null;
   map: SVGSVGElement | null;
   unavailable: string | null;
-} = { frame: null, link: "connecting", trend: null, trendInterval: -1, panel: null, chart: null, map: null, unavailable: null };
+} = {
+  frame: null,
+  link: "connecting",
+  trend: null,
+  trendAt: -1,
+  period: { hours: 24, until_s: null },
+  panel: null,
+  chart: null,
+  map: null,
+  unavailable: null,
+};
+let gatewayRef: Gateway | null = null;
 
 // WebKit's console is invisible in tests and to users: show script errors on the page.
 function showFatal(message: string): void {
@@ -59,7 +73,13 @@ function render(): void {
   const toggle = () => setLang(lang() === "zh-CN" ? "en" : "zh-CN");
   live.chart?.destroy();
   live.panel = livePanel(summary.time_zone);
-  live.chart = trendPanel(summary.time_zone);
+  live.chart = trendPanel(summary.time_zone, live.period, (period) => {
+    live.period = period;
+    live.trend = null;
+    render();
+    applyLive();
+    if (gatewayRef) void refreshTrend(gatewayRef);
+  });
   live.map = renderMap(map);
   app.replaceChildren(
     renderHeader(summary, toggle),
@@ -139,14 +159,28 @@ function renderFailure(failure: Failure): HTMLElement {
 function applyLive(): void {
   live.panel?.update(live.frame, live.link);
   if (live.frame && live.map) updateMapLive(live.map, live.frame);
-  if (live.trend) live.chart?.setData(live.trend);
+  if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
 }
 
 async function refreshTrend(gateway: Gateway): Promise<void> {
   try {
-    live.trend = await gateway.call("park_trend", { hours: 24 });
+    const { hours, until_s } = live.period;
+    live.trendAt = live.frame?.at_s ?? 0;
+    if (hours === 1) {
+      // The last hour point by point from the raw store.
+      const to_s = (until_s ?? live.frame?.at_s ?? Math.floor(Date.now() / 1000)) + 1;
+      const from_s = to_s - 3600;
+      const [facility, share] = await Promise.all([
+        gateway.call("series_history", { series: "park/facility_kw", from_s, to_s }),
+        gateway.call("series_history", { series: "park/green_share", from_s, to_s }),
+      ]);
+      live.trend = { series: historySeries(facility, share), level: "raw" };
+    } else {
+      const trend = await gateway.call("park_trend", until_s === null ? { hours } : { hours, until_s });
+      live.trend = { series: toSeries(trend), level: "interval" };
+    }
     live.unavailable = null;
-    live.chart?.setData(live.trend);
+    live.chart?.setData(live.trend.series, live.trend.level);
   } catch (e) {
     const failure = e instanceof GatewayError ? e.error : transport(String(e));
     if (failure.code === "store_unavailable" && live.unavailable === null) {
@@ -163,11 +197,11 @@ function startLive(gateway: Gateway): void {
       live.frame = frame;
       live.link = "open";
       applyLive();
-      // A new 15-minute interval has been written: fetch the trend again.
-      const interval = Math.floor(frame.at_s / 900);
-      if (interval !== live.trendInterval) {
-        live.trendInterval = interval;
-        void refreshTrend(gateway);
+      // Up to now: fetch again as data time moves on (every 10 s of raw history, every new
+      // 15-minute interval); a past period stays as it is.
+      if (live.period.until_s === null) {
+        const every = live.period.hours === 1 ? 10 : 900;
+        if (Math.floor(frame.at_s / every) !== Math.floor(live.trendAt / every)) void refreshTrend(gateway);
       }
     },
     (state) => {
@@ -185,6 +219,7 @@ async function start(): Promise<void> {
   });
   try {
     const gateway = await connect();
+    gatewayRef = gateway;
     const [summary, map] = await Promise.all([gateway.call("park_summary", {}), gateway.call("park_map", {})]);
     view = { kind: "ready", summary, map, host: gateway.host };
     render();

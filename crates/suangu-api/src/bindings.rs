@@ -46,6 +46,11 @@ pub fn typescript() -> String {
         TrendArgs::decl(&cfg),
         Trend::decl(&cfg),
         TrendPoint::decl(&cfg),
+        HistoryArgs::decl(&cfg),
+        History::decl(&cfg),
+        HistoryLevel::decl(&cfg),
+        HistoryPoint::decl(&cfg),
+        PointQuality::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

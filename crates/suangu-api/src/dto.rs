@@ -353,9 +353,66 @@ pub struct CentreLive {
 
 /// Arguments of `park_trend`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct TrendArgs {
-    /// How far back from now, 1..=168.
+    /// How far back from `until_s`, 1..=168.
     pub hours: u32,
+    /// End of the period, unix seconds; absent for now (the newest frame).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub until_s: Option<u32>,
+}
+
+/// Arguments of `series_history`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryArgs {
+    /// A raw series of the park, e.g. `park/it_kw`, `CM-N01/it_kw`,
+    /// `CM-N01.H1.R01.07/power_kw`.
+    pub series: String,
+    /// The period `[from_s, to_s)`, unix seconds; at most 400 days.
+    pub from_s: u32,
+    pub to_s: u32,
+}
+
+/// What the raw store holds for one series over a period: every point for up to two hours,
+/// rollups (5-minute, hourly after retention) for longer periods.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct History {
+    pub series: String,
+    pub level: HistoryLevel,
+    pub points: Vec<HistoryPoint>,
+    /// Damaged stored chunks met on the way (moved aside); their points are missing.
+    pub quarantined: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryLevel {
+    Raw,
+    Rollup,
+}
+
+/// One raw point (min = mean = max) or one rollup bucket. No value when the point was bad or
+/// the bucket held no good value: shown as a gap, never as zero.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HistoryPoint {
+    pub t_s: u32,
+    /// Bucket length (1 for a raw point).
+    pub seconds: u32,
+    pub mean: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub quality: PointQuality,
+}
+
+/// OPC UA-style quality of a point; a rollup is uncertain when some of its points were bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PointQuality {
+    Good,
+    Uncertain,
+    Bad,
 }
 
 /// Park load and green share per 15 minutes, read from the store.

@@ -46,9 +46,15 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "park_trend",
-        doc: "Park load and green share per 15 minutes over the last hours, from the store.",
+        doc: "Park load and green share per 15 minutes over some hours up to now or a past instant, from the store.",
         args: ts_name::<dto::TrendArgs>,
         result: ts_name::<dto::Trend>,
+    },
+    CommandSpec {
+        name: "series_history",
+        doc: "One raw series over any past period: every point up to two hours, rollups beyond.",
+        args: ts_name::<dto::HistoryArgs>,
+        result: ts_name::<dto::History>,
     },
 ];
 
@@ -236,6 +242,16 @@ impl<S: suangu_store::Store + 'static> Session<S> {
                 })?;
                 let trend = self.live()?.park_trend(args).await?;
                 Ok(serde_json::to_value(trend).unwrap_or(serde_json::Value::Null))
+            }
+            "series_history" => {
+                let args: dto::HistoryArgs =
+                    serde_json::from_value(args).map_err(|e| ApiError {
+                        code: ErrorCode::BadArguments,
+                        message: format!("series_history: {e}"),
+                        details: Vec::new(),
+                    })?;
+                let history = self.live()?.series_history(args).await?;
+                Ok(serde_json::to_value(history).unwrap_or(serde_json::Value::Null))
             }
             other => self.api.call(other),
         }

@@ -1,8 +1,8 @@
 //! The live side of the API: the running engine's frames and trends from the store.
 
 use crate::dto::{
-    ApiError, CentreLive, ErrorCode, LiveFrame, Quality, SubstationLive, Trend, TrendArgs,
-    TrendPoint, ZoneLive,
+    ApiError, CentreLive, ErrorCode, History, HistoryArgs, HistoryLevel, HistoryPoint, LiveFrame,
+    PointQuality, Quality, SubstationLive, Trend, TrendArgs, TrendPoint, ZoneLive,
 };
 use crate::map::supply_dto;
 use jiff::Timestamp;
@@ -11,7 +11,10 @@ use suangu_core::Park;
 use suangu_core::interval::interval_start;
 use suangu_engine::live::{self, Engine, Frame, LiveConfig};
 use suangu_sim::Twin;
-use suangu_store::{Level, Scope, Store};
+use suangu_store::{Level, Scope, Store, chunk};
+
+/// Periods up to this long come back as raw points; longer ones as rollups.
+pub const RAW_SPAN_S: i64 = 2 * 3600;
 use tokio::sync::watch;
 
 /// A live park: its engine and its store.
@@ -64,12 +67,23 @@ impl<S: Store + 'static> Live<S> {
         }
         let park = self.engine.park();
         let id = park.scenario().park.id.as_str();
-        let now = self.engine.now();
+        let now = match args.until_s {
+            Some(until) => Timestamp::from_second(i64::from(until)).map_err(|e| ApiError {
+                code: ErrorCode::BadArguments,
+                message: format!("park_trend: until_s {until}: {e}"),
+                details: Vec::new(),
+            })?,
+            None => self.engine.now(),
+        };
         // Whole intervals: the last `hours` of finished intervals before the one in progress.
         let current = interval_start(now);
         let from = Timestamp::from_second(current.as_second() - i64::from(args.hours) * 3600)
             .unwrap_or(now);
-        let to = Timestamp::from_second(now.as_second() + 1).unwrap_or(now);
+        // Up to now (the interval in progress when it is stored), or up to a past instant.
+        let to = match args.until_s {
+            Some(_) => now,
+            None => Timestamp::from_second(now.as_second() + 1).unwrap_or(now),
+        };
         let aggregates = self
             .store
             .aggregates(id, Level::Quarter, Scope::Park, id, from, to)
@@ -96,6 +110,91 @@ impl<S: Store + 'static> Live<S> {
             })
             .collect();
         Ok(Trend { points })
+    }
+
+    /// One raw series over `[from_s, to_s)`: raw points up to [`RAW_SPAN_S`], rollups beyond.
+    pub async fn series_history(&self, args: HistoryArgs) -> Result<History, ApiError> {
+        let bad = |message: String| ApiError {
+            code: ErrorCode::BadArguments,
+            message: format!("series_history: {message}"),
+            details: Vec::new(),
+        };
+        let span = i64::from(args.to_s) - i64::from(args.from_s);
+        if span <= 0 || span > 400 * 86_400 {
+            return Err(bad(format!(
+                "from_s {} to to_s {} must be a period of up to 400 days",
+                args.from_s, args.to_s
+            )));
+        }
+        let park_id = self.engine.park().scenario().park.id.as_str();
+        let (id, _) = self
+            .store
+            .series(park_id, &args.series)
+            .await
+            .map_err(store_error)?
+            .ok_or_else(|| bad(format!("no raw series named {:?}", args.series)))?;
+        let ts = |s: u32| Timestamp::from_second(i64::from(s)).unwrap_or(Timestamp::UNIX_EPOCH);
+        let (from, to) = (ts(args.from_s), ts(args.to_s));
+        let seconds = |t: Timestamp| u32::try_from(t.as_second()).unwrap_or(0);
+        if span <= RAW_SPAN_S {
+            let range = self
+                .store
+                .raw_range(id, from, to)
+                .await
+                .map_err(store_error)?;
+            Ok(History {
+                series: args.series,
+                level: HistoryLevel::Raw,
+                points: range
+                    .points
+                    .iter()
+                    .map(|p| {
+                        let value = (p.quality != chunk::Quality::Bad).then_some(p.value);
+                        HistoryPoint {
+                            t_s: u32::try_from(p.source_ms.div_euclid(1000)).unwrap_or(0),
+                            seconds: 1,
+                            mean: value,
+                            min: value,
+                            max: value,
+                            quality: match p.quality {
+                                chunk::Quality::Good => PointQuality::Good,
+                                chunk::Quality::Uncertain => PointQuality::Uncertain,
+                                chunk::Quality::Bad => PointQuality::Bad,
+                            },
+                        }
+                    })
+                    .collect(),
+                quarantined: range.quarantined.iter().map(ToString::to_string).collect(),
+            })
+        } else {
+            let buckets = self
+                .store
+                .raw_buckets(id, from, to)
+                .await
+                .map_err(store_error)?;
+            Ok(History {
+                series: args.series,
+                level: HistoryLevel::Rollup,
+                points: buckets
+                    .iter()
+                    .map(|b| HistoryPoint {
+                        t_s: seconds(b.start),
+                        seconds: u32::try_from(b.seconds).unwrap_or(0),
+                        mean: b.mean,
+                        min: b.min,
+                        max: b.max,
+                        quality: if b.valued == 0 {
+                            PointQuality::Bad
+                        } else if b.valued < b.points {
+                            PointQuality::Uncertain
+                        } else {
+                            PointQuality::Good
+                        },
+                    })
+                    .collect(),
+                quarantined: Vec::new(),
+            })
+        }
     }
 
     pub async fn shutdown(&self) {

@@ -44,16 +44,75 @@ async fn every_command_answers_through_a_session() {
         backfill: Duration::from_secs(6 * 3600),
         ..LiveConfig::real_time("2026-05-01T12:00:00Z".parse().expect("ts"))
     };
+    let start: jiff::Timestamp = "2026-05-01T12:00:00Z".parse().expect("ts");
+    let config = LiveConfig {
+        raw_log: Some(db.with_extension("rawlog")),
+        ..config
+    };
     let live = Live::start(api.park().clone(), 1, store, config).await;
     let session = Session { api, live };
     let args = |hours: u32| serde_json::json!({ "hours": hours });
+    let history = |series: &str, from_s: i64, to_s: i64| serde_json::json!({ "series": series, "from_s": from_s, "to_s": to_s });
+    let from_s = start.as_second();
+    tokio::time::sleep(Duration::from_millis(800)).await;
     for command in COMMANDS {
+        let call_args = match command.name {
+            "park_trend" => args(6),
+            "series_history" => history("park/it_kw", from_s, from_s + 3600),
+            _ => serde_json::json!({}),
+        };
         let value = session
-            .call(command.name, args(6))
+            .call(command.name, call_args)
             .await
             .expect("command answers");
         assert!(value.is_object(), "{}", command.name);
     }
+    // The park's series are recorded raw each tick: an hour comes back point by point, a day
+    // as rollups, every value a real one (IT load in kW).
+    let raw = session
+        .call(
+            "series_history",
+            history("park/it_kw", from_s, from_s + 3600),
+        )
+        .await
+        .expect("raw");
+    assert_eq!(raw["level"], "raw");
+    let points = raw["points"].as_array().expect("points");
+    assert!(points.len() >= 5, "{} raw points", points.len());
+    assert!(
+        points
+            .iter()
+            .all(|p| p["mean"].as_f64().unwrap_or(0.0) > 100_000.0)
+    );
+    let rollup = session
+        .call(
+            "series_history",
+            history("park/it_kw", from_s - 86_400, from_s + 3600),
+        )
+        .await
+        .expect("rollup");
+    assert_eq!(rollup["level"], "rollup");
+    for bad_args in [
+        history("park/no_such_kw", from_s, from_s + 60),
+        history("park/it_kw", from_s, from_s),
+        history("park/it_kw", 0, 500 * 86_400),
+        serde_json::json!({ "series": "park/it_kw", "from_s": 1, "to_s": 2, "extra": true }),
+    ] {
+        let err = session
+            .call("series_history", bad_args.clone())
+            .await
+            .expect_err("bad arguments");
+        assert_eq!(err.code, ErrorCode::BadArguments, "{bad_args}");
+    }
+    // A past period of the 15-minute trend.
+    let past = session
+        .call(
+            "park_trend",
+            serde_json::json!({ "hours": 2, "until_s": from_s - 3600 }),
+        )
+        .await
+        .expect("past trend");
+    assert_eq!(past["points"].as_array().expect("points").len(), 8);
     let trend = session.call("park_trend", args(6)).await.expect("trend");
     let points = trend["points"].as_array().expect("points");
     assert_eq!(points.len(), 24, "six backfilled hours of 15-minute points");

@@ -123,6 +123,7 @@ async fn start_live(
         .map_err(suangu_api::live::store_error)?;
     let config = LiveConfig {
         speed,
+        raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
         ..LiveConfig::real_time(jiff::Timestamp::now())
     };
     Live::start(api.park().clone(), context.seed, Arc::new(store), config).await

@@ -153,9 +153,13 @@ export type SubstationLive = { id: string, load_mw: number, };
 
 export type TrendArgs = { 
 /**
- * How far back from now, 1..=168.
+ * How far back from `until_s`, 1..=168.
  */
-hours: number, };
+hours: number, 
+/**
+ * End of the period, unix seconds; absent for now (the newest frame).
+ */
+until_s?: number, };
 
 export type Trend = { points: Array<TrendPoint>, };
 
@@ -177,14 +181,43 @@ green_mw: number,
  */
 green_share_market: number, };
 
+export type HistoryArgs = { 
+/**
+ * A raw series of the park, e.g. `park/it_kw`, `CM-N01/it_kw`,
+ * `CM-N01.H1.R01.07/power_kw`.
+ */
+series: string, 
+/**
+ * The period `[from_s, to_s)`, unix seconds; at most 400 days.
+ */
+from_s: number, to_s: number, };
+
+export type History = { series: string, level: HistoryLevel, points: Array<HistoryPoint>, 
+/**
+ * Damaged stored chunks met on the way (moved aside); their points are missing.
+ */
+quarantined: Array<string>, };
+
+export type HistoryLevel = "raw" | "rollup";
+
+export type HistoryPoint = { t_s: number, 
+/**
+ * Bucket length (1 for a raw point).
+ */
+seconds: number, mean: number | null, min: number | null, max: number | null, quality: PointQuality, };
+
+export type PointQuality = "good" | "uncertain" | "bad";
+
 /** The command contract: name -> arguments and result. */
 export interface Commands {
   /** The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations. */
   park_summary: { args: Record<string, never>; result: ParkSummary };
   /** Everything the park map draws, in park coordinates (metres). */
   park_map: { args: Record<string, never>; result: ParkMap };
-  /** Park load and green share per 15 minutes over the last hours, from the store. */
+  /** Park load and green share per 15 minutes over some hours up to now or a past instant, from the store. */
   park_trend: { args: TrendArgs; result: Trend };
+  /** One raw series over any past period: every point up to two hours, rollups beyond. */
+  series_history: { args: HistoryArgs; result: History };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -193,4 +226,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history"] as const;

@@ -1,33 +1,80 @@
-// The 24 h trend of park load and green share, from the store. One uPlot instance per panel,
-// updated in place with setData; destroyed when the panel is rebuilt.
+// Park load and green share over a chosen period, from the store: 1 h point by point from the
+// raw store, 24 h and 7 days as 15-minute intervals; up to now or up to any past instant. One
+// uPlot instance per panel, updated in place with setData; destroyed when the panel is rebuilt.
 import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { Trend } from "../../api/bindings";
 import { h } from "../../dom";
-import { lang, t } from "../../i18n";
+import { type Key, lang, t } from "../../i18n";
+import { type Period, type Series, zonedToUnix } from "./series";
 
-/** HH:MM in the park's time zone and the current language. */
-function clock(unixSeconds: number, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang(), { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(
-    new Date(unixSeconds * 1000),
-  );
+/** HH:MM in the park's time zone and language, with the date for periods over a day and the
+ * seconds for the raw hour. */
+function clock(unixSeconds: number, timeZone: string, hours: number): string {
+  return new Intl.DateTimeFormat(lang(), {
+    ...(hours > 24 ? { month: "2-digit", day: "2-digit" } : {}),
+    ...(hours === 1 ? { second: "2-digit" } : {}),
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+    timeZone,
+  }).format(new Date(unixSeconds * 1000));
 }
-import { toSeries } from "./series";
 
 export interface TrendPanel {
   el: HTMLElement;
-  setData(trend: Trend): void;
+  setData(series: Series, level: "raw" | "interval"): void;
   destroy(): void;
 }
 
-export function trendPanel(timeZone: string): TrendPanel {
+const TITLES: Record<Period["hours"], Key> = { 1: "trend_1h", 24: "trend_24h", 168: "trend_7d" };
+
+export function trendPanel(timeZone: string, period: Period, onPeriod: (p: Period) => void): TrendPanel {
   const chart = h("div", { class: "trend-chart", "data-testid": "trend" });
-  const el = h("section", { class: "trend-panel" }, h("h2", { class: "panel-title-inline" }, t("trend_title")), chart);
+  const choose = (hours: Period["hours"]) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "period",
+        "data-testid": `period-${hours}`,
+        "aria-pressed": String(period.hours === hours),
+      },
+      t(TITLES[hours]),
+    );
+  const buttons = ([1, 24, 168] as const).map((hours) => {
+    const b = choose(hours);
+    b.addEventListener("click", () => onPeriod({ ...period, hours }));
+    return b;
+  });
+  const until = h("input", {
+    type: "datetime-local",
+    class: "period-until",
+    "data-testid": "period-until",
+    "aria-label": t("trend_until"),
+    value: period.until_s === null ? "" : localValue(period.until_s, timeZone),
+  });
+  until.addEventListener("change", () => {
+    const at = zonedToUnix(until.value, timeZone);
+    if (at !== null) onPeriod({ ...period, until_s: at });
+  });
+  const now = h("button", { type: "button", class: "period", "data-testid": "period-live", "aria-pressed": String(period.until_s === null) }, t("trend_live"));
+  now.addEventListener("click", () => onPeriod({ ...period, until_s: null }));
+  const el = h(
+    "section",
+    { class: "trend-panel", "data-period": String(period.hours), "data-until": period.until_s === null ? "live" : String(period.until_s) },
+    h(
+      "div",
+      { class: "trend-head" },
+      h("h2", { class: "panel-title-inline" }, t("trend_title")),
+      h("div", { class: "periods", role: "group", "aria-label": t("trend_title") }, ...buttons, now, until),
+    ),
+    chart,
+  );
   const css = getComputedStyle(document.documentElement);
   const colour = (name: string) => css.getPropertyValue(name).trim() || "#888";
   const axis = { stroke: colour("--text-muted"), grid: { stroke: "rgba(147,164,195,0.15)" }, ticks: { stroke: "rgba(147,164,195,0.3)" } };
   let plot: uPlot | null = null;
-  let pending: Trend | null = null;
+  let pending: Series | null = null;
 
   let building = false;
   let destroyed = false;
@@ -47,17 +94,17 @@ export function trendPanel(timeZone: string): TrendPanel {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, pct: { range: [0, 100] } },
         axes: [
-          { ...axis, values: (_u, splits) => splits.map((v) => clock(v, timeZone)) },
+          { ...axis, values: (_u, splits) => splits.map((v) => clock(v, timeZone, period.hours)) },
           { ...axis, scale: "mw", label: "MW" },
           { ...axis, scale: "pct", side: 1, label: "%", grid: { show: false } },
         ],
         series: [
-          { label: t("trend_time"), value: (_u, v) => (v === null ? "--" : clock(v, timeZone)) },
+          { label: t("trend_time"), value: (_u, v) => (v === null ? "--" : clock(v, timeZone, period.hours)) },
           { label: t("trend_facility"), scale: "mw", stroke: colour("--operating"), width: 2 },
           { label: t("trend_green"), scale: "pct", stroke: colour("--green"), width: 2, fill: "rgba(0,158,115,0.12)" },
         ],
       },
-      pending ? toSeries(pending) : [[], [], []],
+      pending ?? [[], [], []],
       chart,
     );
   };
@@ -70,10 +117,11 @@ export function trendPanel(timeZone: string): TrendPanel {
 
   return {
     el,
-    setData(trend) {
-      pending = trend;
-      plot?.setData(toSeries(trend));
-      el.dataset.points = String(trend.points.length);
+    setData(series, level) {
+      pending = series;
+      plot?.setData(series);
+      el.dataset.points = String(series[0].length);
+      el.dataset.level = level;
     },
     destroy() {
       destroyed = true;
@@ -82,4 +130,19 @@ export function trendPanel(timeZone: string): TrendPanel {
       plot = null;
     },
   };
+}
+
+/** A `datetime-local` value for `unixSeconds` as wall time in `timeZone`. */
+function localValue(unixSeconds: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(new Date(unixSeconds * 1000));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
 }
