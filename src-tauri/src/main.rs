@@ -8,7 +8,8 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
 use suangu_api::dto::{
-    ApiError, ErrorCode, History, HistoryArgs, LiveFrame, ParkMap, ParkSummary, Trend, TrendArgs,
+    ApiError, ErrorCode, Heatmap, HeatmapArgs, History, HistoryArgs, LiveFrame, ParkMap,
+    ParkSummary, RackMetricName, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -36,6 +37,11 @@ struct Args {
     /// Pace of the live twin: simulated seconds per real second.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Record every operating rack's eight metrics each tick into the raw store, so the rack
+    /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
+    /// Qingyang at real time).
+    #[arg(long)]
+    record_racks: bool,
 }
 
 /// The park the window shows, or why it could not be opened (shown in the window). Opened
@@ -99,6 +105,20 @@ async fn series_history(
         .await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+async fn rack_heatmap(
+    shell: State<'_, Shell>,
+    metric: RackMetricName,
+    at_s: Option<u32>,
+) -> Result<Heatmap, ApiError> {
+    shell
+        .session()
+        .await?
+        .live()?
+        .rack_heatmap(HeatmapArgs { metric, at_s })
+        .await
+}
+
 /// Stream live frames into the window's channel until the window goes away.
 #[tauri::command]
 async fn live_subscribe(
@@ -133,7 +153,13 @@ macro_rules! commands {
     };
 }
 
-commands!(park_summary, park_map, park_trend, series_history);
+commands!(
+    park_summary,
+    park_map,
+    park_trend,
+    series_history,
+    rack_heatmap
+);
 
 async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
     let api = Api::open(args.scenario.as_deref())?;
@@ -150,6 +176,7 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
             let config = LiveConfig {
                 speed: args.speed,
                 raw_log: Some(location.raw_log_dir(&api.park().scenario().park.id)),
+                record_racks: args.record_racks,
                 ..LiveConfig::real_time(jiff::Timestamp::now())
             };
             Live::start(api.park().clone(), args.seed, Arc::new(store), config).await

@@ -51,6 +51,11 @@ pub fn typescript() -> String {
         HistoryLevel::decl(&cfg),
         HistoryPoint::decl(&cfg),
         PointQuality::decl(&cfg),
+        HeatmapArgs::decl(&cfg),
+        RackMetricName::decl(&cfg),
+        Heatmap::decl(&cfg),
+        HeatmapSource::decl(&cfg),
+        HeatmapBlock::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

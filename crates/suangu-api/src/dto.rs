@@ -433,3 +433,61 @@ pub struct TrendPoint {
     /// Market-based green share of the interval (delivered + green discharge) / load.
     pub green_share_market: f64,
 }
+
+/// Arguments of `rack_heatmap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct HeatmapArgs {
+    pub metric: RackMetricName,
+    /// A past instant, unix seconds, read from the raw store; absent for now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub at_s: Option<u32>,
+}
+
+/// What the heatmap colours each rack by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RackMetricName {
+    PowerKw,
+    InletC,
+    UtilisationPct,
+}
+
+/// Every physical rack as one cell of a `width` x `height` grid (row-major). Null outside the
+/// centre blocks and where a rack has no data at that instant (shown as no data, never zero).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Heatmap {
+    pub metric: RackMetricName,
+    /// The instant shown (None when the live engine has no sample yet).
+    pub at_s: Option<u32>,
+    pub source: HeatmapSource,
+    pub width: u32,
+    pub height: u32,
+    pub cells: Vec<Option<f64>>,
+    pub blocks: Vec<HeatmapBlock>,
+    /// Racks with a value, out of the operating centres' racks.
+    pub racks_with_data: u32,
+    pub racks: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HeatmapSource {
+    /// The live engine's newest sample.
+    Live,
+    /// The raw store at a past instant.
+    Raw,
+}
+
+/// One centre's block of cells.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HeatmapBlock {
+    pub centre: String,
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+    /// A planned centre: drawn as planned, no racks report.
+    pub planned: bool,
+}

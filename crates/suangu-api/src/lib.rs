@@ -7,6 +7,7 @@
 
 pub mod bindings;
 pub mod dto;
+mod heatmap;
 pub mod live;
 mod map;
 
@@ -55,6 +56,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "One raw series over any past period: every point up to two hours, rollups beyond.",
         args: ts_name::<dto::HistoryArgs>,
         result: ts_name::<dto::History>,
+    },
+    CommandSpec {
+        name: "rack_heatmap",
+        doc: "Every physical rack's power, inlet temperature or utilisation, now or at a past instant.",
+        args: ts_name::<dto::HeatmapArgs>,
+        result: ts_name::<dto::Heatmap>,
     },
 ];
 
@@ -252,6 +259,16 @@ impl<S: suangu_store::Store + 'static> Session<S> {
                     })?;
                 let history = self.live()?.series_history(args).await?;
                 Ok(serde_json::to_value(history).unwrap_or(serde_json::Value::Null))
+            }
+            "rack_heatmap" => {
+                let args: dto::HeatmapArgs =
+                    serde_json::from_value(args).map_err(|e| ApiError {
+                        code: ErrorCode::BadArguments,
+                        message: format!("rack_heatmap: {e}"),
+                        details: Vec::new(),
+                    })?;
+                let heatmap = self.live()?.rack_heatmap(args).await?;
+                Ok(serde_json::to_value(heatmap).unwrap_or(serde_json::Value::Null))
             }
             other => self.api.call(other),
         }

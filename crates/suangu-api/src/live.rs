@@ -1,15 +1,19 @@
 //! The live side of the API: the running engine's frames and trends from the store.
 
 use crate::dto::{
-    ApiError, CentreLive, ErrorCode, History, HistoryArgs, HistoryLevel, HistoryPoint, LiveFrame,
-    PointQuality, Quality, SubstationLive, Trend, TrendArgs, TrendPoint, ZoneLive,
+    ApiError, CentreLive, ErrorCode, Heatmap, HeatmapArgs, HeatmapSource, History, HistoryArgs,
+    HistoryLevel, HistoryPoint, LiveFrame, PointQuality, Quality, RackMetricName, SubstationLive,
+    Trend, TrendArgs, TrendPoint, ZoneLive,
 };
+use crate::heatmap::Layout;
 use crate::map::supply_dto;
 use jiff::Timestamp;
+use std::collections::HashMap;
 use std::sync::Arc;
 use suangu_core::Park;
 use suangu_core::interval::interval_start;
 use suangu_engine::live::{self, Engine, Frame, LiveConfig};
+use suangu_engine::raw::RackFeed;
 use suangu_sim::Twin;
 use suangu_store::{Level, Scope, Store, chunk};
 
@@ -21,6 +25,9 @@ use tokio::sync::watch;
 pub struct Live<S: Store + 'static> {
     engine: Engine,
     store: Arc<S>,
+    layout: Layout,
+    /// Raw series ids of every operating rack, per metric, once all are registered.
+    rack_ids: tokio::sync::Mutex<HashMap<RackMetricName, Vec<i64>>>,
 }
 
 /// A store failure as the wire reports it.
@@ -40,10 +47,16 @@ impl<S: Store + 'static> Live<S> {
         store: Arc<S>,
         config: LiveConfig,
     ) -> Result<Self, ApiError> {
+        let layout = Layout::of(&park);
         let engine = Engine::start(Twin::new(park, seed), store.clone(), config)
             .await
             .map_err(store_error)?;
-        Ok(Self { engine, store })
+        Ok(Self {
+            engine,
+            store,
+            layout,
+            rack_ids: tokio::sync::Mutex::new(HashMap::new()),
+        })
     }
 
     /// The newest frame, as the wire sees it.
@@ -195,6 +208,105 @@ impl<S: Store + 'static> Live<S> {
                 quarantined: Vec::new(),
             })
         }
+    }
+
+    /// Every physical rack coloured by `metric`: now from the engine, or at a past instant from
+    /// the raw store (racks recorded with `--record-racks` or `suangu simulate --raw`).
+    pub async fn rack_heatmap(&self, args: HeatmapArgs) -> Result<Heatmap, ApiError> {
+        let layout = &self.layout;
+        let mut values: Vec<Option<f64>> = vec![None; layout.cells.len()];
+        let operating = || {
+            layout
+                .operating
+                .iter()
+                .flat_map(|(start, n)| *start..start + n)
+        };
+        let (source, at) = match args.at_s {
+            None => match self.engine.racks() {
+                Some(frame) => {
+                    let column: Vec<f64> = match args.metric {
+                        RackMetricName::PowerKw => {
+                            frame.power_kw.iter().map(|v| f64::from(*v)).collect()
+                        }
+                        RackMetricName::InletC => {
+                            frame.inlet_c.iter().map(|v| f64::from(*v)).collect()
+                        }
+                        RackMetricName::UtilisationPct => frame
+                            .utilisation
+                            .iter()
+                            .map(|v| f64::from(*v) * 100.0)
+                            .collect(),
+                    };
+                    for i in operating() {
+                        values[i] = column.get(i).copied();
+                    }
+                    (HeatmapSource::Live, Some(frame.at))
+                }
+                None => (HeatmapSource::Live, None),
+            },
+            Some(at_s) => {
+                let at = Timestamp::from_second(i64::from(at_s)).map_err(|e| ApiError {
+                    code: ErrorCode::BadArguments,
+                    message: format!("rack_heatmap: at_s {at_s}: {e}"),
+                    details: Vec::new(),
+                })?;
+                let ids = self.rack_ids(args.metric).await?;
+                let known: Vec<(usize, i64)> = operating()
+                    .zip(&ids)
+                    .filter_map(|(rack, id)| id.map(|id| (rack, id)))
+                    .collect();
+                let series: Vec<i64> = known.iter().map(|(_, id)| *id).collect();
+                let points = self
+                    .store
+                    .raw_snapshot(&series, at)
+                    .await
+                    .map_err(store_error)?;
+                for ((rack, _), point) in known.iter().zip(points) {
+                    values[*rack] = point
+                        .filter(|p| p.quality != chunk::Quality::Bad)
+                        .map(|p| p.value);
+                }
+                (HeatmapSource::Raw, Some(at))
+            }
+        };
+        let racks = operating().count();
+        let with_data = operating().filter(|i| values[*i].is_some()).count();
+        Ok(Heatmap {
+            metric: args.metric,
+            at_s: at.map(|t| u32::try_from(t.as_second()).unwrap_or(0)),
+            source,
+            width: layout.width,
+            height: layout.height,
+            cells: layout.grid(&values),
+            blocks: layout.blocks.clone(),
+            racks_with_data: u32::try_from(with_data).unwrap_or(0),
+            racks: u32::try_from(racks).unwrap_or(0),
+        })
+    }
+
+    /// The raw series id of every operating rack's `metric`, in rack order (None: never
+    /// recorded). Cached once every rack has one.
+    async fn rack_ids(&self, metric: RackMetricName) -> Result<Vec<Option<i64>>, ApiError> {
+        let mut cache = self.rack_ids.lock().await;
+        if let Some(ids) = cache.get(&metric) {
+            return Ok(ids.iter().copied().map(Some).collect());
+        }
+        let suffix = format!("/{}", metric.series_suffix());
+        let names: Vec<String> = RackFeed::series(self.engine.park())
+            .into_iter()
+            .map(|s| s.name)
+            .filter(|n| n.ends_with(&suffix))
+            .collect();
+        let park_id = self.engine.park().scenario().park.id.as_str();
+        let ids = self
+            .store
+            .series_ids(park_id, &names)
+            .await
+            .map_err(store_error)?;
+        if let Some(all) = ids.iter().copied().collect::<Option<Vec<i64>>>() {
+            cache.insert(metric, all);
+        }
+        Ok(ids)
     }
 
     pub async fn shutdown(&self) {

@@ -59,6 +59,7 @@ async fn every_command_answers_through_a_session() {
         let call_args = match command.name {
             "park_trend" => args(6),
             "series_history" => history("park/it_kw", from_s, from_s + 3600),
+            "rack_heatmap" => serde_json::json!({ "metric": "utilisation_pct" }),
             _ => serde_json::json!({}),
         };
         let value = session
@@ -137,6 +138,92 @@ async fn every_command_answers_through_a_session() {
         assert_eq!(frame.centres.len(), session.api.park().centres().count());
     }
     session.shutdown().await;
+}
+
+/// The rack heatmap of the mini park: now from the engine, and a past instant from the raw
+/// store once the racks were recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rack_heatmap_now_and_in_the_past() {
+    let api = Api::open(Some(&repo(
+        "tests/fixtures/scenarios/valid/zhongwei-mini.toml",
+    )))
+    .expect("mini park");
+    let db = std::env::temp_dir().join(format!("suangu-api-heatmap-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let store = Arc::new(SqliteStore::open(&db).await.expect("store"));
+    let start: jiff::Timestamp = "2026-05-01T12:00:00Z".parse().expect("ts");
+    let config = LiveConfig {
+        speed: 600.0,
+        tick: Duration::from_millis(100),
+        backfill: Duration::ZERO,
+        raw_log: Some(db.with_extension("rawlog")),
+        record_racks: true,
+        ..LiveConfig::real_time(start)
+    };
+    let live = Live::start(api.park().clone(), 1, store, config).await;
+    let session = Session { api, live };
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let now = session
+        .call("rack_heatmap", serde_json::json!({ "metric": "power_kw" }))
+        .await
+        .expect("live heatmap");
+    assert_eq!(now["source"], "live");
+    // 400 + 300 operating racks report; the planned centre's 200 are drawn, without values.
+    assert_eq!(now["racks"], 700);
+    assert_eq!(now["racks_with_data"], 700);
+    let (w, h) = (
+        now["width"].as_u64().expect("w"),
+        now["height"].as_u64().expect("h"),
+    );
+    let cells = now["cells"].as_array().expect("cells");
+    assert_eq!(cells.len() as u64, w * h);
+    assert_eq!(cells.iter().filter(|c| c.is_number()).count(), 700);
+    assert!(
+        cells
+            .iter()
+            .filter_map(|c| c.as_f64())
+            .all(|kw| kw > 0.0 && kw < 100.0)
+    );
+    assert_eq!(now["blocks"].as_array().expect("blocks").len(), 3);
+    let bad = session
+        .call("rack_heatmap", serde_json::json!({ "metric": "smell" }))
+        .await
+        .expect_err("unknown metric");
+    assert_eq!(bad.code, ErrorCode::BadArguments);
+    session.shutdown().await;
+    // Two minutes after the start, from the raw store (the engine wrote its open chunks at stop).
+    let past = session
+        .call(
+            "rack_heatmap",
+            serde_json::json!({ "metric": "inlet_c", "at_s": start.as_second() + 120 }),
+        )
+        .await
+        .expect("past heatmap");
+    assert_eq!(past["source"], "raw");
+    assert_eq!(past["racks_with_data"], 700);
+    let inlet: Vec<f64> = past["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .filter_map(|c| c.as_f64())
+        .collect();
+    assert!(inlet.iter().all(|c| (15.0..40.0).contains(c)), "{inlet:?}");
+    // Before anything was recorded: no data, said so, never zeros.
+    let before = session
+        .call(
+            "rack_heatmap",
+            serde_json::json!({ "metric": "power_kw", "at_s": start.as_second() - 86_400 }),
+        )
+        .await
+        .expect("empty past");
+    assert_eq!(before["racks_with_data"], 0);
+    assert!(
+        before["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .all(|c| c.is_null())
+    );
 }
 
 #[test]

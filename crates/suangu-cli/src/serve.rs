@@ -37,6 +37,11 @@ pub struct ServeArgs {
     /// Pace of the live twin: simulated seconds per real second.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Record every operating rack's eight metrics each tick into the raw store, so the rack
+    /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
+    /// Qingyang at real time).
+    #[arg(long)]
+    record_racks: bool,
 }
 
 type AppSession = Session<AnyStore>;
@@ -87,7 +92,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
                 ExitCode::Failure
             })?;
         let local = listener.local_addr().map_err(|_| ExitCode::Failure)?;
-        let live = start_live(&api, context, args.speed).await;
+        let live = start_live(&api, context, args.speed, args.record_racks).await;
         if let Err(e) = &live {
             // The map and totals still work; live data and trends say why they do not.
             eprintln!("{}: {}", lang.text(Key::Failure), e.message);
@@ -117,6 +122,7 @@ async fn start_live(
     api: &suangu_api::Api,
     context: &Context,
     speed: f64,
+    record_racks: bool,
 ) -> Result<Live<AnyStore>, ApiError> {
     let store = AnyStore::open(&context.db)
         .await
@@ -124,6 +130,7 @@ async fn start_live(
     let config = LiveConfig {
         speed,
         raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
+        record_racks,
         ..LiveConfig::real_time(jiff::Timestamp::now())
     };
     Live::start(api.park().clone(), context.seed, Arc::new(store), config).await

@@ -15,6 +15,8 @@ use suangu_store::{SeriesSpec, Store, StoreError};
 pub struct RackFeed {
     /// Centre index (scenario order) of each operating centre fed.
     centres: Vec<usize>,
+    /// Series index of the first rack's first metric in the ingest's list.
+    first_series: u32,
     racks: Vec<RackSample>,
     values: Vec<f32>,
     samples: Vec<Sample>,
@@ -50,10 +52,17 @@ impl RackFeed {
                 .filter(|(_, c)| c.status == Status::Operating)
                 .map(|(i, _)| i)
                 .collect(),
+            first_series: 0,
             racks: Vec::new(),
             values: Vec::new(),
             samples: Vec::new(),
         }
+    }
+
+    /// The same feed for an ingest whose list has other series before the racks'.
+    pub fn after(mut self, series_before: usize) -> Self {
+        self.first_series = u32::try_from(series_before).unwrap_or(u32::MAX);
+        self
     }
 
     /// Every fed rack's metrics at `t`, in [`RackFeed::series`] order (empty while the twin's
@@ -71,10 +80,10 @@ impl RackFeed {
                 twin.rack_telemetry(i, t, &self.racks, &mut self.values);
             }
         }
-        let source_ms = t.as_millisecond();
+        let (source_ms, first) = (t.as_millisecond(), self.first_series);
         self.samples
             .extend(self.values.iter().enumerate().map(|(s, v)| Sample {
-                series: s as u32,
+                series: first + s as u32,
                 source_ms,
                 value: f64::from(*v),
                 quality: Quality::Good,

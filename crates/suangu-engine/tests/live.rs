@@ -30,6 +30,7 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         backfill: Duration::from_secs(3600),
         stale_after_ticks: 5,
         raw_log: Some(db.with_extension("rawlog")),
+        record_racks: false,
         retention: Default::default(),
     };
     let engine = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
@@ -230,6 +231,7 @@ async fn backfill_never_overwrites_recorded_history() {
         backfill: Duration::from_secs(2 * 3600),
         stale_after_ticks: 5,
         raw_log: None,
+        record_racks: false,
         retention: Default::default(),
     };
     let window = Timestamp::from_second(start.as_second() - 2 * 3600).expect("ts");

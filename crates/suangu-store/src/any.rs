@@ -99,6 +99,20 @@ impl Store for AnyStore {
         }
     }
 
+    async fn series_ids(&self, park_id: &str, names: &[String]) -> Result<Vec<Option<i64>>> {
+        match self {
+            AnyStore::Sqlite(s) => s.series_ids(park_id, names).await,
+            AnyStore::Postgres(s) => s.series_ids(park_id, names).await,
+        }
+    }
+
+    async fn raw_snapshot(&self, series_ids: &[i64], at: Timestamp) -> Result<Vec<Option<Point>>> {
+        match self {
+            AnyStore::Sqlite(s) => s.raw_snapshot(series_ids, at).await,
+            AnyStore::Postgres(s) => s.raw_snapshot(series_ids, at).await,
+        }
+    }
+
     async fn raw_high_water(&self, park_id: &str) -> Result<Option<i64>> {
         match self {
             AnyStore::Sqlite(s) => s.raw_high_water(park_id).await,

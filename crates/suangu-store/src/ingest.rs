@@ -316,12 +316,13 @@ impl<S: Store> RawIngest<S> {
         Ok(())
     }
 
-    /// Write what the open chunks hold so far, so readers see the newest points before their
-    /// window closes. The chunks stay open (the log too); when the window closes, the full chunk
-    /// replaces this one. Cheap for a few series; not meant for a park of racks.
-    pub async fn write_open(&mut self) -> Result<()> {
+    /// Write what the open chunks of the series `series` (indexes in the list given to open)
+    /// hold so far, so readers see the newest points before their window closes. The chunks stay
+    /// open (the log too); when the window closes, the full chunk replaces this one. Cheap for a
+    /// few series; not meant for a park of racks.
+    pub async fn write_open(&mut self, series: std::ops::Range<usize>) -> Result<()> {
         let mut rows = Vec::new();
-        for slot in &self.chunks.slots {
+        for slot in self.chunks.slots.get(series).unwrap_or_default() {
             let Some(open) = &slot.open else { continue };
             let copy = Open {
                 start_s: open.start_s,

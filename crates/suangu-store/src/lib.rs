@@ -119,6 +119,21 @@ pub trait Store: Send + Sync {
         name: &str,
     ) -> impl Future<Output = Result<Option<(i64, f64)>>> + Send;
 
+    /// The ids of the series `names` of `park_id`, in the same order (None: not registered).
+    fn series_ids(
+        &self,
+        park_id: &str,
+        names: &[String],
+    ) -> impl Future<Output = Result<Vec<Option<i64>>>> + Send;
+
+    /// Each series' newest point at or before `at` within the chunk window holding `at` (None
+    /// when it has none there): what a screen showed at that instant.
+    fn raw_snapshot(
+        &self,
+        series_ids: &[i64],
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Option<chunk::Point>>>> + Send;
+
     /// The newest chunk window start (Unix seconds) written for `park_id`: windows after it hold
     /// no chunk yet.
     fn raw_high_water(&self, park_id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;

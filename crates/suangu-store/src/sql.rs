@@ -323,6 +323,54 @@ impl Store for $store {
             .map_err(|e| self.query_error("looking up a raw series", e))
     }
 
+    async fn series_ids(&self, park_id: &str, names: &[String]) -> Result<Vec<Option<i64>>> {
+        use std::collections::HashMap;
+        let known: HashMap<String, i64> =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM raw_series WHERE park = $1")
+                .bind(park_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.query_error("looking up raw series", e))?
+                .into_iter()
+                .map(|(id, name)| (name, id))
+                .collect();
+        Ok(names.iter().map(|n| known.get(n).copied()).collect())
+    }
+
+    async fn raw_snapshot(
+        &self,
+        series_ids: &[i64],
+        at: Timestamp,
+    ) -> Result<Vec<Option<crate::chunk::Point>>> {
+        use std::collections::HashMap;
+        let err = |e| self.query_error("reading a raw snapshot", e);
+        let at_ms = at.as_millisecond();
+        let window = crate::window_start(at_ms);
+        let mut found: HashMap<i64, crate::chunk::Point> = HashMap::new();
+        for ids in series_ids.chunks(crate::sql::ROWS_PER_INSERT * 4) {
+            let mut q: QueryBuilder<$db> =
+                QueryBuilder::new("SELECT series, bytes FROM raw_chunks WHERE start_s = ");
+            q.push_bind(window).push(" AND series IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            let rows: Vec<(i64, Vec<u8>)> =
+                q.build_query_as().fetch_all(&self.pool).await.map_err(err)?;
+            for (series, bytes) in rows {
+                // A damaged chunk shows as no data here; range reads quarantine and report it.
+                let Ok(points) = crate::chunk::decode(&bytes) else {
+                    continue;
+                };
+                if let Some(p) = points.iter().rev().find(|p| p.source_ms <= at_ms) {
+                    found.insert(series, *p);
+                }
+            }
+        }
+        Ok(series_ids.iter().map(|id| found.get(id).copied()).collect())
+    }
+
     async fn raw_high_water(&self, park_id: &str) -> Result<Option<i64>> {
         sqlx::query_scalar("SELECT high_s FROM raw_marks WHERE park = $1")
             .bind(park_id)

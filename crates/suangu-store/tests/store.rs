@@ -308,6 +308,18 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
     // Another series is another series.
     let none = store.raw_range(ids[1], from, to).await.expect("empty");
     assert!(none.points.is_empty());
+    // Many series at one instant: each one's newest point at or before it.
+    let names = vec!["CM-N01.H1.R01.07/power_kw".to_owned(), "nope".to_owned()];
+    assert_eq!(
+        store.series_ids("qingyang", &names).await.expect("ids"),
+        vec![Some(ids[0]), None]
+    );
+    let snapshot = store
+        .raw_snapshot(&ids, at("2026-04-01T00:00:35Z"))
+        .await
+        .expect("snapshot");
+    assert_eq!(snapshot[0].map(|p| p.source_ms), Some(start + 30_000));
+    assert!(snapshot[1].is_none());
     assert_eq!(
         store.raw_high_water("qingyang").await.expect("mark"),
         Some(start / 1000 + 3 * 3600 - 300)
@@ -378,7 +390,7 @@ async fn raw_ingest_writes_windows_rollups_and_retention<S: Store + 'static>(sto
         ingest.append(t + 200, &batch).await.expect("append");
         if k == 150 {
             // Readers can see the open window before it closes; the full chunk replaces it.
-            ingest.write_open().await.expect("write open");
+            ingest.write_open(0..2).await.expect("write open");
             let (id, _) = store
                 .series("qingyang", "b/power_kw")
                 .await

@@ -208,6 +208,32 @@ seconds: number, mean: number | null, min: number | null, max: number | null, qu
 
 export type PointQuality = "good" | "uncertain" | "bad";
 
+export type HeatmapArgs = { metric: RackMetricName, 
+/**
+ * A past instant, unix seconds, read from the raw store; absent for now.
+ */
+at_s?: number, };
+
+export type RackMetricName = "power_kw" | "inlet_c" | "utilisation_pct";
+
+export type Heatmap = { metric: RackMetricName, 
+/**
+ * The instant shown (None when the live engine has no sample yet).
+ */
+at_s: number | null, source: HeatmapSource, width: number, height: number, cells: Array<number | null>, blocks: Array<HeatmapBlock>, 
+/**
+ * Racks with a value, out of the operating centres' racks.
+ */
+racks_with_data: number, racks: number, };
+
+export type HeatmapSource = "live" | "raw";
+
+export type HeatmapBlock = { centre: string, x: number, y: number, w: number, h: number, 
+/**
+ * A planned centre: drawn as planned, no racks report.
+ */
+planned: boolean, };
+
 /** The command contract: name -> arguments and result. */
 export interface Commands {
   /** The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations. */
@@ -218,6 +244,8 @@ export interface Commands {
   park_trend: { args: TrendArgs; result: Trend };
   /** One raw series over any past period: every point up to two hours, rollups beyond. */
   series_history: { args: HistoryArgs; result: History };
+  /** Every physical rack's power, inlet temperature or utilisation, now or at a past instant. */
+  rack_heatmap: { args: HeatmapArgs; result: Heatmap };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -226,4 +254,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap"] as const;
