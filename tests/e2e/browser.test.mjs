@@ -116,7 +116,7 @@ describe("Qingyang in the browser", () => {
     assert.equal(await page.textContent("[data-testid=park-name]"), park.name.en);
     const shown = await centreNames(page);
     for (const c of park.centres) assert.equal(shown[c.id], c.name.en, c.id);
-    assert.match(await page.textContent(".panel-title"), /Park map/);
+    assert.match(await page.textContent("[data-testid=view-map]"), /Park map/);
     await page.screenshot({ path: join(SHOTS, "browser-qingyang-en-1920x1080.png") });
     await page.click("[data-testid=lang-toggle]");
     assert.equal(await page.textContent("[data-testid=park-name]"), park.name.zh);
@@ -137,6 +137,47 @@ describe("Qingyang in the browser", () => {
     assert.ok(sizes[1].map / sizes[0].map > 2.5, JSON.stringify(sizes));
     assert.ok(sizes[1].label / sizes[0].label > 2.5, JSON.stringify(sizes));
     assert.ok(sizes[0].label >= 9, `labels readable on a laptop: ${JSON.stringify(sizes)}`);
+  });
+});
+
+describe("the rack heatmap, recording racks", () => {
+  let server;
+  before(async () => (server = await serve(["--record-racks", "--speed", "60"])));
+  after(async () => server?.stop());
+
+  it("shows every operating rack live, switches metric, and replays a past instant from the raw store", async () => {
+    const park = scenario(QINGYANG);
+    const { page, errors } = await open(server.url);
+    await page.click("[data-testid=view-heatmap]");
+    await page.waitForSelector(`.heatmap-view[data-source="live"][data-with-data="${park.operatingRacks}"]`, { timeout: 15000 });
+    assert.equal(await page.getAttribute(".heatmap-view", "data-racks"), String(park.operatingRacks));
+    assert.ok(await page.$(".heatmap-canvas"));
+    // The planned centre is drawn and labelled as planned.
+    assert.ok((await page.$$(".heatmap-label.planned")).length === 1);
+    const first = Number(await page.getAttribute(".heatmap-view", "data-at"));
+    await page.screenshot({ path: join(SHOTS, "browser-heatmap-live-1920x1080.png") });
+    await page.click("[data-testid=heatmap-metric-inlet_c]");
+    await page.waitForSelector('.heatmap-view[data-metric="inlet_c"][data-source="live"]');
+    // Seven simulated minutes later the first five-minute window is in the store.
+    await page.waitForFunction((t0) => Number(document.querySelector(".heatmap-view")?.getAttribute("data-at")) >= t0 + 420, first, { timeout: 30000 });
+    const pastMinute = Math.ceil(first / 60) * 60 + 120;
+    const local = await page.evaluate((t) => {
+      const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(t * 1000));
+      const get = (type) => parts.find((p) => p.type === type).value;
+      return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+    }, pastMinute);
+    await page.fill("[data-testid=period-until]", local);
+    await page.dispatchEvent("[data-testid=period-until]", "change");
+    await page.waitForSelector(`.heatmap-view[data-source="raw"][data-at="${pastMinute}"]`, { timeout: 10000 });
+    assert.equal(await page.getAttribute(".heatmap-view", "data-with-data"), String(park.operatingRacks));
+    await page.screenshot({ path: join(SHOTS, "browser-heatmap-history-1920x1080.png") });
+    // English, same screen.
+    await page.click("[data-testid=lang-toggle]");
+    await page.waitForSelector('.heatmap-view[data-source="raw"]');
+    assert.match(await page.textContent("[data-testid=heatmap-status]"), /History/);
+    await page.screenshot({ path: join(SHOTS, "browser-heatmap-history-en-1920x1080.png") });
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 });
 

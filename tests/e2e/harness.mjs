@@ -23,6 +23,7 @@ export function scenario(file) {
     name: doc.park.name,
     centres: doc.centres.map((c) => ({ id: c.id, name: c.name, status: c.status })),
     operating: doc.centres.filter((c) => c.status === "operating").length,
+    operatingRacks: doc.centres.filter((c) => c.status === "operating").reduce((n, c) => n + c.physical_racks.value, 0),
   };
 }
 

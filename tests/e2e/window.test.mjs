@@ -122,6 +122,13 @@ describe("the real window", () => {
       );
       await driver.findElement(By.css("[data-testid=period-24]")).click();
       await driver.wait(until.elementLocated(By.css('.trend-panel[data-period="24"][data-level="interval"]')), 10000);
+      // Every rack on the heatmap, over IPC (`rack_heatmap`), then back to the map.
+      await driver.findElement(By.css("[data-testid=view-heatmap]")).click();
+      await driver.wait(until.elementLocated(By.css('.heatmap-view[data-source="live"]')), 15000);
+      assert.ok(Number(await driver.findElement(By.css(".heatmap-view")).getAttribute("data-with-data")) > 1000);
+      await screenshot(driver, "window-heatmap.png");
+      await driver.findElement(By.css("[data-testid=view-map]")).click();
+      await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 10000);
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();
       await driver.wait(until.elementTextIs(driver.findElement(By.css("[data-testid=park-name]")), park.name.en), 5000);

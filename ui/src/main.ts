@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { LiveFrame, ParkMap, ParkSummary } from "./api/bindings";
+import type { Heatmap, LiveFrame, ParkMap, ParkSummary, RackMetricName } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, onLangChange, setLang, t } from "./i18n";
@@ -11,6 +11,7 @@ import { messages } from "./i18n/messages";
 import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
+import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -35,6 +36,12 @@ const live: {
   chart: TrendPanel | null;
   map: SVGSVGElement | null;
   unavailable: string | null;
+  /** What the main panel shows. */
+  view: "map" | "heatmap";
+  metric: RackMetricName;
+  heatmap: HeatmapPanel | null;
+  heatmapData: Heatmap | null;
+  heatmapAt: number;
 } = {
   frame: null,
   link: "connecting",
@@ -45,6 +52,11 @@ const live: {
   chart: null,
   map: null,
   unavailable: null,
+  view: "map",
+  metric: "power_kw",
+  heatmap: null,
+  heatmapData: null,
+  heatmapAt: -1,
 };
 let gatewayRef: Gateway | null = null;
 
@@ -76,11 +88,36 @@ function render(): void {
   live.chart = trendPanel(summary.time_zone, live.period, (period) => {
     live.period = period;
     live.trend = null;
+    live.heatmapData = null;
     render();
     applyLive();
-    if (gatewayRef) void refreshTrend(gatewayRef);
+    if (gatewayRef) {
+      void refreshTrend(gatewayRef);
+      void refreshHeatmap(gatewayRef);
+    }
   });
   live.map = renderMap(map);
+  live.heatmap?.destroy();
+  live.heatmap =
+    live.view === "heatmap"
+      ? heatmapPanel(map.centres, live.metric, summary.time_zone, (metric) => {
+          live.metric = metric;
+          live.heatmapData = null;
+          render();
+          applyLive();
+          if (gatewayRef) void refreshHeatmap(gatewayRef);
+        })
+      : null;
+  const tab = (view: "map" | "heatmap", key: Key) => {
+    const b = h("button", { type: "button", class: "period", "data-testid": `view-${view}`, "aria-pressed": String(live.view === view) }, t(key));
+    b.addEventListener("click", () => {
+      live.view = view;
+      render();
+      applyLive();
+      if (view === "heatmap" && gatewayRef) void refreshHeatmap(gatewayRef);
+    });
+    return b;
+  };
   app.replaceChildren(
     renderHeader(summary, toggle),
     h(
@@ -89,9 +126,8 @@ function render(): void {
       h(
         "main",
         { class: "map-panel", "aria-label": t("map_title") },
-        h("h2", { class: "panel-title" }, t("map_title")),
-        live.map,
-        renderLegend(),
+        h("div", { class: "view-tabs", role: "tablist" }, tab("map", "view_map"), tab("heatmap", "view_heatmap")),
+        ...(live.heatmap ? [live.heatmap.el] : [live.map, renderLegend()]),
       ),
       h(
         "aside",
@@ -160,6 +196,19 @@ function applyLive(): void {
   live.panel?.update(live.frame, live.link);
   if (live.frame && live.map) updateMapLive(live.map, live.frame);
   if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
+  if (live.heatmapData) live.heatmap?.setData(live.heatmapData);
+}
+
+async function refreshHeatmap(gateway: Gateway): Promise<void> {
+  if (live.view !== "heatmap") return;
+  live.heatmapAt = live.frame?.at_s ?? 0;
+  try {
+    const until = live.period.until_s;
+    live.heatmapData = await gateway.call("rack_heatmap", until === null ? { metric: live.metric } : { metric: live.metric, at_s: until });
+    live.heatmap?.setData(live.heatmapData);
+  } catch (e) {
+    showFatal(e instanceof GatewayError ? e.error.message : String(e));
+  }
 }
 
 async function refreshTrend(gateway: Gateway): Promise<void> {
@@ -202,6 +251,8 @@ function startLive(gateway: Gateway): void {
       if (live.period.until_s === null) {
         const every = live.period.hours === 1 ? 10 : 900;
         if (Math.floor(frame.at_s / every) !== Math.floor(live.trendAt / every)) void refreshTrend(gateway);
+        // The live heatmap follows the racks every 5 s of data time.
+        if (live.view === "heatmap" && Math.floor(frame.at_s / 5) !== Math.floor(live.heatmapAt / 5)) void refreshHeatmap(gateway);
       }
     },
     (state) => {

@@ -56,6 +56,7 @@ pub fn typescript() -> String {
         Heatmap::decl(&cfg),
         HeatmapSource::decl(&cfg),
         HeatmapBlock::decl(&cfg),
+        HeatmapRect::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

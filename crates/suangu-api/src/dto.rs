@@ -490,4 +490,14 @@ pub struct HeatmapBlock {
     pub h: u32,
     /// A planned centre: drawn as planned, no racks report.
     pub planned: bool,
+    /// Where its halls' racks are (cells outside them are aisles, not missing data).
+    pub halls: Vec<HeatmapRect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HeatmapRect {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
 }

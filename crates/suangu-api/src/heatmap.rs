@@ -1,13 +1,17 @@
-//! The rack heatmap: every physical rack as one cell, each centre a block (its halls side by
-//! side, one line of cells per rack row), blocks packed on shelves into a roughly 16:9 grid. Pure:
-//! the values come from the engine (now) or the raw store (any past instant).
+//! The rack heatmap: every physical rack as one cell, one line of cells per rack row; each
+//! centre a block of its halls (in a small grid, about twice as wide as tall), blocks packed on
+//! shelves into about the shape of the map panel, with a label line above each. Pure: the
+//! values come from the engine (now) or the raw store (any past instant).
 
-use crate::dto::{HeatmapBlock, RackMetricName};
+use crate::dto::{HeatmapBlock, HeatmapRect, RackMetricName};
 use suangu_core::Park;
-use suangu_core::scenario::Status;
+use suangu_core::scenario::{Centre, Status};
 
-/// Cells between blocks.
-const GAP: u32 = 2;
+/// Cells between blocks side by side, and between shelves (room for the centre's label).
+const GAP_X: u32 = 3;
+const GAP_Y: u32 = 4;
+/// Width over height of the whole grid, about that of the map panel.
+const ASPECT: f64 = 2.0;
 
 /// Where every rack of the park lands.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,35 +25,87 @@ pub struct Layout {
     pub operating: Vec<(usize, usize)>,
 }
 
+/// A centre's halls laid out: the block's size and each hall's corner within it.
+struct Arranged {
+    w: u32,
+    h: u32,
+    corners: Vec<(u32, u32)>,
+}
+
+impl Arranged {
+    /// How far the block is from twice as wide as tall.
+    fn off_shape(&self) -> f64 {
+        (f64::from(self.w) / f64::from(self.h.max(1)) - 2.0).abs()
+    }
+}
+
+/// A centre's halls laid out in `cols` columns.
+fn arrange(c: &Centre, cols: usize) -> Arranged {
+    let hall_w = c.halls.iter().map(|h| h.racks_per_row).max().unwrap_or(0);
+    let hall_h = c.halls.iter().map(|h| h.rows).max().unwrap_or(0);
+    let cols = cols.max(1);
+    let corners: Vec<(u32, u32)> = (0..c.halls.len())
+        .map(|i| {
+            let (col, row) = ((i % cols) as u32, (i / cols) as u32);
+            (col * (hall_w + 1), row * (hall_h + 1))
+        })
+        .collect();
+    let used_cols = cols.min(c.halls.len()) as u32;
+    let rows = c.halls.len().div_ceil(cols) as u32;
+    Arranged {
+        w: (used_cols * (hall_w + 1)).saturating_sub(1),
+        h: (rows * (hall_h + 1)).saturating_sub(1),
+        corners,
+    }
+}
+
 impl Layout {
     pub fn of(park: &Park) -> Self {
-        let centres: Vec<_> = park.centres().collect();
-        let sizes: Vec<(u32, u32)> = centres
+        let centres: Vec<&Centre> = park.centres().collect();
+        let arranged: Vec<Arranged> = centres
             .iter()
-            .map(|c| {
-                let across: u32 = c.halls.iter().map(|h| h.racks_per_row).sum();
-                let gaps = u32::try_from(c.halls.len().saturating_sub(1)).unwrap_or(0);
-                let rows = c.halls.iter().map(|h| h.rows).max().unwrap_or(0);
-                (across + gaps, rows)
+            .filter_map(|c| {
+                (1..=c.halls.len().max(1))
+                    .map(|cols| arrange(c, cols))
+                    .min_by(|a, b| a.off_shape().total_cmp(&b.off_shape()))
             })
             .collect();
-        let area: u64 = sizes
+        let area: f64 = arranged
             .iter()
-            .map(|(w, h)| u64::from(w + GAP) * u64::from(h + GAP))
+            .map(|a| f64::from(a.w + GAP_X) * f64::from(a.h + GAP_Y))
             .sum();
-        let widest = sizes.iter().map(|(w, _)| *w).max().unwrap_or(0);
-        let target = ((area as f64 * 16.0 / 9.0).sqrt().ceil() as u32).max(widest);
+        let widest = arranged.iter().map(|a| a.w).max().unwrap_or(0);
+        let target = ((area * ASPECT).sqrt().ceil() as u32).max(widest);
 
-        let (mut x, mut y, mut shelf) = (0u32, 0u32, 0u32);
+        let (mut x, mut y, mut shelf) = (0u32, GAP_Y, 0u32);
         let mut blocks = Vec::with_capacity(centres.len());
         let mut cells = Vec::new();
         let mut operating = Vec::new();
         let mut width = 0;
-        for (c, (w, h)) in centres.iter().zip(&sizes) {
+        for (c, Arranged { w, h, corners }) in centres.iter().zip(&arranged) {
             if x > 0 && x + w > target {
                 x = 0;
-                y += shelf + GAP;
+                y += shelf + GAP_Y;
                 shelf = 0;
+            }
+            if c.status == Status::Operating {
+                operating.push((
+                    cells.len(),
+                    c.halls.iter().map(|h| h.racks() as usize).sum(),
+                ));
+            }
+            let mut halls = Vec::with_capacity(c.halls.len());
+            for (hall, (hx, hy)) in c.halls.iter().zip(corners) {
+                let (left, top) = (x + hx, y + hy);
+                for row in 0..hall.rows {
+                    cells.extend((0..hall.racks_per_row).map(|k| (top + row, left + k)));
+                }
+                halls.push(HeatmapRect {
+                    x: left,
+                    y: top,
+                    w: hall.racks_per_row,
+                    h: hall.rows,
+                });
             }
             blocks.push(HeatmapBlock {
                 centre: c.id.to_string(),
@@ -58,23 +114,11 @@ impl Layout {
                 w: *w,
                 h: *h,
                 planned: c.status != Status::Operating,
+                halls,
             });
-            if c.status == Status::Operating {
-                operating.push((
-                    cells.len(),
-                    c.halls.iter().map(|h| h.racks() as usize).sum(),
-                ));
-            }
-            let mut left = x;
-            for hall in &c.halls {
-                for row in 0..hall.rows {
-                    cells.extend((0..hall.racks_per_row).map(|k| (y + row, left + k)));
-                }
-                left += hall.racks_per_row + 1;
-            }
             width = width.max(x + w);
             shelf = shelf.max(*h);
-            x += w + GAP;
+            x += w + GAP_X;
         }
         let height = y + shelf;
         Self {
@@ -152,9 +196,20 @@ mod tests {
                 assert!(apart, "{} overlaps {}", a.centre, b.centre);
             }
         }
-        // Roughly the shape of a screen.
+        // About the shape of the map panel, and well filled.
         let aspect = f64::from(layout.width) / f64::from(layout.height);
-        assert!((0.8..4.0).contains(&aspect), "{aspect}");
+        assert!((1.0..2.5).contains(&aspect), "{aspect}");
+        let fill = racks as f64 / f64::from(layout.width * layout.height);
+        assert!(fill > 0.45, "only {fill:.2} of the grid is racks");
+        // Every rack lies inside one of its centre's halls.
+        let mut start = 0usize;
+        for (c, block) in park.centres().zip(&layout.blocks) {
+            for cell in &layout.cells[start..start + c.physical_racks.value as usize] {
+                let (row, col) = (cell / layout.width, cell % layout.width);
+                assert!(block.halls.iter().any(|h| (h.x..h.x + h.w).contains(&col) && (h.y..h.y + h.h).contains(&row)));
+            }
+            start += c.physical_racks.value as usize;
+        }
         assert_eq!(layout.blocks.iter().filter(|b| b.planned).count(), 1);
     }
 }

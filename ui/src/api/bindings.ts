@@ -232,7 +232,13 @@ export type HeatmapBlock = { centre: string, x: number, y: number, w: number, h:
 /**
  * A planned centre: drawn as planned, no racks report.
  */
-planned: boolean, };
+planned: boolean, 
+/**
+ * Where its halls' racks are (cells outside them are aisles, not missing data).
+ */
+halls: Array<HeatmapRect>, };
+
+export type HeatmapRect = { x: number, y: number, w: number, h: number, };
 
 /** The command contract: name -> arguments and result. */
 export interface Commands {
