@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use noise::{smooth, weather, white};
 use std::f64::consts::{PI, TAU};
+pub use suangu_core::contingency::Loading;
 use suangu_core::interval::{CentrePower, PowerSample};
 use suangu_core::scenario::{Connection, PlantKind, Status};
 use suangu_core::units::{Mw, Pue};
@@ -97,15 +98,6 @@ pub struct TwinSample {
     pub links_down: Vec<String>,
     /// Load carried by each feeder, transformer and substation (scenario order).
     pub loading: Loading,
-}
-
-/// Power flowing through the chain: each centre's facility load shared equally by its energised
-/// feeders (with one side lost, the other side carries it all), summed up the chain.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Loading {
-    pub feeders: Vec<Mw>,
-    pub transformers: Vec<Mw>,
-    pub substations: Vec<Mw>,
 }
 
 /// One physical rack at an instant.
@@ -445,7 +437,8 @@ impl Twin {
             }
         }
 
-        let loading = self.loading(&trips, &power);
+        let facility: Vec<Mw> = power.iter().map(|p| p.facility).collect();
+        let loading = self.park.loading(&trips, &facility);
         TwinSample {
             power: PowerSample {
                 at: t,
@@ -459,56 +452,6 @@ impl Twin {
             pv,
             links_down,
             loading,
-        }
-    }
-
-    fn loading(&self, trips: &[&str], power: &[CentrePower]) -> Loading {
-        let s = self.park.scenario();
-        let energised = self.park.energised_feeders(trips);
-        let mut feeders = vec![Mw::ZERO; s.feeders.len()];
-        for (c, p) in s.centres.iter().zip(power) {
-            let live: Vec<usize> = c
-                .feeds
-                .iter()
-                .filter_map(|f| s.feeders.iter().position(|x| x.id == f.feeder))
-                .filter(|i| energised.get(*i).copied().unwrap_or(false))
-                .collect();
-            if live.is_empty() {
-                continue;
-            }
-            let share = p.facility * (1.0 / live.len() as f64);
-            for i in live {
-                feeders[i] = feeders[i] + share;
-            }
-        }
-        let transformers: Vec<Mw> = s
-            .substations
-            .iter()
-            .flat_map(|st| st.transformers.iter())
-            .map(|t| {
-                s.feeders
-                    .iter()
-                    .zip(&feeders)
-                    .filter(|(f, _)| f.from == t.id)
-                    .map(|(_, mw)| *mw)
-                    .sum()
-            })
-            .collect();
-        let mut k = 0;
-        let substations = s
-            .substations
-            .iter()
-            .map(|st| {
-                let n = st.transformers.len();
-                let sum = transformers[k..k + n].iter().copied().sum();
-                k += n;
-                sum
-            })
-            .collect();
-        Loading {
-            feeders,
-            transformers,
-            substations,
         }
     }
 
