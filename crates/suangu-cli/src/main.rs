@@ -2,6 +2,7 @@
 //! (`--scenario`, `--db`, `--seed`, `--json`) and exits 0 ok, 1 failure, 2 bad input.
 
 mod common;
+mod contingency;
 mod i18n;
 mod serve;
 mod simulate;
@@ -32,6 +33,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run the digital twin over a period into the store and print the period's KPIs.
     Simulate(simulate::SimulateArgs),
+    /// N-1: lose every substation, transformer, feeder and cooling plant in turn; worst first.
+    N1(contingency::N1Args),
+    /// Trip one asset in the twin, print the impact and record the drill as an event.
+    Drill(contingency::DrillArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -57,6 +62,8 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Check => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
+        Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),
+        Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),
     }
 }
 

@@ -498,3 +498,134 @@ fn simulate_gives_the_same_numbers_on_sqlite_and_postgresql() {
         "the same KPIs, byte for byte, from either store"
     );
 }
+
+fn mini_cmd(dir: &Path, args: &[&str]) -> std::process::Output {
+    suangu()
+        .arg("--scenario")
+        .arg(repo("tests/fixtures/scenarios/valid/zhongwei-mini.toml"))
+        .arg("--db")
+        .arg(format!("sqlite://{}", dir.join("drills.db").display()))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn n1_ranks_every_loss_of_the_mini_park_worst_first() {
+    let dir = temp_dir("n1");
+    let json = json_of(&mini_cmd(
+        &dir,
+        &["--json", "n1", "--at", "2026-06-30T12:00:00+08:00"],
+    ));
+    let all = json["contingencies"].as_array().expect("contingencies");
+    // 1 substation, 2 transformers, 2 feeders, the 2 operating centres' cooling plants.
+    assert_eq!(all.len(), 7);
+    assert_eq!(all[0]["asset"], "S1");
+    assert_eq!(
+        all[0]["affected_centres"],
+        serde_json::json!(["ZW-1", "ZW-2"])
+    );
+    let it = json["it_mw"].as_f64().expect("it");
+    assert!((all[0]["lost_it_mw"].as_f64().expect("lost") - it).abs() < 1e-9);
+    let shed: Vec<f64> = all
+        .iter()
+        .map(|c| c["shed_mw"].as_f64().expect("shed"))
+        .collect();
+    assert!(shed.windows(2).all(|w| w[0] >= w[1]), "{shed:?}");
+    for c in all {
+        for key in [
+            "asset",
+            "kind",
+            "shed_mw",
+            "lost_it_mw",
+            "capped_it_mw",
+            "racks_lost",
+            "affected_centres",
+            "lost_supply",
+            "lost_redundancy",
+            "overloads",
+        ] {
+            assert!(c.get(key).is_some(), "missing {key}");
+        }
+    }
+    // Text: the same ranking, readable.
+    let text = mini_cmd(
+        &dir,
+        &[
+            "--lang",
+            "en",
+            "n1",
+            "--at",
+            "2026-06-30T12:00:00+08:00",
+            "--top",
+            "3",
+        ],
+    );
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("1. S1 (substation)"), "{text}");
+    assert!(text.contains("lose supply: ZW-1, ZW-2"), "{text}");
+}
+
+#[test]
+fn drills_trip_in_the_twin_agree_with_n1_and_are_recorded() {
+    let dir = temp_dir("drill");
+    let at = "2026-06-30T12:00:00+08:00";
+    // The substation: every operating centre goes dark, in the twin as in the analysis.
+    let s1 = json_of(&mini_cmd(
+        &dir,
+        &["--json", "drill", "--trip", "S1", "--at", at],
+    ));
+    assert_eq!(s1["asset"], "S1");
+    assert_eq!(s1["affected_centres"], serde_json::json!(["ZW-1", "ZW-2"]));
+    assert_eq!(s1["it_after_mw"].as_f64(), Some(0.0));
+    assert!(
+        (s1["lost_it_mw"].as_f64().expect("lost") - s1["it_before_mw"].as_f64().expect("before"))
+            .abs()
+            < 1e-9
+    );
+    // F2: single-fed ZW-2 goes dark, dual-fed ZW-1 rides through on F1.
+    let f2 = json_of(&mini_cmd(
+        &dir,
+        &["--json", "drill", "--trip", "F2", "--at", at],
+    ));
+    assert_eq!(f2["lost_supply"], serde_json::json!(["ZW-2"]));
+    assert_eq!(f2["lost_redundancy"], serde_json::json!(["ZW-1"]));
+    let twin_drop =
+        f2["it_before_mw"].as_f64().expect("before") - f2["it_after_mw"].as_f64().expect("after");
+    assert!(
+        (twin_drop - f2["shed_mw"].as_f64().expect("shed")).abs() < 1e-9,
+        "{f2}"
+    );
+    // Each drill is an event in the store.
+    assert!(f2["event_id"].as_i64() > s1["event_id"].as_i64());
+    // --at defaults to the scenario's start, never the wall clock: the same output twice.
+    let a = mini_cmd(&dir, &["--json", "n1"]);
+    let b = mini_cmd(&dir, &["--json", "n1"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(json_of(&a)["at"], "2026-06-29T16:00:00Z");
+}
+
+#[test]
+fn drill_of_an_unknown_asset_is_exit_2_with_the_closest_ids() {
+    let dir = temp_dir("drill-unknown");
+    let out = mini_cmd(&dir, &["--lang", "en", "drill", "--trip", "S1-T3"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no such asset") && err.contains("S1-T1") && err.contains("S1-T2"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let out = mini_cmd(&dir, &["drill", "--trip", "F1", "--at", "tomorrow"]);
+    assert_eq!(out.status.code(), Some(2));
+}

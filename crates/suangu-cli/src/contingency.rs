@@ -1,0 +1,344 @@
+//! `suangu n1` (every single loss, worst first) and `suangu drill --trip` (one loss, in the twin,
+//! recorded as an event). The state is the twin's at `--at`, which defaults to the scenario's
+//! start (its date at 00:00 park time), never the wall clock.
+
+use crate::common::{Context, ExitCode};
+use crate::i18n::{Key, Lang};
+use clap::Args;
+use jiff::Timestamp;
+use serde::Serialize;
+use suangu_core::Park;
+use suangu_core::contingency::{ElementKind, Impact, Network, State};
+use suangu_sim::{Fault, FaultKind, Twin};
+use suangu_store::{AnyStore, Event, Store};
+
+#[derive(Args, Debug)]
+pub struct N1Args {
+    /// The instant whose state is analysed, RFC 3339 (default: the scenario's start).
+    #[arg(long)]
+    at: Option<String>,
+    /// How many contingencies to print in text (JSON has them all).
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct DrillArgs {
+    /// The asset to trip: a substation, transformer, feeder or cooling plant id.
+    #[arg(long, value_name = "ASSET")]
+    trip: String,
+    /// When, RFC 3339 (default: the scenario's start).
+    #[arg(long)]
+    at: Option<String>,
+}
+
+/// One contingency as `--json` prints it.
+#[derive(Serialize)]
+struct ImpactOut {
+    asset: String,
+    kind: &'static str,
+    shed_mw: f64,
+    lost_it_mw: f64,
+    capped_it_mw: f64,
+    racks_lost: u32,
+    affected_centres: Vec<String>,
+    lost_supply: Vec<String>,
+    lost_redundancy: Vec<String>,
+    capped: Vec<CappedOut>,
+    overloads: Vec<OverloadOut>,
+}
+
+#[derive(Serialize)]
+struct CappedOut {
+    centre: String,
+    it_mw: f64,
+}
+
+#[derive(Serialize)]
+struct OverloadOut {
+    element: String,
+    kind: &'static str,
+    load_mw: f64,
+    rating_mw: f64,
+}
+
+#[derive(Serialize)]
+struct N1Out {
+    park: String,
+    at: String,
+    it_mw: f64,
+    contingencies: Vec<ImpactOut>,
+}
+
+#[derive(Serialize)]
+struct DrillOut {
+    #[serde(flatten)]
+    impact: ImpactOut,
+    park: String,
+    at: String,
+    /// The park's IT load in the twin before and after the trip.
+    it_before_mw: f64,
+    it_after_mw: f64,
+    /// The id of the event that records the drill.
+    event_id: i64,
+}
+
+fn impact_out(park: &Park, i: &Impact) -> ImpactOut {
+    ImpactOut {
+        asset: i.element.id.clone(),
+        kind: i.element.kind.as_str(),
+        shed_mw: i.shed().0,
+        lost_it_mw: i.lost_it.0,
+        capped_it_mw: i.capped_it().0,
+        racks_lost: i.racks_lost,
+        affected_centres: i.affected_centres(park),
+        lost_supply: i.lost_supply.clone(),
+        lost_redundancy: i.lost_redundancy.clone(),
+        capped: i
+            .capped
+            .iter()
+            .map(|(c, mw)| CappedOut {
+                centre: c.clone(),
+                it_mw: mw.0,
+            })
+            .collect(),
+        overloads: i
+            .overloads
+            .iter()
+            .map(|o| OverloadOut {
+                element: o.element.id.clone(),
+                kind: o.element.kind.as_str(),
+                load_mw: o.load.0,
+                rating_mw: o.rating.0,
+            })
+            .collect(),
+    }
+}
+
+fn bad(lang: Lang, message: String) -> ExitCode {
+    eprintln!("{}: {message}", lang.text(Key::BadInput));
+    ExitCode::BadInput
+}
+
+/// `--at`, or the scenario's start: its date at 00:00 in the park's time zone.
+fn instant(park: &Park, at: Option<&str>, lang: Lang) -> Result<Timestamp, ExitCode> {
+    match at {
+        Some(text) => text.parse().map_err(|e| {
+            bad(
+                lang,
+                format!("--at {text}: {e} (expected RFC 3339, e.g. 2026-01-01T12:00:00+08:00)"),
+            )
+        }),
+        None => {
+            let s = park.scenario();
+            let tz = jiff::tz::TimeZone::get(&s.park.time_zone)
+                .map_err(|e| bad(lang, format!("time zone {}: {e}", s.park.time_zone)))?;
+            tz.to_timestamp(s.park.date.to_datetime(jiff::civil::Time::midnight()))
+                .map_err(|e| bad(lang, format!("scenario date {}: {e}", s.park.date)))
+        }
+    }
+}
+
+fn active_trips(twin: &Twin, at: Timestamp) -> (Vec<String>, Vec<String>) {
+    let mut trips = Vec::new();
+    let mut cooling = Vec::new();
+    for f in twin.faults() {
+        if f.from <= at && f.until.is_none_or(|u| at < u) {
+            match &f.kind {
+                FaultKind::Trip(id) => trips.push(id.clone()),
+                FaultKind::CoolingLoss(id) => cooling.push(id.clone()),
+                _ => {}
+            }
+        }
+    }
+    (trips, cooling)
+}
+
+pub fn n1(args: N1Args, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
+    let api = context.open_park(json)?;
+    let park = api.park().clone();
+    let at = instant(&park, args.at.as_deref(), lang)?;
+    let twin = Twin::new(park.clone(), context.seed);
+    let sample = twin.sample(at);
+    let (trips, cooling) = active_trips(&twin, at);
+    let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
+    let cooling: Vec<&str> = cooling.iter().map(String::as_str).collect();
+    let state = State {
+        power: &sample.power.centres,
+        outages: &trips,
+        cooling_lost: &cooling,
+    };
+    let all = Network::of(&park).n1(&state);
+    let out = N1Out {
+        park: park.scenario().park.id.clone(),
+        at: at.to_string(),
+        it_mw: sample.power.it().0,
+        contingencies: all.iter().map(|i| impact_out(&park, i)).collect(),
+    };
+    if json {
+        crate::print_json(&out);
+    } else {
+        println!(
+            "{} {} · {}: {:.1} MW · {} {}",
+            out.park,
+            out.at,
+            lang.text(Key::ItLoad),
+            out.it_mw,
+            out.contingencies.len(),
+            lang.text(Key::Contingencies)
+        );
+        for (rank, c) in out.contingencies.iter().take(args.top).enumerate() {
+            print_impact(rank + 1, c, lang);
+        }
+    }
+    Ok(())
+}
+
+fn print_impact(rank: usize, c: &ImpactOut, lang: Lang) {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    println!(
+        "{rank:>3}. {} ({}): {} {:.1} MW ({} {:.1} MW, {} {:.1} MW, {} {})",
+        c.asset,
+        c.kind,
+        lang.text(Key::Shed),
+        c.shed_mw,
+        lang.text(Key::LostIt),
+        c.lost_it_mw,
+        lang.text(Key::Capped),
+        c.capped_it_mw,
+        c.racks_lost,
+        lang.text(Key::RacksLost),
+    );
+    println!(
+        "     {}: {} · {}: {}",
+        lang.text(Key::LostSupply),
+        list(&c.lost_supply),
+        lang.text(Key::LostRedundancy),
+        list(&c.lost_redundancy)
+    );
+    for o in &c.overloads {
+        println!(
+            "     {}: {} {:.1} / {:.1} MW",
+            lang.text(Key::Overload),
+            o.element,
+            o.load_mw,
+            o.rating_mw
+        );
+    }
+}
+
+pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
+    let api = context.open_park(json)?;
+    let park = api.park().clone();
+    let at = instant(&park, args.at.as_deref(), lang)?;
+    let net = Network::of(&park);
+    let Some(element) = net.element(&args.trip) else {
+        let mut near: Vec<(f64, &str)> = net
+            .ids()
+            .map(|id| {
+                let score =
+                    strsim::normalized_levenshtein(&id.to_lowercase(), &args.trip.to_lowercase());
+                (score, id)
+            })
+            .collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let closest: Vec<&str> = near.iter().take(3).map(|(_, id)| *id).collect();
+        return Err(bad(
+            lang,
+            format!(
+                "--trip {}: {} ({}: {})",
+                args.trip,
+                lang.text(Key::NoSuchAsset),
+                lang.text(Key::Closest),
+                closest.join(", ")
+            ),
+        ));
+    };
+    let mut twin = Twin::new(park.clone(), context.seed);
+    let before = twin.sample(at);
+    let (trips, cooling) = active_trips(&twin, at);
+    let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
+    let cooling: Vec<&str> = cooling.iter().map(String::as_str).collect();
+    let state = State {
+        power: &before.power.centres,
+        outages: &trips,
+        cooling_lost: &cooling,
+    };
+    let impact = net.impact(&state, element.clone());
+    let kind = if element.kind == ElementKind::CoolingPlant {
+        FaultKind::CoolingLoss(element.id.clone())
+    } else {
+        FaultKind::Trip(element.id.clone())
+    };
+    twin.inject(Fault {
+        kind,
+        from: at,
+        until: None,
+    })
+    .map_err(|e| bad(lang, format!("--trip {}: {e}", args.trip)))?;
+    let after = twin.sample(at);
+    let out = impact_out(&park, &impact);
+
+    // The drill is part of the record.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("{}: {e}", lang.text(Key::Failure));
+            ExitCode::Failure
+        })?;
+    let detail = serde_json::json!({
+        "kind": out.kind,
+        "shed_mw": out.shed_mw,
+        "lost_it_mw": out.lost_it_mw,
+        "affected_centres": out.affected_centres,
+    });
+    let event_id = runtime
+        .block_on(async {
+            let store = AnyStore::open(&context.db).await?;
+            store
+                .add_event(
+                    &park.scenario().park.id,
+                    &Event {
+                        at,
+                        kind: "drill".to_owned(),
+                        target: element.id.clone(),
+                        detail: detail.to_string(),
+                    },
+                )
+                .await
+        })
+        .map_err(|e| {
+            eprintln!("{}: {e}", lang.text(Key::Failure));
+            ExitCode::Failure
+        })?;
+    let out = DrillOut {
+        impact: out,
+        park: park.scenario().park.id.clone(),
+        at: at.to_string(),
+        it_before_mw: before.power.it().0,
+        it_after_mw: after.power.it().0,
+        event_id,
+    };
+    if json {
+        crate::print_json(&out);
+    } else {
+        println!(
+            "{} {} {} · {}: {:.1} → {:.1} MW",
+            lang.text(Key::Drill),
+            out.park,
+            out.at,
+            lang.text(Key::ItLoad),
+            out.it_before_mw,
+            out.it_after_mw
+        );
+        print_impact(1, &out.impact, lang);
+    }
+    Ok(())
+}
