@@ -2,6 +2,7 @@
 //! same run and prints both with their ratio. `--smoke` runs tiny sizes so `make test` keeps the
 //! benchmarks compiling and running; its numbers mean nothing. Full runs: `make bench` (release).
 
+mod n1;
 mod raw;
 
 use jiff::Timestamp;
@@ -10,7 +11,19 @@ use suangu_core::rollup::{Hierarchy, Rollup};
 use suangu_sim::Twin;
 
 fn main() -> std::process::ExitCode {
-    let smoke = std::env::args().any(|a| a == "--smoke");
+    let args: Vec<String> = std::env::args().collect();
+    let smoke = args.iter().any(|a| a == "--smoke");
+    // `--only <name>` runs one benchmark: rollup, twin, n1 or raw.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    if let Some(name) = only.filter(|n| !["rollup", "twin", "n1", "raw"].contains(n)) {
+        eprintln!("suangu-bench: --only {name}: expected rollup, twin, n1 or raw");
+        return std::process::ExitCode::from(2);
+    }
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -29,12 +42,24 @@ fn main() -> std::process::ExitCode {
             ""
         }
     );
-    if let Err(e) = runtime.block_on(rollup(smoke)) {
+    if wanted("rollup")
+        && let Err(e) = runtime.block_on(rollup(smoke))
+    {
         eprintln!("suangu-bench: rollup baseline: {e}");
         return std::process::ExitCode::FAILURE;
     }
-    twin(smoke);
-    if let Err(e) = runtime.block_on(raw::ingest(smoke)) {
+    if wanted("twin") {
+        twin(smoke);
+    }
+    if wanted("n1")
+        && let Err(e) = n1::run(smoke)
+    {
+        eprintln!("suangu-bench: n1: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    if wanted("raw")
+        && let Err(e) = runtime.block_on(raw::ingest(smoke))
+    {
         eprintln!("suangu-bench: raw ingest: {e}");
         return std::process::ExitCode::FAILURE;
     }
