@@ -4,6 +4,7 @@
 mod common;
 mod contingency;
 mod i18n;
+mod ledger;
 mod serve;
 mod simulate;
 
@@ -33,6 +34,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run the digital twin over a period into the store and print the period's KPIs.
     Simulate(simulate::SimulateArgs),
+    /// The green ledger of a day, its month and its year to date, from the store.
+    Ledger(ledger::LedgerArgs),
     /// N-1: lose every substation, transformer, feeder and cooling plant in turn; worst first.
     N1(contingency::N1Args),
     /// Trip one asset in the twin, print the impact and record the drill as an event.
@@ -62,6 +65,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Check => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
+        Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
         Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),
         Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),
     }

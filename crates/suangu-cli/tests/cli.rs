@@ -629,3 +629,78 @@ fn drill_of_an_unknown_asset_is_exit_2_with_the_closest_ids() {
     let out = mini_cmd(&dir, &["drill", "--trip", "F1", "--at", "tomorrow"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn ledger_shows_day_month_and_year_both_ways_and_lists_what_was_not_green() {
+    let dir = temp_dir("ledger");
+    let db = dir.join("ledger.db");
+    let sim = simulate(
+        &db,
+        &[
+            "--start",
+            "2026-06-21T00:00:00+08:00",
+            "--duration",
+            "2d",
+            "--step",
+            "5m",
+        ],
+    );
+    assert_eq!(
+        sim.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let ledger = |args: &[&str]| {
+        suangu()
+            .args(["--db"])
+            .arg(format!("sqlite://{}", db.display()))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = ledger(&["--json", "ledger", "--date", "2026-06-22"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["day"]["intervals"], 96);
+    assert_eq!(json["month_to_date"]["intervals"], 192);
+    assert_eq!(json["year_to_date"]["intervals"], 192);
+    for key in [
+        "green_share_market",
+        "green_share_location",
+        "co2_market_t",
+        "co2_location_t",
+        "delivered_mwh",
+        "stored_mwh",
+        "exported_mwh",
+        "curtailed_mwh",
+        "import_mwh",
+    ] {
+        assert!(json["day"].get(key).is_some(), "missing {key}");
+    }
+    let day_share = json["day"]["green_share_market"].as_f64().expect("share");
+    let not_green = json["not_green"].as_array().expect("list");
+    // Honest "100 %": the day is fully green exactly when no interval is listed.
+    assert_eq!(
+        not_green.is_empty(),
+        day_share >= 1.0 - 1e-9,
+        "{day_share} with {} listed",
+        not_green.len()
+    );
+    for i in not_green {
+        assert!(i["green_share_market"].as_f64().expect("share") < 1.0);
+        assert!(i["import_mwh"].as_f64().expect("import") >= 0.0);
+    }
+    let none = ledger(&["ledger", "--date", "2026-08-01"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("2026-08-01"));
+    assert_eq!(
+        ledger(&["ledger", "--date", "someday"]).status.code(),
+        Some(2)
+    );
+}

@@ -185,7 +185,12 @@ pub fn settle(
 /// Green KPIs of a period, from its intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct GreenKpis {
+    pub intervals: usize,
     pub load: Mwh,
+    /// Own green generation used by the load as it was produced.
+    pub delivered: Mwh,
+    /// Own green generation put into storage.
+    pub stored: Mwh,
     pub green_share_market: Ratio,
     pub green_share_location: Ratio,
     pub curtailed: Mwh,
@@ -207,9 +212,15 @@ pub fn summarize<'a>(
     let mut green_location = 0.0;
     let mut curtailed = 0.0;
     let mut exported = 0.0;
+    let mut delivered = 0.0;
+    let mut stored = 0.0;
+    let mut count = 0;
     let mut import = 0.0;
     let mut max_balance_error: f64 = 0.0;
     for i in intervals {
+        count += 1;
+        delivered += i.delivered.0;
+        stored += (i.charged.0 - i.grid_charged.0).max(0.0);
         load += i.load.0;
         green_market += i.delivered.0 + i.green_discharged.0;
         green_location += i.delivered_behind_meter.0;
@@ -220,7 +231,10 @@ pub fn summarize<'a>(
     }
     let share = |green: f64| Ratio(if load > 0.0 { green / load } else { 0.0 });
     GreenKpis {
+        intervals: count,
         load: Mwh(load),
+        delivered: Mwh(delivered),
+        stored: Mwh(stored),
         green_share_market: share(green_market),
         green_share_location: share(green_location),
         curtailed: Mwh(curtailed),
@@ -229,6 +243,73 @@ pub fn summarize<'a>(
         co2_market_t: import * grid_factor_t_per_mwh,
         co2_location_t: (load - green_location) * grid_factor_t_per_mwh,
         max_balance_error,
+    }
+}
+
+/// One interval's share, both ways.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalShare {
+    pub start: jiff::Timestamp,
+    pub share_market: Ratio,
+    pub share_location: Ratio,
+    pub import: Mwh,
+}
+
+/// The green ledger of a day, of its month to date and of its year to date (days in the park's
+/// time zone), and the day's intervals that were not fully green (market-based), so "100 %
+/// green" is shown honestly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerPeriods {
+    pub day: GreenKpis,
+    pub month: GreenKpis,
+    pub year: GreenKpis,
+    pub not_green: Vec<IntervalShare>,
+}
+
+/// Split `rows` (interval start, ledger; any order, any span) into the periods ending with
+/// `day`. Rows after `day` or before its year are ignored.
+pub fn periods(
+    rows: &[(jiff::Timestamp, IntervalLedger)],
+    day: jiff::civil::Date,
+    tz: &jiff::tz::TimeZone,
+    grid_factor_t_per_mwh: f64,
+) -> LedgerPeriods {
+    let local = |t: &jiff::Timestamp| tz.to_datetime(*t).date();
+    let in_day: Vec<&(jiff::Timestamp, IntervalLedger)> =
+        rows.iter().filter(|(t, _)| local(t) == day).collect();
+    let pick = |keep: &dyn Fn(jiff::civil::Date) -> bool| {
+        summarize(
+            rows.iter()
+                .filter(|(t, _)| {
+                    let d = local(t);
+                    d <= day && d.year() == day.year() && keep(d)
+                })
+                .map(|(_, l)| l),
+            grid_factor_t_per_mwh,
+        )
+    };
+    let mut not_green: Vec<IntervalShare> = in_day
+        .iter()
+        .filter_map(|(t, l)| {
+            let load = l.load.0;
+            if load <= 0.0 {
+                return None;
+            }
+            let market = (l.delivered.0 + l.green_discharged.0) / load;
+            (market < 1.0 - 1e-9).then(|| IntervalShare {
+                start: *t,
+                share_market: Ratio(market),
+                share_location: Ratio(l.delivered_behind_meter.0 / load),
+                import: l.import,
+            })
+        })
+        .collect();
+    not_green.sort_by_key(|s| s.start);
+    LedgerPeriods {
+        day: summarize(in_day.iter().map(|(_, l)| l), grid_factor_t_per_mwh),
+        month: pick(&|d| d.month() == day.month()),
+        year: pick(&|_| true),
+        not_green,
     }
 }
 
@@ -329,5 +410,48 @@ mod tests {
         assert_eq!(l.load, Mwh(0.0));
         assert!(l.import.0 >= 0.0 && l.exported.0 >= 0.0 && l.curtailed.0 >= 0.0);
         assert!(summarize([], 0.5857).green_share_market.0 == 0.0);
+    }
+
+    #[test]
+    fn periods_split_by_park_days_and_list_what_was_not_green() {
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("tz");
+        let at = |s: &str| s.parse::<jiff::Timestamp>().expect("ts");
+        let mut none = StorageState::default();
+        let rows = vec![
+            // 23:45 on 31 March in Shanghai (15:45 UTC): the day before.
+            (
+                at("2026-03-31T15:45:00Z"),
+                settle(&input(10.0, 0.0, 10.0), &mut none, None),
+            ),
+            // 00:00 on 1 April: 4 of 10 MWh green, 6 imported.
+            (
+                at("2026-03-31T16:00:00Z"),
+                settle(&input(10.0, 0.0, 4.0), &mut none, None),
+            ),
+            (
+                at("2026-04-01T04:00:00Z"),
+                settle(&input(10.0, 0.0, 10.0), &mut none, None),
+            ),
+            // The next day: ignored.
+            (
+                at("2026-04-01T16:30:00Z"),
+                settle(&input(10.0, 0.0, 0.0), &mut none, None),
+            ),
+        ];
+        let day = jiff::civil::date(2026, 4, 1);
+        let p = periods(&rows, day, &tz, 0.5);
+        assert_eq!(p.day.intervals, 2);
+        assert!(close(p.day.green_share_market.0, 0.7));
+        assert_eq!(p.month.intervals, 2);
+        assert_eq!(p.year.intervals, 3);
+        assert!(close(p.year.green_share_market.0, 0.8));
+        assert!(
+            close(p.year.co2_market_t, 3.0),
+            "6 MWh imported at 0.5 t/MWh"
+        );
+        assert_eq!(p.not_green.len(), 1);
+        assert_eq!(p.not_green[0].start, at("2026-03-31T16:00:00Z"));
+        assert!(close(p.not_green[0].share_market.0, 0.4));
+        assert!(close(p.not_green[0].import.0, 6.0));
     }
 }
