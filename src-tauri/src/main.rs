@@ -8,8 +8,9 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
 use suangu_api::dto::{
-    ApiError, ErrorCode, Heatmap, HeatmapArgs, History, HistoryArgs, LiveFrame, ParkMap,
-    ParkSummary, RackMetricName, Trend, TrendArgs,
+    ApiError, Capacity, CapacityArgs, Drill, DrillArgs, ErrorCode, Events, EventsArgs, Heatmap,
+    HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary,
+    RackMetricName, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -119,6 +120,50 @@ async fn rack_heatmap(
         .await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+async fn park_capacity(
+    shell: State<'_, Shell>,
+    with: Option<String>,
+) -> Result<Capacity, ApiError> {
+    let session = shell.session().await?;
+    session.live()?.capacity(CapacityArgs { with }).await
+}
+
+#[tauri::command]
+async fn park_n1(shell: State<'_, Shell>) -> Result<N1, ApiError> {
+    shell.session().await?.live()?.n1().await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn park_ledger(shell: State<'_, Shell>, date: Option<String>) -> Result<LedgerDay, ApiError> {
+    shell
+        .session()
+        .await?
+        .live()?
+        .ledger(LedgerArgs { date })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn drill(
+    shell: State<'_, Shell>,
+    asset: String,
+    minutes: Option<u32>,
+) -> Result<Drill, ApiError> {
+    let session = shell.session().await?;
+    session.live()?.drill(DrillArgs { asset, minutes }).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn park_events(shell: State<'_, Shell>, hours: u32) -> Result<Events, ApiError> {
+    shell
+        .session()
+        .await?
+        .live()?
+        .events(EventsArgs { hours })
+        .await
+}
+
 /// Stream live frames into the window's channel until the window goes away.
 #[tauri::command]
 async fn live_subscribe(
@@ -158,7 +203,12 @@ commands!(
     park_map,
     park_trend,
     series_history,
-    rack_heatmap
+    rack_heatmap,
+    park_capacity,
+    park_n1,
+    park_ledger,
+    drill,
+    park_events
 );
 
 async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {

@@ -155,6 +155,8 @@ const FAILURE_KEY: Record<Failure["code"], Key> = {
   scenario_invalid: "error_scenario_invalid",
   scenario_unreadable: "error_scenario_unreadable",
   unknown_command: "error_unknown_command",
+  not_ready: "error_not_ready",
+  read_only: "error_read_only",
 };
 
 /** The localised name of a scenario error kind (the core's stable snake_case code). */

@@ -57,6 +57,23 @@ pub fn typescript() -> String {
         HeatmapSource::decl(&cfg),
         HeatmapBlock::decl(&cfg),
         HeatmapRect::decl(&cfg),
+        CapacityArgs::decl(&cfg),
+        Capacity::decl(&cfg),
+        CentreHeadroom::decl(&cfg),
+        BindingKind::decl(&cfg),
+        AcceleratorUse::decl(&cfg),
+        Contingency::decl(&cfg),
+        OverloadDto::decl(&cfg),
+        N1::decl(&cfg),
+        LedgerArgs::decl(&cfg),
+        LedgerDay::decl(&cfg),
+        LedgerPeriod::decl(&cfg),
+        LedgerInterval::decl(&cfg),
+        DrillArgs::decl(&cfg),
+        Drill::decl(&cfg),
+        EventsArgs::decl(&cfg),
+        Events::decl(&cfg),
+        EventDto::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

@@ -278,6 +278,10 @@ pub enum ErrorCode {
     ScenarioInvalid,
     /// No such command.
     UnknownCommand,
+    /// The live park has no sample yet; try again in a moment.
+    NotReady,
+    /// A command that changes something, refused by a read-only host (the browser wall server).
+    ReadOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -322,6 +326,9 @@ pub struct LiveFrame {
     pub zones: Vec<ZoneLive>,
     pub substations: Vec<SubstationLive>,
     pub links_down: Vec<String>,
+    /// In-service substations and feeders not energised now (a trip, or cut off above).
+    pub stations_down: Vec<String>,
+    pub feeders_down: Vec<String>,
 }
 
 /// A substation's load now.
@@ -500,4 +507,184 @@ pub struct HeatmapRect {
     pub y: u32,
     pub w: u32,
     pub h: u32,
+}
+
+/// Arguments of `park_capacity`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityArgs {
+    /// Planned assets to switch in, comma-separated ids ("what changes when it comes online").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub with: Option<String>,
+}
+
+/// Headroom now: every centre and the park.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Capacity {
+    pub at_s: u32,
+    pub centres: Vec<CentreHeadroom>,
+    pub racks_installed: u32,
+    pub racks_used: u32,
+    pub racks_planned: u32,
+    pub it_mw: f64,
+    pub headroom_mw: f64,
+    pub pflops: f64,
+    pub pflops_allocated: f64,
+    pub pflops_planned: f64,
+    pub accelerators: Vec<AcceleratorUse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CentreHeadroom {
+    pub centre: String,
+    pub planned: bool,
+    pub racks_installed: u32,
+    pub racks_used: u32,
+    pub it_mw: f64,
+    pub it_capacity_mw: f64,
+    /// IT load the supply chain could carry before a feeder or transformer is full.
+    pub chain_limit_mw: f64,
+    pub cooling_mw: f64,
+    pub headroom_mw: f64,
+    pub binding: BindingKind,
+    /// The feeder or transformer, when the chain binds.
+    pub binding_element: Option<String>,
+    pub violation: bool,
+    pub pflops: f64,
+    pub pflops_allocated: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BindingKind {
+    ItCapacity,
+    Chain,
+    Cooling,
+    NoSupply,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AcceleratorUse {
+    pub class: String,
+    pub count: u32,
+    pub allocated: f64,
+}
+
+/// What losing one element does (N-1 and drills).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Contingency {
+    pub asset: String,
+    pub kind: String,
+    pub shed_mw: f64,
+    pub lost_it_mw: f64,
+    pub capped_it_mw: f64,
+    pub racks_lost: u32,
+    pub affected_centres: Vec<String>,
+    pub lost_supply: Vec<String>,
+    pub lost_redundancy: Vec<String>,
+    pub overloads: Vec<OverloadDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OverloadDto {
+    pub element: String,
+    pub load_mw: f64,
+    pub rating_mw: f64,
+}
+
+/// N-1 for the state now, worst first.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct N1 {
+    pub at_s: u32,
+    pub contingencies: Vec<Contingency>,
+}
+
+/// Arguments of `park_ledger`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerArgs {
+    /// A park day (YYYY-MM-DD); absent for today (the newest frame's day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub date: Option<String>,
+}
+
+/// The green ledger of a day, month to date and year to date, both ways side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LedgerDay {
+    pub date: String,
+    pub day: LedgerPeriod,
+    pub month_to_date: LedgerPeriod,
+    pub year_to_date: LedgerPeriod,
+    /// The day's 15-minute intervals.
+    pub intervals: Vec<LedgerInterval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LedgerPeriod {
+    pub intervals: u32,
+    pub load_mwh: f64,
+    pub delivered_mwh: f64,
+    pub stored_mwh: f64,
+    pub exported_mwh: f64,
+    pub curtailed_mwh: f64,
+    pub import_mwh: f64,
+    pub green_share_market: f64,
+    pub green_share_location: f64,
+    pub co2_market_t: f64,
+    pub co2_location_t: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LedgerInterval {
+    pub start_s: u32,
+    pub green_share_market: f64,
+    pub green_share_location: f64,
+    pub import_mwh: f64,
+    pub curtailed_mwh: f64,
+    /// Market-based share below 100 %.
+    pub not_green: bool,
+}
+
+/// Arguments of `drill`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DrillArgs {
+    /// Substation, transformer, feeder or cooling plant to trip.
+    pub asset: String,
+    /// How long the trip lasts, simulated minutes (1..=1440, default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub minutes: Option<u32>,
+}
+
+/// A drill started in the live twin.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Drill {
+    pub from_s: u32,
+    pub until_s: u32,
+    pub impact: Contingency,
+}
+
+/// Arguments of `park_events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct EventsArgs {
+    /// How far back from now, 1..=168.
+    pub hours: u32,
+}
+
+/// Faults, drills and actions, newest last.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Events {
+    pub events: Vec<EventDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct EventDto {
+    pub at_s: u32,
+    pub kind: String,
+    pub target: String,
+    pub detail: String,
 }

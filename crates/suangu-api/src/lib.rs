@@ -10,6 +10,7 @@ pub mod dto;
 mod heatmap;
 pub mod live;
 mod map;
+mod ops;
 
 use dto::{ApiError, ErrorCode, Name, ParkMap, ParkSummary, ScenarioIssue, SubstationSummary};
 use std::path::Path;
@@ -19,6 +20,8 @@ use suangu_core::{Park, ScenarioErrors};
 pub struct CommandSpec {
     pub name: &'static str,
     pub doc: &'static str,
+    /// Changes something (a drill): refused by read-only hosts such as the browser wall server.
+    pub mutating: bool,
     pub args: fn(&ts_rs::Config) -> String,
     pub result: fn(&ts_rs::Config) -> String,
 }
@@ -31,37 +34,77 @@ fn no_args(_: &ts_rs::Config) -> String {
     "Record<string, never>".to_owned()
 }
 
-/// Every command the UI may call. Each takes no arguments yet and is read-only.
+/// Every command the UI may call.
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "park_summary",
+        mutating: false,
         doc: "The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations.",
         args: no_args,
         result: ts_name::<ParkSummary>,
     },
     CommandSpec {
         name: "park_map",
+        mutating: false,
         doc: "Everything the park map draws, in park coordinates (metres).",
         args: no_args,
         result: ts_name::<ParkMap>,
     },
     CommandSpec {
         name: "park_trend",
+        mutating: false,
         doc: "Park load and green share per 15 minutes over some hours up to now or a past instant, from the store.",
         args: ts_name::<dto::TrendArgs>,
         result: ts_name::<dto::Trend>,
     },
     CommandSpec {
         name: "series_history",
+        mutating: false,
         doc: "One raw series over any past period: every point up to two hours, rollups beyond.",
         args: ts_name::<dto::HistoryArgs>,
         result: ts_name::<dto::History>,
     },
     CommandSpec {
         name: "rack_heatmap",
+        mutating: false,
         doc: "Every physical rack's power, inlet temperature or utilisation, now or at a past instant.",
         args: ts_name::<dto::HeatmapArgs>,
         result: ts_name::<dto::Heatmap>,
+    },
+    CommandSpec {
+        name: "park_capacity",
+        mutating: false,
+        doc: "Headroom of every centre and the park now (space, power, cooling, compute), the binding constraint named; planned assets can be switched in.",
+        args: ts_name::<dto::CapacityArgs>,
+        result: ts_name::<dto::Capacity>,
+    },
+    CommandSpec {
+        name: "park_n1",
+        mutating: false,
+        doc: "N-1 for the state now: every substation, transformer, feeder and cooling plant lost in turn, worst first.",
+        args: no_args,
+        result: ts_name::<dto::N1>,
+    },
+    CommandSpec {
+        name: "park_ledger",
+        mutating: false,
+        doc: "The green ledger of a park day (default today), month and year to date, both ways; the day's intervals.",
+        args: ts_name::<dto::LedgerArgs>,
+        result: ts_name::<dto::LedgerDay>,
+    },
+    CommandSpec {
+        name: "drill",
+        mutating: true,
+        doc: "Trip an asset in the live twin for some simulated minutes; returns the impact; recorded as an event.",
+        args: ts_name::<dto::DrillArgs>,
+        result: ts_name::<dto::Drill>,
+    },
+    CommandSpec {
+        name: "park_events",
+        mutating: false,
+        doc: "Faults, drills and actions of the last hours.",
+        args: ts_name::<dto::EventsArgs>,
+        result: ts_name::<dto::Events>,
     },
 ];
 
@@ -77,6 +120,21 @@ pub const STREAMS: &[StreamSpec] = &[StreamSpec {
     doc: "The park now, about once a second: load, green share, PUE, each centre's state.",
     item: ts_name::<dto::LiveFrame>,
 }];
+
+fn parse<T: serde::de::DeserializeOwned>(
+    command: &str,
+    args: serde_json::Value,
+) -> Result<T, ApiError> {
+    serde_json::from_value(args).map_err(|e| ApiError {
+        code: ErrorCode::BadArguments,
+        message: format!("{command}: {e}"),
+        details: Vec::new(),
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, ApiError> {
+    Ok(serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
+}
 
 /// The park a client is looking at, and the answers to its commands.
 #[derive(Debug, Clone)]
@@ -260,6 +318,23 @@ impl<S: suangu_store::Store + 'static> Session<S> {
                 let history = self.live()?.series_history(args).await?;
                 Ok(serde_json::to_value(history).unwrap_or(serde_json::Value::Null))
             }
+            "park_capacity" => {
+                let args: dto::CapacityArgs = parse("park_capacity", args)?;
+                to_json(self.live()?.capacity(args).await?)
+            }
+            "park_n1" => to_json(self.live()?.n1().await?),
+            "park_ledger" => {
+                let args: dto::LedgerArgs = parse("park_ledger", args)?;
+                to_json(self.live()?.ledger(args).await?)
+            }
+            "drill" => {
+                let args: dto::DrillArgs = parse("drill", args)?;
+                to_json(self.live()?.drill(args).await?)
+            }
+            "park_events" => {
+                let args: dto::EventsArgs = parse("park_events", args)?;
+                to_json(self.live()?.events(args).await?)
+            }
             "rack_heatmap" => {
                 let args: dto::HeatmapArgs =
                     serde_json::from_value(args).map_err(|e| ApiError {
@@ -280,4 +355,9 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             live.shutdown().await;
         }
     }
+}
+
+/// Whether `command` changes something (see [`CommandSpec::mutating`]).
+pub fn is_mutating(command: &str) -> bool {
+    COMMANDS.iter().any(|c| c.name == command && c.mutating)
 }

@@ -309,6 +309,14 @@ impl<S: Store + 'static> Live<S> {
         Ok(ids)
     }
 
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(crate) fn store(&self) -> &S {
+        &self.store
+    }
+
     pub async fn shutdown(&self) {
         self.engine.shutdown().await;
     }
@@ -364,5 +372,7 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
             })
             .collect(),
         links_down: f.links_down.clone(),
+        stations_down: f.stations_down.clone(),
+        feeders_down: f.feeders_down.clone(),
     }
 }

@@ -60,6 +60,8 @@ async fn every_command_answers_through_a_session() {
             "park_trend" => args(6),
             "series_history" => history("park/it_kw", from_s, from_s + 3600),
             "rack_heatmap" => serde_json::json!({ "metric": "utilisation_pct" }),
+            "drill" => serde_json::json!({ "asset": "F-201", "minutes": 30 }),
+            "park_events" => serde_json::json!({ "hours": 6 }),
             _ => serde_json::json!({}),
         };
         let value = session
@@ -105,6 +107,52 @@ async fn every_command_answers_through_a_session() {
             .expect_err("bad arguments");
         assert_eq!(err.code, ErrorCode::BadArguments, "{bad_args}");
     }
+    // Capacity, N-1, the ledger, the drill and the events, from the live park.
+    let capacity = session.call("park_capacity", serde_json::json!({})).await.expect("capacity");
+    assert_eq!(capacity["centres"].as_array().expect("centres").len(), 12);
+    assert!(capacity["headroom_mw"].as_f64().expect("headroom") >= 0.0);
+    let online = session
+        .call("park_capacity", serde_json::json!({ "with": "CM-B01" }))
+        .await
+        .expect("with B01");
+    assert!(online["racks_installed"].as_u64() > capacity["racks_installed"].as_u64());
+    let bad = session
+        .call("park_capacity", serde_json::json!({ "with": "CM-N01" }))
+        .await
+        .expect_err("not planned");
+    assert_eq!(bad.code, ErrorCode::BadArguments);
+    let n1 = session.call("park_n1", serde_json::json!({})).await.expect("n1");
+    assert!(n1["contingencies"][0]["asset"].as_str().expect("asset").starts_with("SS-110"));
+    // The drill above tripped F-201 for 30 minutes: N-1 now starts from that state.
+    assert!(n1["contingencies"].as_array().expect("list").iter().all(|c| c["asset"] != "F-201"));
+    let ledger = session.call("park_ledger", serde_json::json!({})).await.expect("ledger");
+    assert!(ledger["day"]["intervals"].as_u64() > Some(0));
+    assert_eq!(
+        ledger["intervals"].as_array().expect("intervals").len() as u64,
+        ledger["day"]["intervals"].as_u64().expect("n")
+    );
+    let unknown = session
+        .call("drill", serde_json::json!({ "asset": "F-20" }))
+        .await
+        .expect_err("unknown asset");
+    assert_eq!(unknown.code, ErrorCode::BadArguments);
+    assert!(unknown.message.contains("F-201"), "{}", unknown.message);
+    let too_long = session
+        .call("drill", serde_json::json!({ "asset": "F-202", "minutes": 0 }))
+        .await
+        .expect_err("0 minutes");
+    assert_eq!(too_long.code, ErrorCode::BadArguments);
+    let events = session.call("park_events", serde_json::json!({ "hours": 6 })).await.expect("events");
+    let kinds: Vec<(String, String)> = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap_or("").to_owned(), e["target"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert!(kinds.contains(&("drill".to_owned(), "F-201".to_owned())), "{kinds:?}");
+    assert!(kinds.contains(&("trip".to_owned(), "F-201".to_owned())), "{kinds:?}");
+    assert!(suangu_api::is_mutating("drill") && !suangu_api::is_mutating("park_n1"));
+
     // A past period of the 15-minute trend.
     let past = session
         .call(

@@ -88,7 +88,10 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
     }
     match error.code {
         ErrorCode::ScenarioUnreadable | ErrorCode::ScenarioInvalid => ExitCode::BadInput,
-        ErrorCode::UnknownCommand | ErrorCode::StoreUnavailable => ExitCode::Failure,
+        ErrorCode::UnknownCommand
+        | ErrorCode::StoreUnavailable
+        | ErrorCode::NotReady
+        | ErrorCode::ReadOnly => ExitCode::Failure,
         ErrorCode::BadArguments => ExitCode::BadInput,
     }
 }

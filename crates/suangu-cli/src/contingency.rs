@@ -139,28 +139,13 @@ fn instant(park: &Park, at: Option<&str>, lang: Lang) -> Result<Timestamp, ExitC
     }
 }
 
-fn active_trips(twin: &Twin, at: Timestamp) -> (Vec<String>, Vec<String>) {
-    let mut trips = Vec::new();
-    let mut cooling = Vec::new();
-    for f in twin.faults() {
-        if f.from <= at && f.until.is_none_or(|u| at < u) {
-            match &f.kind {
-                FaultKind::Trip(id) => trips.push(id.clone()),
-                FaultKind::CoolingLoss(id) => cooling.push(id.clone()),
-                _ => {}
-            }
-        }
-    }
-    (trips, cooling)
-}
-
 pub fn n1(args: N1Args, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
     let api = context.open_park(json)?;
     let park = api.park().clone();
     let at = instant(&park, args.at.as_deref(), lang)?;
     let twin = Twin::new(park.clone(), context.seed);
     let sample = twin.sample(at);
-    let (trips, cooling) = active_trips(&twin, at);
+    let (trips, cooling) = twin.outages(at);
     let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
     let cooling: Vec<&str> = cooling.iter().map(String::as_str).collect();
     let state = State {
@@ -262,7 +247,7 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
     };
     let mut twin = Twin::new(park.clone(), context.seed);
     let before = twin.sample(at);
-    let (trips, cooling) = active_trips(&twin, at);
+    let (trips, cooling) = twin.outages(at);
     let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
     let cooling: Vec<&str> = cooling.iter().map(String::as_str).collect();
     let state = State {

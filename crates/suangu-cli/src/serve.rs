@@ -155,6 +155,14 @@ async fn command(
     Path(name): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    // The browser server is read-only: nothing it serves can change the park.
+    if suangu_api::is_mutating(&name) {
+        return error_response(ApiError {
+            code: ErrorCode::ReadOnly,
+            message: format!("{name}: this server is read-only; drills run from the desktop app"),
+            details: Vec::new(),
+        });
+    }
     // Query values are text; numbers become JSON numbers so typed arguments deserialize.
     let args: serde_json::Map<String, serde_json::Value> = query
         .into_iter()
@@ -198,7 +206,8 @@ fn error_response(error: ApiError) -> Response {
         ErrorCode::BadArguments | ErrorCode::ScenarioInvalid | ErrorCode::ScenarioUnreadable => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        ErrorCode::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::StoreUnavailable | ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::ReadOnly => StatusCode::FORBIDDEN,
     };
     (status, Json(error)).into_response()
 }

@@ -211,6 +211,11 @@ fn serve_answers_the_api_and_the_ui_read_only() {
     assert_eq!(status, 404);
     assert!(body.contains("unknown_command"));
 
+    // Read-only: a drill (which changes the park) is refused, whatever its arguments.
+    let (status, _, body) = get(&server.1, "/api/drill?asset=F1");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("read_only"), "{body}");
+
     let (status, _, body) = get(&server.1, "/");
     assert_eq!(status, 200);
     assert!(body.contains("<title>ui</title>"));

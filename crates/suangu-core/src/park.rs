@@ -127,7 +127,18 @@ impl Park {
             .collect()
     }
 
-    fn feeder_live(&self, outages: &[&str]) -> HashMap<&str, bool> {
+    /// Whether each substation (scenario order) is energised when the named elements are out.
+    pub fn energised_substations(&self, outages: &[&str]) -> Vec<bool> {
+        let energised = self.node_live(outages);
+        self.scenario
+            .substations
+            .iter()
+            .map(|st| energised.get(st.id.as_str()).copied().unwrap_or(false))
+            .collect()
+    }
+
+    /// Grid connections and substations: energised or not.
+    fn node_live(&self, outages: &[&str]) -> HashMap<&str, bool> {
         let s = &self.scenario;
         let out = |id: &str| outages.contains(&id);
         let mut energised: HashMap<&str, bool> = s
@@ -153,6 +164,13 @@ impl Park {
                 break;
             }
         }
+        energised
+    }
+
+    fn feeder_live(&self, outages: &[&str]) -> HashMap<&str, bool> {
+        let s = &self.scenario;
+        let out = |id: &str| outages.contains(&id);
+        let energised = self.node_live(outages);
         let transformer_live: HashMap<&str, bool> = s
             .substations
             .iter()

@@ -134,6 +134,9 @@ pub struct Frame {
     pub zones: Vec<ZoneNow>,
     pub substations: Vec<SubstationNow>,
     pub links_down: Vec<String>,
+    /// In-service substations and feeders not energised now.
+    pub stations_down: Vec<String>,
+    pub feeders_down: Vec<String>,
 }
 
 /// Every physical rack at one instant, in [`Hierarchy`] order (the scenario's centres, halls,
@@ -158,6 +161,7 @@ enum Control {
 
 /// A running engine. Cheap to share behind an `Arc`.
 pub struct Engine {
+    twin: Arc<tokio::sync::RwLock<Twin>>,
     frames: watch::Receiver<Option<Arc<Frame>>>,
     racks: watch::Receiver<Option<Arc<RackFrame>>>,
     control: mpsc::Sender<Control>,
@@ -257,7 +261,7 @@ impl Engine {
         ));
         let engine = tokio::spawn(engine_task(EngineTask {
             park: park.clone(),
-            twin,
+            twin: twin.clone(),
             config,
             samples: samples_rx,
             control: control_rx,
@@ -270,6 +274,7 @@ impl Engine {
         }));
         let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
         Ok(Self {
+            twin: twin.clone(),
             frames: frames_rx,
             racks: racks_rx,
             control: control_tx,
@@ -297,6 +302,11 @@ impl Engine {
     /// The newest frame (None until the first sample).
     pub fn latest(&self) -> Option<Arc<Frame>> {
         self.frames.borrow().clone()
+    }
+
+    /// What is out at `at`: tripped elements and lost cooling plants (faults and drills).
+    pub async fn outages(&self, at: Timestamp) -> (Vec<String>, Vec<String>) {
+        self.twin.read().await.outages(at)
     }
 
     /// Every physical rack at the newest sample (None until the first).
@@ -619,6 +629,8 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
             })
             .collect(),
         links_down: s.links_down.clone(),
+        stations_down: s.stations_down.clone(),
+        feeders_down: s.feeders_down.clone(),
     }
 }
 

@@ -96,6 +96,9 @@ pub struct TwinSample {
     pub pv: Mw,
     /// Regions whose link is cut.
     pub links_down: Vec<String>,
+    /// In-service substations and feeders that are not energised (tripped, or cut off above).
+    pub stations_down: Vec<String>,
+    pub feeders_down: Vec<String>,
     /// Load carried by each feeder, transformer and substation (scenario order).
     pub loading: Loading,
 }
@@ -252,6 +255,20 @@ impl Twin {
     pub fn telemetry_lost(&self, t: Timestamp) -> bool {
         self.active(t)
             .any(|f| matches!(f, FaultKind::TelemetryLoss))
+    }
+
+    /// What is out at `t`: tripped elements and lost cooling plants.
+    pub fn outages(&self, t: Timestamp) -> (Vec<String>, Vec<String>) {
+        let mut trips = Vec::new();
+        let mut cooling = Vec::new();
+        for kind in self.active(t) {
+            match kind {
+                FaultKind::Trip(id) => trips.push(id.clone()),
+                FaultKind::CoolingLoss(id) => cooling.push(id.clone()),
+                _ => {}
+            }
+        }
+        (trips, cooling)
     }
 
     fn active(&self, t: Timestamp) -> impl Iterator<Item = &FaultKind> {
@@ -439,6 +456,21 @@ impl Twin {
 
         let facility: Vec<Mw> = power.iter().map(|p| p.facility).collect();
         let loading = self.park.loading(&trips, &facility);
+        let sc = self.park.scenario();
+        let stations_down = sc
+            .substations
+            .iter()
+            .zip(self.park.energised_substations(&trips))
+            .filter(|(st, live)| st.status.in_service() && !live)
+            .map(|(st, _)| st.id.to_string())
+            .collect();
+        let feeders_down = sc
+            .feeders
+            .iter()
+            .zip(self.park.energised_feeders(&trips))
+            .filter(|(f, live)| f.status.in_service() && !live)
+            .map(|(f, _)| f.id.to_string())
+            .collect();
         TwinSample {
             power: PowerSample {
                 at: t,
@@ -451,6 +483,8 @@ impl Twin {
             wind,
             pv,
             links_down,
+            stations_down,
+            feeders_down,
             loading,
         }
     }

@@ -117,7 +117,7 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 details: Array<ScenarioIssue>, };
 
-export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command";
+export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only";
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
 
@@ -135,7 +135,11 @@ stale_since: string | null, it_mw: number, facility_mw: number, green_mw: number
 /**
  * min(green, load) / load right now (no storage, no netting).
  */
-green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, substations: Array<SubstationLive>, links_down: Array<string>, };
+green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, substations: Array<SubstationLive>, links_down: Array<string>, 
+/**
+ * In-service substations and feeders not energised now (a trip, or cut off above).
+ */
+stations_down: Array<string>, feeders_down: Array<string>, };
 
 export type CentreLive = { id: string, it_mw: number, facility_mw: number, utilisation: number, supply: Supply, 
 /**
@@ -240,6 +244,76 @@ halls: Array<HeatmapRect>, };
 
 export type HeatmapRect = { x: number, y: number, w: number, h: number, };
 
+export type CapacityArgs = { 
+/**
+ * Planned assets to switch in, comma-separated ids ("what changes when it comes online").
+ */
+with?: string, };
+
+export type Capacity = { at_s: number, centres: Array<CentreHeadroom>, racks_installed: number, racks_used: number, racks_planned: number, it_mw: number, headroom_mw: number, pflops: number, pflops_allocated: number, pflops_planned: number, accelerators: Array<AcceleratorUse>, };
+
+export type CentreHeadroom = { centre: string, planned: boolean, racks_installed: number, racks_used: number, it_mw: number, it_capacity_mw: number, 
+/**
+ * IT load the supply chain could carry before a feeder or transformer is full.
+ */
+chain_limit_mw: number, cooling_mw: number, headroom_mw: number, binding: BindingKind, 
+/**
+ * The feeder or transformer, when the chain binds.
+ */
+binding_element: string | null, violation: boolean, pflops: number, pflops_allocated: number, };
+
+export type BindingKind = "it_capacity" | "chain" | "cooling" | "no_supply";
+
+export type AcceleratorUse = { class: string, count: number, allocated: number, };
+
+export type Contingency = { asset: string, kind: string, shed_mw: number, lost_it_mw: number, capped_it_mw: number, racks_lost: number, affected_centres: Array<string>, lost_supply: Array<string>, lost_redundancy: Array<string>, overloads: Array<OverloadDto>, };
+
+export type OverloadDto = { element: string, load_mw: number, rating_mw: number, };
+
+export type N1 = { at_s: number, contingencies: Array<Contingency>, };
+
+export type LedgerArgs = { 
+/**
+ * A park day (YYYY-MM-DD); absent for today (the newest frame's day).
+ */
+date?: string, };
+
+export type LedgerDay = { date: string, day: LedgerPeriod, month_to_date: LedgerPeriod, year_to_date: LedgerPeriod, 
+/**
+ * The day's 15-minute intervals.
+ */
+intervals: Array<LedgerInterval>, };
+
+export type LedgerPeriod = { intervals: number, load_mwh: number, delivered_mwh: number, stored_mwh: number, exported_mwh: number, curtailed_mwh: number, import_mwh: number, green_share_market: number, green_share_location: number, co2_market_t: number, co2_location_t: number, };
+
+export type LedgerInterval = { start_s: number, green_share_market: number, green_share_location: number, import_mwh: number, curtailed_mwh: number, 
+/**
+ * Market-based share below 100 %.
+ */
+not_green: boolean, };
+
+export type DrillArgs = { 
+/**
+ * Substation, transformer, feeder or cooling plant to trip.
+ */
+asset: string, 
+/**
+ * How long the trip lasts, simulated minutes (1..=1440, default 15).
+ */
+minutes?: number, };
+
+export type Drill = { from_s: number, until_s: number, impact: Contingency, };
+
+export type EventsArgs = { 
+/**
+ * How far back from now, 1..=168.
+ */
+hours: number, };
+
+export type Events = { events: Array<EventDto>, };
+
+export type EventDto = { at_s: number, kind: string, target: string, detail: string, };
+
 /** The command contract: name -> arguments and result. */
 export interface Commands {
   /** The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations. */
@@ -252,6 +326,16 @@ export interface Commands {
   series_history: { args: HistoryArgs; result: History };
   /** Every physical rack's power, inlet temperature or utilisation, now or at a past instant. */
   rack_heatmap: { args: HeatmapArgs; result: Heatmap };
+  /** Headroom of every centre and the park now (space, power, cooling, compute), the binding constraint named; planned assets can be switched in. */
+  park_capacity: { args: CapacityArgs; result: Capacity };
+  /** N-1 for the state now: every substation, transformer, feeder and cooling plant lost in turn, worst first. */
+  park_n1: { args: Record<string, never>; result: N1 };
+  /** The green ledger of a park day (default today), month and year to date, both ways; the day's intervals. */
+  park_ledger: { args: LedgerArgs; result: LedgerDay };
+  /** Trip an asset in the live twin for some simulated minutes; returns the impact; recorded as an event. */
+  drill: { args: DrillArgs; result: Drill };
+  /** Faults, drills and actions of the last hours. */
+  park_events: { args: EventsArgs; result: Events };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -260,4 +344,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_events"] as const;

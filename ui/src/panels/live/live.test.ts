@@ -21,6 +21,8 @@ const frame: LiveFrame = {
   zones: [],
   substations: [],
   links_down: [],
+  stations_down: [],
+  feeders_down: [],
 };
 
 describe("live panel", () => {

@@ -1,0 +1,351 @@
+//! Operations on the live park: capacity headroom, N-1, the green ledger by period, drills and
+//! the event time line. The numbers come from the core; this module only shapes them.
+
+use crate::dto::{
+    AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CentreHeadroom, Contingency,
+    Drill, DrillArgs, ErrorCode, EventDto, Events, EventsArgs, LedgerArgs, LedgerDay,
+    LedgerInterval, LedgerPeriod, N1, OverloadDto,
+};
+use crate::live::{Live, store_error};
+use jiff::Timestamp;
+use suangu_core::Park;
+use suangu_core::capacity::{Binding, capacity};
+use suangu_core::contingency::{ElementKind, Impact, Network, State};
+use suangu_core::green::{GreenKpis, periods};
+use suangu_core::interval::CentrePower;
+use suangu_core::units::Mw;
+use suangu_sim::FaultKind;
+use suangu_store::{Event, Store};
+
+fn bad(command: &str, message: String) -> ApiError {
+    ApiError {
+        code: ErrorCode::BadArguments,
+        message: format!("{command}: {message}"),
+        details: Vec::new(),
+    }
+}
+
+fn seconds(t: Timestamp) -> u32 {
+    u32::try_from(t.as_second()).unwrap_or(0)
+}
+
+pub(crate) fn contingency(park: &Park, i: &Impact) -> Contingency {
+    Contingency {
+        asset: i.element.id.clone(),
+        kind: i.element.kind.as_str().to_owned(),
+        shed_mw: i.shed().0,
+        lost_it_mw: i.lost_it.0,
+        capped_it_mw: i.capped_it().0,
+        racks_lost: i.racks_lost,
+        affected_centres: i.affected_centres(park),
+        lost_supply: i.lost_supply.clone(),
+        lost_redundancy: i.lost_redundancy.clone(),
+        overloads: i
+            .overloads
+            .iter()
+            .map(|o| OverloadDto {
+                element: o.element.id.clone(),
+                load_mw: o.load.0,
+                rating_mw: o.rating.0,
+            })
+            .collect(),
+    }
+}
+
+fn period(k: &GreenKpis) -> LedgerPeriod {
+    LedgerPeriod {
+        intervals: u32::try_from(k.intervals).unwrap_or(u32::MAX),
+        load_mwh: k.load.0,
+        delivered_mwh: k.delivered.0,
+        stored_mwh: k.stored.0,
+        exported_mwh: k.exported.0,
+        curtailed_mwh: k.curtailed.0,
+        import_mwh: k.import.0,
+        green_share_market: k.green_share_market.0,
+        green_share_location: k.green_share_location.0,
+        co2_market_t: k.co2_market_t,
+        co2_location_t: k.co2_location_t,
+    }
+}
+
+/// The live state the analyses start from: the newest frame's load per centre and utilisation.
+struct Now {
+    at: Timestamp,
+    power: Vec<CentrePower>,
+    utilisation: Vec<f64>,
+    trips: Vec<String>,
+    cooling: Vec<String>,
+}
+
+impl<S: Store + 'static> Live<S> {
+    async fn now(&self) -> Result<Now, ApiError> {
+        let frame = self.engine().latest().ok_or_else(|| ApiError {
+            code: ErrorCode::NotReady,
+            message: "the live park has no sample yet".to_owned(),
+            details: Vec::new(),
+        })?;
+        let (trips, cooling) = self.engine().outages(frame.at).await;
+        Ok(Now {
+            at: frame.at,
+            power: frame
+                .centres
+                .iter()
+                .map(|c| CentrePower {
+                    it: Mw(c.it_mw),
+                    facility: Mw(c.facility_mw),
+                })
+                .collect(),
+            utilisation: frame.centres.iter().map(|c| c.utilisation).collect(),
+            trips,
+            cooling,
+        })
+    }
+
+    /// Headroom of every centre and the park now, optionally with planned assets switched in.
+    pub async fn capacity(&self, args: CapacityArgs) -> Result<Capacity, ApiError> {
+        let now = self.now().await?;
+        let with = args.with.unwrap_or_default();
+        let ids: Vec<&str> = with
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .collect();
+        let park = if ids.is_empty() {
+            self.engine().park().clone()
+        } else {
+            self.engine()
+                .park()
+                .with_in_service(&ids)
+                .map_err(|unknown| {
+                    bad(
+                        "park_capacity",
+                        format!("not planned assets of this park: {}", unknown.join(", ")),
+                    )
+                })?
+        };
+        let trips: Vec<&str> = now.trips.iter().map(String::as_str).collect();
+        let cooling: Vec<&str> = now.cooling.iter().map(String::as_str).collect();
+        let cap = capacity(&park, &now.power, &now.utilisation, &trips, &cooling);
+        Ok(Capacity {
+            at_s: seconds(now.at),
+            centres: cap
+                .centres
+                .iter()
+                .map(|c| {
+                    let (binding, element) = match &c.binding {
+                        Binding::ItCapacity => (BindingKind::ItCapacity, None),
+                        Binding::Chain(id) => (BindingKind::Chain, Some(id.clone())),
+                        Binding::Cooling => (BindingKind::Cooling, None),
+                        Binding::NoSupply => (BindingKind::NoSupply, None),
+                    };
+                    CentreHeadroom {
+                        centre: c.centre.clone(),
+                        planned: c.planned,
+                        racks_installed: c.racks_installed,
+                        racks_used: c.racks_used,
+                        it_mw: c.it.0,
+                        it_capacity_mw: c.it_capacity.0,
+                        chain_limit_mw: c.chain_limit.0,
+                        cooling_mw: c.cooling.0,
+                        headroom_mw: c.headroom.0,
+                        binding,
+                        binding_element: element,
+                        violation: c.violation,
+                        pflops: c.pflops,
+                        pflops_allocated: c.pflops_allocated,
+                    }
+                })
+                .collect(),
+            racks_installed: cap.racks_installed,
+            racks_used: cap.racks_used,
+            racks_planned: cap.racks_planned,
+            it_mw: cap.it.0,
+            headroom_mw: cap.headroom.0,
+            pflops: cap.pflops,
+            pflops_allocated: cap.pflops_allocated,
+            pflops_planned: cap.pflops_planned,
+            accelerators: cap
+                .accelerators
+                .iter()
+                .map(|(class, (count, allocated))| AcceleratorUse {
+                    class: class.clone(),
+                    count: *count,
+                    allocated: *allocated,
+                })
+                .collect(),
+        })
+    }
+
+    /// N-1 for the state now, worst first.
+    pub async fn n1(&self) -> Result<N1, ApiError> {
+        let now = self.now().await?;
+        let park = self.engine().park();
+        let trips: Vec<&str> = now.trips.iter().map(String::as_str).collect();
+        let cooling: Vec<&str> = now.cooling.iter().map(String::as_str).collect();
+        let state = State {
+            power: &now.power,
+            outages: &trips,
+            cooling_lost: &cooling,
+        };
+        Ok(N1 {
+            at_s: seconds(now.at),
+            contingencies: Network::of(park)
+                .n1(&state)
+                .iter()
+                .map(|i| contingency(park, i))
+                .collect(),
+        })
+    }
+
+    /// Trip `asset` in the live twin for some simulated minutes; the impact is the core's for the
+    /// state just before. Recorded as a `drill` event (and the twin's trip as a fault event).
+    pub async fn drill(&self, args: DrillArgs) -> Result<Drill, ApiError> {
+        let minutes = args.minutes.unwrap_or(15);
+        if !(1..=1440).contains(&minutes) {
+            return Err(bad(
+                "drill",
+                format!("minutes must be 1..=1440, not {minutes}"),
+            ));
+        }
+        let park = self.engine().park();
+        let net = Network::of(park);
+        let element = net.element(&args.asset).ok_or_else(|| {
+            let mut near: Vec<(f64, &str)> = net
+                .ids()
+                .map(|id| (strsim::normalized_levenshtein(id, &args.asset), id))
+                .collect();
+            near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let closest: Vec<&str> = near.iter().take(3).map(|(_, id)| *id).collect();
+            bad(
+                "drill",
+                format!("no asset {:?}; closest: {}", args.asset, closest.join(", ")),
+            )
+        })?;
+        let now = self.now().await?;
+        let trips: Vec<&str> = now.trips.iter().map(String::as_str).collect();
+        let cooling: Vec<&str> = now.cooling.iter().map(String::as_str).collect();
+        let state = State {
+            power: &now.power,
+            outages: &trips,
+            cooling_lost: &cooling,
+        };
+        let impact = contingency(park, &net.impact(&state, element.clone()));
+        let until = Timestamp::from_second(now.at.as_second() + i64::from(minutes) * 60)
+            .map_err(|e| bad("drill", e.to_string()))?;
+        let kind = if element.kind == ElementKind::CoolingPlant {
+            FaultKind::CoolingLoss(element.id.clone())
+        } else {
+            FaultKind::Trip(element.id.clone())
+        };
+        self.engine()
+            .inject(kind, now.at, Some(until))
+            .await
+            .map_err(|e| bad("drill", e.to_string()))?;
+        let detail = serde_json::json!({
+            "until": until.to_string(),
+            "shed_mw": impact.shed_mw,
+            "affected_centres": impact.affected_centres,
+        });
+        self.store()
+            .add_event(
+                &park.scenario().park.id,
+                &Event {
+                    at: now.at,
+                    kind: "drill".to_owned(),
+                    target: element.id,
+                    detail: detail.to_string(),
+                },
+            )
+            .await
+            .map_err(store_error)?;
+        Ok(Drill {
+            from_s: seconds(now.at),
+            until_s: seconds(until),
+            impact,
+        })
+    }
+
+    /// The green ledger of a park day (default today), its month and year to date.
+    pub async fn ledger(&self, args: LedgerArgs) -> Result<LedgerDay, ApiError> {
+        let park = self.engine().park();
+        let s = park.scenario();
+        let tz = jiff::tz::TimeZone::get(&s.park.time_zone)
+            .map_err(|e| bad("park_ledger", e.to_string()))?;
+        let day = match &args.date {
+            Some(text) => text
+                .parse::<jiff::civil::Date>()
+                .map_err(|e| bad("park_ledger", format!("date {text}: {e}")))?,
+            None => tz.to_datetime(self.engine().now()).date(),
+        };
+        let start_of = |d: jiff::civil::Date| {
+            tz.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .map_err(|e| bad("park_ledger", e.to_string()))
+        };
+        let from = start_of(jiff::civil::date(day.year(), 1, 1))?;
+        let to = start_of(
+            day.tomorrow()
+                .map_err(|e| bad("park_ledger", e.to_string()))?,
+        )?;
+        let rows = self
+            .store()
+            .ledger(&s.park.id, from, to)
+            .await
+            .map_err(store_error)?;
+        let rows: Vec<_> = rows.into_iter().map(|r| (r.start, r.ledger)).collect();
+        let p = periods(&rows, day, &tz, s.green.grid_factor_t_per_mwh.value);
+        let intervals = rows
+            .iter()
+            .filter(|(t, _)| tz.to_datetime(*t).date() == day)
+            .map(|(t, l)| {
+                let load = l.load.0;
+                let share = |green: f64| if load > 0.0 { green / load } else { 0.0 };
+                let market = share(l.delivered.0 + l.green_discharged.0);
+                LedgerInterval {
+                    start_s: seconds(*t),
+                    green_share_market: market,
+                    green_share_location: share(l.delivered_behind_meter.0),
+                    import_mwh: l.import.0,
+                    curtailed_mwh: l.curtailed.0,
+                    not_green: load > 0.0 && market < 1.0 - 1e-9,
+                }
+            })
+            .collect();
+        Ok(LedgerDay {
+            date: day.to_string(),
+            day: period(&p.day),
+            month_to_date: period(&p.month),
+            year_to_date: period(&p.year),
+            intervals,
+        })
+    }
+
+    /// Faults, drills and actions of the last `hours`.
+    pub async fn events(&self, args: EventsArgs) -> Result<Events, ApiError> {
+        if !(1..=168).contains(&args.hours) {
+            return Err(bad(
+                "park_events",
+                format!("hours must be 1..=168, not {}", args.hours),
+            ));
+        }
+        let now = self.engine().now();
+        let from = Timestamp::from_second(now.as_second() - i64::from(args.hours) * 3600)
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let to = Timestamp::from_second(now.as_second() + 1).unwrap_or(now);
+        let events = self
+            .store()
+            .events(&self.engine().park().scenario().park.id, from, to)
+            .await
+            .map_err(store_error)?;
+        Ok(Events {
+            events: events
+                .into_iter()
+                .map(|e| EventDto {
+                    at_s: seconds(e.at),
+                    kind: e.kind,
+                    target: e.target,
+                    detail: e.detail,
+                })
+                .collect(),
+        })
+    }
+}
