@@ -108,6 +108,35 @@ describe("Qingyang in the browser", () => {
     await page.close();
   });
 
+  it("shows capacity headroom, the green ledger both ways and N-1, read-only", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    await page.click("[data-testid=view-capacity]");
+    await page.waitForSelector("[data-testid=capacity] .cap-row");
+    assert.equal((await page.$$("[data-testid=capacity] .cap-row")).length, scenario(QINGYANG).centres.length);
+    // Every operating centre names what binds it; the planned one says planned.
+    const bindings = await page.$$eval(".cap-row:not(.planned) .cap-binding", (els) => els.map((e) => e.textContent));
+    assert.ok(bindings.every((b) => b && b.length > 0), String(bindings));
+    assert.ok(await page.$("[data-testid=cap-online]"), "what changes when the planned assets come online");
+    await page.screenshot({ path: join(SHOTS, "browser-capacity-1920x1080.png") });
+    await page.click("[data-testid=view-ledger]");
+    await page.waitForSelector("[data-testid=ledger] .ledger-cell");
+    // Both ways, side by side, never mixed.
+    assert.ok(await page.$("[data-testid=ledger-day] .share-market"));
+    assert.ok(await page.$("[data-testid=ledger-day] .share-location"));
+    const listed = Number(await page.getAttribute("[data-testid=ledger]", "data-not-green"));
+    assert.equal((await page.$$('.ledger-cell[data-not-green="true"]')).length, listed);
+    await page.screenshot({ path: join(SHOTS, "browser-ledger-1920x1080.png") });
+    await page.click("[data-testid=view-n1]");
+    await page.waitForSelector("[data-testid=n1] tbody tr");
+    assert.match(await page.textContent("[data-testid=n1] tbody tr:first-child"), /SS-110/);
+    // The browser server is read-only: drills are offered by the desktop app only.
+    assert.equal(await page.isDisabled("[data-testid=n1] .drill-button >> nth=0"), true);
+    await page.screenshot({ path: join(SHOTS, "browser-n1-1920x1080.png") });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("switches to English live, and back", async () => {
     const park = scenario(QINGYANG);
     const { page } = await open(server.url);

@@ -129,6 +129,19 @@ describe("the real window", () => {
       await screenshot(driver, "window-heatmap.png");
       await driver.findElement(By.css("[data-testid=view-map]")).click();
       await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 10000);
+      // A drill from the window: trip a substation; the map shows it and its centres go dark.
+      await driver.findElement(By.css("[data-testid=view-n1]")).click();
+      await driver.wait(until.elementLocated(By.css("[data-testid=drill-SS-110-2]")), 15000);
+      await screenshot(driver, "window-n1.png");
+      await driver.findElement(By.css("[data-testid=drill-SS-110-2]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=drill-banner][data-asset="SS-110-2"]')), 10000);
+      await driver.wait(until.elementLocated(By.css('g.substation[data-id="SS-110-2"][data-energised="false"]')), 10000);
+      await driver.wait(until.elementLocated(By.css('g.centre[data-id="CM-N01"][data-supply="lost"]')), 10000);
+      await screenshot(driver, "window-drill.png");
+      // The drill is on the event time line.
+      await driver.findElement(By.css("[data-testid=view-n1]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=events] li[data-kind="drill"]')), 15000);
+      await driver.findElement(By.css("[data-testid=view-map]")).click();
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();
       await driver.wait(until.elementTextIs(driver.findElement(By.css("[data-testid=park-name]")), park.name.en), 5000);

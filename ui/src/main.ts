@@ -3,15 +3,16 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Heatmap, LiveFrame, ParkMap, ParkSummary, RackMetricName } from "./api/bindings";
+import type { Capacity, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
-import { type Key, lang, onLangChange, setLang, t } from "./i18n";
+import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
 import { messages } from "./i18n/messages";
 import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
+import { capacityView, drillBanner, ledgerView, n1View } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -37,11 +38,12 @@ const live: {
   map: SVGSVGElement | null;
   unavailable: string | null;
   /** What the main panel shows. */
-  view: "map" | "heatmap";
+  view: MainView;
   metric: RackMetricName;
   heatmap: HeatmapPanel | null;
   heatmapData: Heatmap | null;
   heatmapAt: number;
+  ops: { capacity: Capacity | null; online: Capacity | null; ledger: LedgerDay | null; n1: N1 | null; events: Events | null; drill: Drill | null; at: number };
 } = {
   frame: null,
   link: "connecting",
@@ -57,7 +59,17 @@ const live: {
   heatmap: null,
   heatmapData: null,
   heatmapAt: -1,
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, at: -1 },
 };
+
+type MainView = "map" | "heatmap" | "capacity" | "ledger" | "n1";
+const VIEWS: [MainView, Key][] = [
+  ["map", "view_map"],
+  ["heatmap", "view_heatmap"],
+  ["capacity", "view_capacity"],
+  ["ledger", "view_ledger"],
+  ["n1", "view_n1"],
+];
 let gatewayRef: Gateway | null = null;
 
 // WebKit's console is invisible in tests and to users: show script errors on the page.
@@ -108,15 +120,32 @@ function render(): void {
           if (gatewayRef) void refreshHeatmap(gatewayRef);
         })
       : null;
-  const tab = (view: "map" | "heatmap", key: Key) => {
+  const tab = (view: MainView, key: Key) => {
     const b = h("button", { type: "button", class: "period", "data-testid": `view-${view}`, "aria-pressed": String(live.view === view) }, t(key));
     b.addEventListener("click", () => {
       live.view = view;
       render();
       applyLive();
       if (view === "heatmap" && gatewayRef) void refreshHeatmap(gatewayRef);
+      if (gatewayRef) void refreshOps(gatewayRef);
     });
     return b;
+  };
+  const names = new Map(map.centres.map((c) => [c.id, nameOf(c.label)]));
+  const drilling = live.ops.drill !== null && (live.frame?.at_s ?? 0) < live.ops.drill.until_s ? live.ops.drill : null;
+  const opsView = (): HTMLElement[] => {
+    const o = live.ops;
+    const waiting = () => [h("div", { class: "loading" }, t("loading"))];
+    switch (live.view) {
+      case "capacity":
+        return o.capacity ? [capacityView(o.capacity, o.online, names)] : waiting();
+      case "ledger":
+        return o.ledger ? [ledgerView(o.ledger, summary.time_zone)] : waiting();
+      case "n1":
+        return o.n1 ? [n1View(o.n1, o.events, gatewayRef?.readOnly ?? true, summary.time_zone, (asset) => void runDrill(asset))] : waiting();
+      default:
+        return [];
+    }
   };
   app.replaceChildren(
     renderHeader(summary, toggle),
@@ -126,8 +155,12 @@ function render(): void {
       h(
         "main",
         { class: "map-panel", "aria-label": t("map_title") },
-        h("div", { class: "view-tabs", role: "tablist" }, tab("map", "view_map"), tab("heatmap", "view_heatmap")),
-        ...(live.heatmap ? [live.heatmap.el] : [live.map, renderLegend()]),
+        h("div", { class: "view-tabs", role: "tablist" }, ...VIEWS.map(([v, key]) => tab(v, key))),
+        ...(live.view === "map"
+          ? [live.map, renderLegend(), ...(drilling ? [drillBanner(drilling, summary.time_zone)] : [])]
+          : live.heatmap
+            ? [live.heatmap.el]
+            : [h("div", { class: "ops-stage" }, ...opsView())]),
       ),
       h(
         "aside",
@@ -201,6 +234,50 @@ function applyLive(): void {
   if (live.heatmapData) live.heatmap?.setData(live.heatmapData);
 }
 
+/** Fetch what the open operations view shows, and redraw. */
+async function refreshOps(gateway: Gateway): Promise<void> {
+  const o = live.ops;
+  o.at = live.frame?.at_s ?? 0;
+  try {
+    if (live.view === "capacity") {
+      const [capacity, online] = await Promise.all([
+        gateway.call("park_capacity", {}),
+        gateway.call("park_capacity", { with: "planned" }).catch(() => null),
+      ]);
+      o.capacity = capacity;
+      o.online = hasPlanned() ? online : null;
+    } else if (live.view === "ledger") {
+      o.ledger = await gateway.call("park_ledger", {});
+    } else if (live.view === "n1") {
+      [o.n1, o.events] = await Promise.all([gateway.call("park_n1", {}), gateway.call("park_events", { hours: 24 })]);
+    } else {
+      return;
+    }
+    render();
+    applyLive();
+  } catch (e) {
+    showFatal(e instanceof GatewayError ? e.error.message : String(e));
+  }
+}
+
+/** Whether the park has planned assets to switch in ("what changes when they come online"). */
+function hasPlanned(): boolean {
+  return view.kind === "ready" && (view.map.centres.some((c) => c.status === "planned") || view.map.substations.some((st) => !st.in_service));
+}
+
+/** Trip an asset in the live twin; the map shows the impact at once. */
+async function runDrill(asset: string): Promise<void> {
+  if (!gatewayRef) return;
+  try {
+    live.ops.drill = await gatewayRef.call("drill", { asset });
+    live.view = "map";
+    render();
+    applyLive();
+  } catch (e) {
+    showFatal(e instanceof GatewayError ? e.error.message : String(e));
+  }
+}
+
 async function refreshHeatmap(gateway: Gateway): Promise<void> {
   if (live.view !== "heatmap") return;
   live.heatmapAt = live.frame?.at_s ?? 0;
@@ -255,6 +332,10 @@ function startLive(gateway: Gateway): void {
         if (Math.floor(frame.at_s / every) !== Math.floor(live.trendAt / every)) void refreshTrend(gateway);
         // The live heatmap follows the racks every 5 s of data time.
         if (live.view === "heatmap" && Math.floor(frame.at_s / 5) !== Math.floor(live.heatmapAt / 5)) void refreshHeatmap(gateway);
+      }
+      // Operations views follow the park every 30 s of data time.
+      if (["capacity", "ledger", "n1"].includes(live.view) && Math.floor(frame.at_s / 30) !== Math.floor(live.ops.at / 30)) {
+        void refreshOps(gateway);
       }
     },
     (state) => {

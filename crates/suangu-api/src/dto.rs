@@ -513,7 +513,8 @@ pub struct HeatmapRect {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityArgs {
-    /// Planned assets to switch in, comma-separated ids ("what changes when it comes online").
+    /// Planned assets to switch in, comma-separated ids, or `planned` for all of them ("what
+    /// changes when it comes online").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub with: Option<String>,

@@ -104,7 +104,11 @@ impl<S: Store + 'static> Live<S> {
     /// Headroom of every centre and the park now, optionally with planned assets switched in.
     pub async fn capacity(&self, args: CapacityArgs) -> Result<Capacity, ApiError> {
         let now = self.now().await?;
-        let with = args.with.unwrap_or_default();
+        // `planned` switches in every planned asset at once.
+        let mut with = args.with.unwrap_or_default();
+        if with.trim() == "planned" {
+            with = self.engine().park().planned_ids().join(",");
+        }
         let ids: Vec<&str> = with
             .split(',')
             .map(str::trim)

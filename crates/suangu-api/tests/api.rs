@@ -108,7 +108,10 @@ async fn every_command_answers_through_a_session() {
         assert_eq!(err.code, ErrorCode::BadArguments, "{bad_args}");
     }
     // Capacity, N-1, the ledger, the drill and the events, from the live park.
-    let capacity = session.call("park_capacity", serde_json::json!({})).await.expect("capacity");
+    let capacity = session
+        .call("park_capacity", serde_json::json!({}))
+        .await
+        .expect("capacity");
     assert_eq!(capacity["centres"].as_array().expect("centres").len(), 12);
     assert!(capacity["headroom_mw"].as_f64().expect("headroom") >= 0.0);
     let online = session
@@ -116,16 +119,46 @@ async fn every_command_answers_through_a_session() {
         .await
         .expect("with B01");
     assert!(online["racks_installed"].as_u64() > capacity["racks_installed"].as_u64());
+    // Everything planned (B01, the 330 kV station, its transformers and feeders): B01 gets
+    // supply and its 30 MW count as headroom.
+    let all = session
+        .call("park_capacity", serde_json::json!({ "with": "planned" }))
+        .await
+        .expect("all planned");
+    assert!(
+        all["headroom_mw"].as_f64().expect("mw")
+            > capacity["headroom_mw"].as_f64().expect("mw") + 20.0,
+        "{} vs {}",
+        all["headroom_mw"],
+        capacity["headroom_mw"]
+    );
     let bad = session
         .call("park_capacity", serde_json::json!({ "with": "CM-N01" }))
         .await
         .expect_err("not planned");
     assert_eq!(bad.code, ErrorCode::BadArguments);
-    let n1 = session.call("park_n1", serde_json::json!({})).await.expect("n1");
-    assert!(n1["contingencies"][0]["asset"].as_str().expect("asset").starts_with("SS-110"));
+    let n1 = session
+        .call("park_n1", serde_json::json!({}))
+        .await
+        .expect("n1");
+    assert!(
+        n1["contingencies"][0]["asset"]
+            .as_str()
+            .expect("asset")
+            .starts_with("SS-110")
+    );
     // The drill above tripped F-201 for 30 minutes: N-1 now starts from that state.
-    assert!(n1["contingencies"].as_array().expect("list").iter().all(|c| c["asset"] != "F-201"));
-    let ledger = session.call("park_ledger", serde_json::json!({})).await.expect("ledger");
+    assert!(
+        n1["contingencies"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|c| c["asset"] != "F-201")
+    );
+    let ledger = session
+        .call("park_ledger", serde_json::json!({}))
+        .await
+        .expect("ledger");
     assert!(ledger["day"]["intervals"].as_u64() > Some(0));
     assert_eq!(
         ledger["intervals"].as_array().expect("intervals").len() as u64,
@@ -138,19 +171,36 @@ async fn every_command_answers_through_a_session() {
     assert_eq!(unknown.code, ErrorCode::BadArguments);
     assert!(unknown.message.contains("F-201"), "{}", unknown.message);
     let too_long = session
-        .call("drill", serde_json::json!({ "asset": "F-202", "minutes": 0 }))
+        .call(
+            "drill",
+            serde_json::json!({ "asset": "F-202", "minutes": 0 }),
+        )
         .await
         .expect_err("0 minutes");
     assert_eq!(too_long.code, ErrorCode::BadArguments);
-    let events = session.call("park_events", serde_json::json!({ "hours": 6 })).await.expect("events");
+    let events = session
+        .call("park_events", serde_json::json!({ "hours": 6 }))
+        .await
+        .expect("events");
     let kinds: Vec<(String, String)> = events["events"]
         .as_array()
         .expect("events")
         .iter()
-        .map(|e| (e["kind"].as_str().unwrap_or("").to_owned(), e["target"].as_str().unwrap_or("").to_owned()))
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap_or("").to_owned(),
+                e["target"].as_str().unwrap_or("").to_owned(),
+            )
+        })
         .collect();
-    assert!(kinds.contains(&("drill".to_owned(), "F-201".to_owned())), "{kinds:?}");
-    assert!(kinds.contains(&("trip".to_owned(), "F-201".to_owned())), "{kinds:?}");
+    assert!(
+        kinds.contains(&("drill".to_owned(), "F-201".to_owned())),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("trip".to_owned(), "F-201".to_owned())),
+        "{kinds:?}"
+    );
     assert!(suangu_api::is_mutating("drill") && !suangu_api::is_mutating("park_n1"));
 
     // A past period of the 15-minute trend.

@@ -263,6 +263,41 @@ pub fn capacity(
 }
 
 impl Park {
+    /// Every planned asset: centres, substations, transformers, feeders, green plants.
+    pub fn planned_ids(&self) -> Vec<String> {
+        let s = self.scenario();
+        let mut ids: Vec<String> = s
+            .centres
+            .iter()
+            .filter(|c| c.status == Status::Planned)
+            .map(|c| c.id.to_string())
+            .collect();
+        for st in &s.substations {
+            if st.status == Service::Planned {
+                ids.push(st.id.to_string());
+            }
+            ids.extend(
+                st.transformers
+                    .iter()
+                    .filter(|t| t.status == Service::Planned)
+                    .map(|t| t.id.to_string()),
+            );
+        }
+        ids.extend(
+            s.feeders
+                .iter()
+                .filter(|f| f.status == Service::Planned)
+                .map(|f| f.id.to_string()),
+        );
+        ids.extend(
+            s.green_plants
+                .iter()
+                .filter(|g| g.status == Service::Planned)
+                .map(|g| g.id.to_string()),
+        );
+        ids
+    }
+
     /// The park with the named planned assets (centres, substations, transformers, feeders,
     /// green plants) switched into service: "what changes when it comes online". Unknown or
     /// already operating ids are returned as the error.

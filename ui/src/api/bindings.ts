@@ -246,7 +246,8 @@ export type HeatmapRect = { x: number, y: number, w: number, h: number, };
 
 export type CapacityArgs = { 
 /**
- * Planned assets to switch in, comma-separated ids ("what changes when it comes online").
+ * Planned assets to switch in, comma-separated ids, or `planned` for all of them ("what
+ * changes when it comes online").
  */
 with?: string, };
 

@@ -13,6 +13,8 @@ export type LinkState = "connecting" | "open" | "reconnecting";
 export interface Gateway {
   /** Which host this is, for the status line only. Panels never branch on it. */
   readonly host: "tauri" | "http";
+  /** A read-only host refuses commands that change something (drills): their buttons say so. */
+  readonly readOnly: boolean;
   call<K extends CommandName>(command: K, args: Args<K>): Promise<Result<K>>;
   /** Receive a stream's items until the returned function is called. */
   subscribe<S extends StreamName>(

@@ -5,6 +5,7 @@ import { type Gateway, GatewayError, isApiError, transport } from "./gateway";
 export function httpGateway(base: URL, fetcher: typeof fetch = fetch.bind(window)): Gateway {
   return {
     host: "http",
+    readOnly: true,
     async call(command, args) {
       const url = new URL(command, base);
       for (const [k, v] of Object.entries(args as Record<string, unknown>)) url.searchParams.set(k, String(v));

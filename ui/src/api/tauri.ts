@@ -6,6 +6,7 @@ import { type Gateway, GatewayError, isApiError, transport } from "./gateway";
 export function tauriGateway(): Gateway {
   return {
     host: "tauri",
+    readOnly: false,
     async call(command, args) {
       try {
         return await invoke(command, args);

@@ -81,18 +81,27 @@ export function renderMap(map: ParkMap): SVGSVGElement {
       power.append(line("supply-line", from, at, L * 0.18, !station.in_service));
     }
   }
-  const feederPairs = new Map<string, { station: string; centre: string; inService: boolean }>();
+  const feederPairs = new Map<string, { station: string; centre: string; inService: boolean; feeders: string[] }>();
   for (const feeder of map.feeders) {
     for (const centre of feeder.centres) {
       const key = `${feeder.substation}->${centre}`;
       const known = feederPairs.get(key);
-      feederPairs.set(key, { station: feeder.substation, centre, inService: (known?.inService ?? false) || feeder.in_service });
+      feederPairs.set(key, {
+        station: feeder.substation,
+        centre,
+        inService: (known?.inService ?? false) || feeder.in_service,
+        feeders: [...(known?.feeders ?? []), ...(feeder.in_service ? [feeder.id] : [])],
+      });
     }
   }
-  for (const { station, centre, inService } of feederPairs.values()) {
+  for (const { station, centre, inService, feeders } of feederPairs.values()) {
     const from = stationAt.get(station);
     const to = centreAt.get(centre);
-    if (from && to) power.append(line("feeder", from, to, L * 0.1, !inService));
+    if (!from || !to) continue;
+    const l = line("feeder", from, to, L * 0.1, !inService);
+    // The in-service feeders this line stands for: the live overlay marks it when they drop.
+    l.dataset.feeders = feeders.join(" ");
+    power.append(l);
   }
   for (const g of map.grid) {
     const at = gridAt.get(g.id);
@@ -270,6 +279,19 @@ export function renderLegend(): HTMLElement {
 /** Live overlay: each centre's IT load and supply state, updated in place (the static map is
  * drawn once; a fault turns its building at once). */
 export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
+  // What a trip (fault or drill) has de-energised: feeder lines and substations light up.
+  const down = new Set(frame.feeders_down);
+  for (const l of root.querySelectorAll<SVGLineElement>("line.feeder[data-feeders]")) {
+    const feeders = (l.dataset.feeders ?? "").split(" ").filter((f) => f !== "");
+    const lost = feeders.filter((f) => down.has(f)).length;
+    const state = lost === 0 ? "up" : lost === feeders.length ? "down" : "degraded";
+    if (l.dataset.state !== state) l.dataset.state = state;
+  }
+  const stationsDown = new Set(frame.stations_down);
+  for (const g of root.querySelectorAll<SVGGElement>("g.substation")) {
+    const energised = String(!stationsDown.has(g.dataset.id ?? ""));
+    if (g.dataset.energised !== energised) g.dataset.energised = energised;
+  }
   for (const st of frame.substations) {
     const load = root.querySelector(`g.substation[data-id="${CSS.escape(st.id)}"] .substation-load`);
     if (load && load.closest("g")?.getAttribute("data-in-service") === "true") load.textContent = `${num(st.load_mw, 1)} MW`;

@@ -1,0 +1,44 @@
+// Words and shapes for the operations panels (pure; unit-tested).
+import type { CentreHeadroom, Contingency, LedgerInterval } from "../../api/bindings";
+import { num, t } from "../../i18n";
+
+/** "power-bound: 3.2 MW left on F-203", in the current language. */
+export function bindingText(c: CentreHeadroom): string {
+  if (c.planned) return t("cap_planned");
+  const left = `${num(c.headroom_mw, 1)} MW`;
+  switch (c.binding) {
+    case "no_supply":
+      return t("cap_no_supply");
+    case "chain":
+      return `${t("cap_power_bound")} · ${c.binding_element ?? ""} ${t("cap_left")} ${left}`;
+    case "cooling":
+      return `${t("cap_cooling_bound")} · ${t("cap_left")} ${left}`;
+    default:
+      return `${t("cap_it_bound")} · ${t("cap_left")} ${left}`;
+  }
+}
+
+/** Bar segments as fractions of the centre's IT capacity: used, then headroom (the rest is
+ * what the binding constraint takes away). */
+export function bar(c: CentreHeadroom): { used: number; headroom: number } {
+  const cap = c.it_capacity_mw > 0 ? c.it_capacity_mw : 1;
+  const used = Math.min(1, Math.max(0, c.it_mw / cap));
+  const headroom = Math.min(1 - used, Math.max(0, c.headroom_mw / cap));
+  return { used, headroom };
+}
+
+/** The centres a contingency touches, as "lost: A, B · redundancy: C". */
+export function impactText(c: Contingency): string {
+  const parts: string[] = [];
+  if (c.lost_supply.length > 0) parts.push(`${t("n1_lost")}: ${c.lost_supply.join(", ")}`);
+  if (c.lost_redundancy.length > 0) parts.push(`${t("n1_redundancy")}: ${c.lost_redundancy.join(", ")}`);
+  if (c.overloads.length > 0)
+    parts.push(`${t("n1_overload")}: ${c.overloads.map((o) => `${o.element} ${num(o.load_mw, 1)}/${num(o.rating_mw, 1)} MW`).join(", ")}`);
+  return parts.length === 0 ? t("n1_none") : parts.join(" · ");
+}
+
+/** Colour class of an interval by its market-based green share. */
+export function shareClass(i: LedgerInterval): "green" | "partial" | "grey" {
+  if (!i.not_green) return "green";
+  return i.green_share_market >= 0.5 ? "partial" : "grey";
+}

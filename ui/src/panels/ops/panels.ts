@@ -1,0 +1,152 @@
+// The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
+// and the event time line. Each is rebuilt from the core's answer when it changes.
+import type { Capacity, Drill, Events, LedgerDay, LedgerPeriod, N1 } from "../../api/bindings";
+import { h } from "../../dom";
+import { num, t } from "../../i18n";
+import { bar, bindingText, impactText, shareClass } from "./format";
+
+const pct = (ratio: number) => `${num(ratio * 100, 1)} %`;
+
+function clock(unixSeconds: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(
+    new Date(unixSeconds * 1000),
+  );
+}
+
+export function capacityView(cap: Capacity, online: Capacity | null, names: Map<string, string>): HTMLElement {
+  const totals = h(
+    "div",
+    { class: "ops-totals" },
+    h("div", { class: "ops-kpi", "data-testid": "cap-headroom" }, h("span", { class: "ops-label" }, t("cap_park")), h("strong", {}, `${num(cap.headroom_mw, 1)} MW`)),
+    h("div", { class: "ops-kpi" }, h("span", { class: "ops-label" }, t("cap_racks")), h("strong", {}, `${num(cap.racks_used)} / ${num(cap.racks_installed)} / ${num(cap.racks_planned)}`)),
+    h("div", { class: "ops-kpi" }, h("span", { class: "ops-label" }, t("cap_compute")), h("strong", {}, `${num(cap.pflops_allocated)} / ${num(cap.pflops)} PFLOPS`)),
+    online
+      ? h("div", { class: "ops-kpi", "data-testid": "cap-online" }, h("span", { class: "ops-label" }, t("cap_switch_in")), h("strong", {}, `+${num(online.headroom_mw - cap.headroom_mw, 1)} MW · ${num(online.racks_installed)} ${t("cap_racks").split(" ")[0] ?? ""}`))
+      : null,
+  );
+  const rows = cap.centres.map((c) => {
+    const b = bar(c);
+    return h(
+      "div",
+      { class: `cap-row${c.violation ? " violation" : ""}${c.planned ? " planned" : ""}`, "data-centre": c.centre, "data-binding": c.binding },
+      h("span", { class: "cap-name" }, names.get(c.centre) ?? c.centre),
+      h(
+        "span",
+        { class: "cap-bar", role: "img", "aria-label": `${num(c.it_mw, 1)} / ${num(c.it_capacity_mw, 1)} MW` },
+        h("span", { class: "cap-used", style: `width:${b.used * 100}%` }),
+        h("span", { class: "cap-free", style: `width:${b.headroom * 100}%` }),
+      ),
+      h("span", { class: "cap-mw" }, `${num(c.it_mw, 1)} / ${num(c.it_capacity_mw, 1)} MW`),
+      h("span", { class: "cap-binding" }, `${c.violation ? `${t("cap_violation")} · ` : ""}${bindingText(c)}`),
+    );
+  });
+  return h("section", { class: "ops-view", "data-testid": "capacity" }, totals, h("div", { class: "cap-list" }, ...rows));
+}
+
+function periodCard(label: string, p: LedgerPeriod, testid: string): HTMLElement {
+  return h(
+    "div",
+    { class: "ledger-card", "data-testid": testid },
+    h("span", { class: "ops-label" }, label),
+    h(
+      "div",
+      { class: "ledger-shares" },
+      h("span", {}, h("strong", { class: "share-market" }, pct(p.green_share_market)), ` ${t("ledger_market")}`),
+      h("span", {}, h("strong", { class: "share-location" }, pct(p.green_share_location)), ` ${t("ledger_location")}`),
+    ),
+    h("span", { class: "ledger-co2" }, `CO₂ ${num(p.co2_market_t, 1)} t · ${num(p.co2_location_t, 1)} t`),
+    h(
+      "span",
+      { class: "ledger-flows", title: t("ledger_flows") },
+      `${t("ledger_flows")}: ${[p.delivered_mwh, p.stored_mwh, p.exported_mwh, p.curtailed_mwh, p.import_mwh].map((v) => num(v)).join(" / ")} MWh`,
+    ),
+  );
+}
+
+export function ledgerView(l: LedgerDay, timeZone: string): HTMLElement {
+  const strip = h(
+    "div",
+    { class: "ledger-strip", "data-testid": "ledger-strip" },
+    ...l.intervals.map((i) =>
+      h("span", {
+        class: `ledger-cell ${shareClass(i)}`,
+        title: `${clock(i.start_s, timeZone)} · ${pct(i.green_share_market)}`,
+        "data-not-green": String(i.not_green),
+      }),
+    ),
+  );
+  const notGreen = l.intervals.filter((i) => i.not_green);
+  return h(
+    "section",
+    { class: "ops-view", "data-testid": "ledger", "data-date": l.date, "data-not-green": String(notGreen.length) },
+    h(
+      "div",
+      { class: "ledger-cards" },
+      periodCard(`${t("ledger_day")} ${l.date}`, l.day, "ledger-day"),
+      periodCard(t("ledger_month"), l.month_to_date, "ledger-month"),
+      periodCard(t("ledger_year"), l.year_to_date, "ledger-year"),
+    ),
+    strip,
+    h("h3", { class: "ops-label" }, `${t("ledger_not_green")}: ${notGreen.length}`),
+    notGreen.length === 0
+      ? h("p", { class: "ledger-all-green" }, t("ledger_all_green"))
+      : h(
+          "ul",
+          { class: "ledger-not-green" },
+          ...notGreen.map((i) => h("li", {}, `${clock(i.start_s, timeZone)} · ${pct(i.green_share_market)} · ${num(i.import_mwh, 1)} MWh`)),
+        ),
+  );
+}
+
+export function n1View(
+  n1: N1,
+  events: Events | null,
+  readOnly: boolean,
+  timeZone: string,
+  onDrill: (asset: string) => void,
+): HTMLElement {
+  const rows = n1.contingencies.slice(0, 14).map((c) => {
+    const button = h(
+      "button",
+      { type: "button", class: "period drill-button", "data-testid": `drill-${c.asset}`, title: readOnly ? t("n1_drill_readonly") : t("n1_drill") },
+      t("n1_drill"),
+    );
+    button.disabled = readOnly;
+    button.addEventListener("click", () => onDrill(c.asset));
+    return h(
+      "tr",
+      { "data-asset": c.asset },
+      h("td", {}, h("strong", {}, c.asset), h("span", { class: "ops-label" }, ` ${c.kind}`)),
+      h("td", { class: "n1-shed" }, `${num(c.shed_mw, 1)} MW`),
+      h("td", {}, impactText(c)),
+      h("td", {}, button),
+    );
+  });
+  const timeline = (events?.events ?? []).slice(-12).reverse();
+  return h(
+    "section",
+    { class: "ops-view n1-view", "data-testid": "n1" },
+    h(
+      "table",
+      { class: "n1-table" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("n1_asset")), h("th", {}, t("n1_shed")), h("th", {}, t("n1_impact")), h("th", {}, ""))),
+      h("tbody", {}, ...rows),
+    ),
+    h("h3", { class: "ops-label" }, t("n1_events")),
+    h(
+      "ul",
+      { class: "events", "data-testid": "events" },
+      ...timeline.map((e) => h("li", { "data-kind": e.kind }, `${clock(e.at_s, timeZone)} · ${e.kind} · ${e.target}`)),
+    ),
+  );
+}
+
+/** The banner over the map while a drill runs: what was tripped, what it costs, until when. */
+export function drillBanner(drill: Drill, timeZone: string): HTMLElement {
+  return h(
+    "div",
+    { class: "drill-banner", role: "status", "data-testid": "drill-banner", "data-asset": drill.impact.asset },
+    h("strong", {}, `${t("n1_drill_running")}: ${drill.impact.asset}`),
+    ` · ${t("n1_shed")} ${num(drill.impact.shed_mw, 1)} MW · ${impactText(drill.impact)} · ${clock(drill.from_s, timeZone)}–${clock(drill.until_s, timeZone)}`,
+  );
+}
