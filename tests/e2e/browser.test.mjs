@@ -118,6 +118,8 @@ describe("Qingyang in the browser", () => {
     const bindings = await page.$$eval(".cap-row:not(.planned) .cap-binding", (els) => els.map((e) => e.textContent));
     assert.ok(bindings.every((b) => b && b.length > 0), String(bindings));
     assert.ok(await page.$("[data-testid=cap-online]"), "what changes when the planned assets come online");
+    assert.ok((await page.$$("[data-testid=cap-zones] [data-zone]")).length >= 2, "zones");
+    assert.match(await page.textContent("[data-testid=cap-accelerators]"), /gpu_training/);
     await page.screenshot({ path: join(SHOTS, "browser-capacity-1920x1080.png") });
     await page.click("[data-testid=view-ledger]");
     await page.waitForSelector("[data-testid=ledger] .ledger-cell");

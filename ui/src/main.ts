@@ -138,7 +138,7 @@ function render(): void {
     const waiting = () => [h("div", { class: "loading" }, t("loading"))];
     switch (live.view) {
       case "capacity":
-        return o.capacity ? [capacityView(o.capacity, o.online, names)] : waiting();
+        return o.capacity ? [capacityView(o.capacity, o.online, names, new Map(map.zones.map((z) => [z.id, nameOf(z.name)])))] : waiting();
       case "ledger":
         return o.ledger ? [ledgerView(o.ledger, summary.time_zone)] : waiting();
       case "n1":

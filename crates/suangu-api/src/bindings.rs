@@ -60,6 +60,7 @@ pub fn typescript() -> String {
         CapacityArgs::decl(&cfg),
         Capacity::decl(&cfg),
         CentreHeadroom::decl(&cfg),
+        ZoneHeadroom::decl(&cfg),
         BindingKind::decl(&cfg),
         AcceleratorUse::decl(&cfg),
         Contingency::decl(&cfg),

@@ -525,6 +525,7 @@ pub struct CapacityArgs {
 pub struct Capacity {
     pub at_s: u32,
     pub centres: Vec<CentreHeadroom>,
+    pub zones: Vec<ZoneHeadroom>,
     pub racks_installed: u32,
     pub racks_used: u32,
     pub racks_planned: u32,
@@ -552,6 +553,18 @@ pub struct CentreHeadroom {
     /// The feeder or transformer, when the chain binds.
     pub binding_element: Option<String>,
     pub violation: bool,
+    pub pflops: f64,
+    pub pflops_allocated: f64,
+}
+
+/// A zone's operating centres summed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ZoneHeadroom {
+    pub zone: String,
+    pub racks_installed: u32,
+    pub racks_used: u32,
+    pub it_mw: f64,
+    pub headroom_mw: f64,
     pub pflops: f64,
     pub pflops_allocated: f64,
 }

@@ -4,7 +4,7 @@
 use crate::dto::{
     AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CentreHeadroom, Contingency,
     Drill, DrillArgs, ErrorCode, EventDto, Events, EventsArgs, LedgerArgs, LedgerDay,
-    LedgerInterval, LedgerPeriod, N1, OverloadDto,
+    LedgerInterval, LedgerPeriod, N1, OverloadDto, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -158,6 +158,19 @@ impl<S: Store + 'static> Live<S> {
                         pflops: c.pflops,
                         pflops_allocated: c.pflops_allocated,
                     }
+                })
+                .collect(),
+            zones: cap
+                .zones
+                .iter()
+                .map(|z| ZoneHeadroom {
+                    zone: z.zone.clone(),
+                    racks_installed: z.racks_installed,
+                    racks_used: z.racks_used,
+                    it_mw: z.it.0,
+                    headroom_mw: z.headroom.0,
+                    pflops: z.pflops,
+                    pflops_allocated: z.pflops_allocated,
                 })
                 .collect(),
             racks_installed: cap.racks_installed,

@@ -54,10 +54,23 @@ pub struct CentreCapacity {
     pub accelerators: Vec<(String, u32, f64)>,
 }
 
-/// The park's capacity: every centre, and the totals.
+/// A zone's operating centres summed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneCapacity {
+    pub zone: String,
+    pub racks_installed: u32,
+    pub racks_used: u32,
+    pub it: Mw,
+    pub headroom: Mw,
+    pub pflops: f64,
+    pub pflops_allocated: f64,
+}
+
+/// The park's capacity: every centre, every zone, and the totals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParkCapacity {
     pub centres: Vec<CentreCapacity>,
+    pub zones: Vec<ZoneCapacity>,
     pub racks_installed: u32,
     pub racks_used: u32,
     pub racks_planned: u32,
@@ -236,6 +249,28 @@ pub fn capacity(
         });
     }
     let operating = || centres.iter().filter(|c| !c.planned);
+    let zones = s
+        .zones
+        .iter()
+        .map(|z| {
+            let mine = || {
+                s.centres
+                    .iter()
+                    .zip(&centres)
+                    .filter(|(sc, c)| sc.zone == z.id && !c.planned)
+                    .map(|(_, c)| c)
+            };
+            ZoneCapacity {
+                zone: z.id.to_string(),
+                racks_installed: mine().map(|c| c.racks_installed).sum(),
+                racks_used: mine().map(|c| c.racks_used).sum(),
+                it: mine().map(|c| c.it).sum(),
+                headroom: mine().map(|c| c.headroom).sum(),
+                pflops: mine().map(|c| c.pflops).sum(),
+                pflops_allocated: mine().map(|c| c.pflops_allocated).sum(),
+            }
+        })
+        .collect();
     let mut accelerators: BTreeMap<String, (u32, f64)> = BTreeMap::new();
     for c in operating() {
         for (class, n, used) in &c.accelerators {
@@ -258,6 +293,7 @@ pub fn capacity(
         pflops_allocated: operating().map(|c| c.pflops_allocated).sum(),
         pflops_planned: centres.iter().filter(|c| c.planned).map(|c| c.pflops).sum(),
         accelerators,
+        zones,
         centres,
     }
 }

@@ -56,6 +56,11 @@ fn hand_computed_headroom_names_the_binding_constraint() {
     );
     assert!((cap.pflops_allocated - (800.0 * 0.5 + 600.0 * 0.8)).abs() < 1e-9);
     assert_eq!(cap.accelerators.get("gpu_inference"), Some(&(900, 720.0)));
+    // Zones sum their operating centres: both are in Z1, the energy zone has none.
+    assert_eq!(cap.zones.len(), 2);
+    assert_eq!(cap.zones[0].racks_installed, 700);
+    assert!((cap.zones[0].headroom.0 - (zw1.headroom.0 + zw2.headroom.0)).abs() < 1e-9);
+    assert_eq!(cap.zones[1].racks_installed, 0);
     assert!(!zw1.violation && !zw2.violation);
 
     // ZW-1 loses its only cooling plant: a violation, bound by cooling, nothing to add.

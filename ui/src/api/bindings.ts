@@ -251,7 +251,7 @@ export type CapacityArgs = {
  */
 with?: string, };
 
-export type Capacity = { at_s: number, centres: Array<CentreHeadroom>, racks_installed: number, racks_used: number, racks_planned: number, it_mw: number, headroom_mw: number, pflops: number, pflops_allocated: number, pflops_planned: number, accelerators: Array<AcceleratorUse>, };
+export type Capacity = { at_s: number, centres: Array<CentreHeadroom>, zones: Array<ZoneHeadroom>, racks_installed: number, racks_used: number, racks_planned: number, it_mw: number, headroom_mw: number, pflops: number, pflops_allocated: number, pflops_planned: number, accelerators: Array<AcceleratorUse>, };
 
 export type CentreHeadroom = { centre: string, planned: boolean, racks_installed: number, racks_used: number, it_mw: number, it_capacity_mw: number, 
 /**
@@ -262,6 +262,8 @@ chain_limit_mw: number, cooling_mw: number, headroom_mw: number, binding: Bindin
  * The feeder or transformer, when the chain binds.
  */
 binding_element: string | null, violation: boolean, pflops: number, pflops_allocated: number, };
+
+export type ZoneHeadroom = { zone: string, racks_installed: number, racks_used: number, it_mw: number, headroom_mw: number, pflops: number, pflops_allocated: number, };
 
 export type BindingKind = "it_capacity" | "chain" | "cooling" | "no_supply";
 

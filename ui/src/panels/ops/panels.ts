@@ -13,7 +13,7 @@ function clock(unixSeconds: number, timeZone: string): string {
   );
 }
 
-export function capacityView(cap: Capacity, online: Capacity | null, names: Map<string, string>): HTMLElement {
+export function capacityView(cap: Capacity, online: Capacity | null, names: Map<string, string>, zoneNames: Map<string, string>): HTMLElement {
   const totals = h(
     "div",
     { class: "ops-totals" },
@@ -40,7 +40,28 @@ export function capacityView(cap: Capacity, online: Capacity | null, names: Map<
       h("span", { class: "cap-binding" }, `${c.violation ? `${t("cap_violation")} · ` : ""}${bindingText(c)}`),
     );
   });
-  return h("section", { class: "ops-view", "data-testid": "capacity" }, totals, h("div", { class: "cap-list" }, ...rows));
+  const zones = h(
+    "div",
+    { class: "cap-zones", "data-testid": "cap-zones" },
+    ...cap.zones
+      .filter((z) => z.racks_installed > 0)
+      .map((z) =>
+        h(
+          "div",
+          { class: "ops-kpi", "data-zone": z.zone },
+          h("span", { class: "ops-label" }, zoneNames.get(z.zone) ?? z.zone),
+          h("strong", {}, `+${num(z.headroom_mw, 1)} MW`),
+          h("span", { class: "ops-label" }, `${num(z.it_mw, 1)} MW · ${num(z.pflops_allocated)} / ${num(z.pflops)} PFLOPS`),
+        ),
+      ),
+  );
+  const accelerators = h(
+    "p",
+    { class: "ops-label", "data-testid": "cap-accelerators" },
+    `${t("cap_accelerators")}: `,
+    cap.accelerators.map((a) => `${a.class} ${num(a.allocated)} / ${num(a.count)}`).join(" · "),
+  );
+  return h("section", { class: "ops-view", "data-testid": "capacity" }, totals, zones, accelerators, h("div", { class: "cap-list" }, ...rows));
 }
 
 function periodCard(label: string, p: LedgerPeriod, testid: string): HTMLElement {
