@@ -5,6 +5,7 @@ mod common;
 mod contingency;
 mod i18n;
 mod ledger;
+mod schedule;
 mod serve;
 mod simulate;
 
@@ -36,6 +37,8 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// The green ledger of a day, its month and its year to date, from the store.
     Ledger(ledger::LedgerArgs),
+    /// Place jobs over a horizon (green first, then cheap hours), beside two baselines.
+    Schedule(schedule::ScheduleArgs),
     /// N-1: lose every substation, transformer, feeder and cooling plant in turn; worst first.
     N1(contingency::N1Args),
     /// Trip one asset in the twin, print the impact and record the drill as an event.
@@ -66,6 +69,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
         Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
+        Command::Schedule(args) => schedule::run(args, &context, cli.common.json, lang),
         Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),
         Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),
     }

@@ -709,3 +709,106 @@ fn ledger_shows_day_month_and_year_both_ways_and_lists_what_was_not_green() {
         Some(2)
     );
 }
+
+#[test]
+fn schedule_prints_the_plan_beside_both_baselines_deterministically() {
+    let dir = temp_dir("schedule");
+    let run = |args: &[&str]| {
+        suangu()
+            .args(["--db"])
+            .arg(format!("sqlite://{}", dir.join("s.db").display()))
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let file = repo("assets/jobs/example.csv");
+    let args = [
+        "--json",
+        "schedule",
+        "--jobs",
+        file.to_str().expect("utf-8"),
+        "--start",
+        "2026-07-01T00:00:00+08:00",
+        "--horizon",
+        "48h",
+    ];
+    let a = run(&args);
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    assert_eq!(a.stdout, run(&args).stdout, "deterministic");
+    let json: serde_json::Value = serde_json::from_slice(&a.stdout).expect("JSON");
+    for m in [
+        &json["metrics"],
+        &json["baselines"]["fcfs"],
+        &json["baselines"]["greedy"],
+    ] {
+        for key in [
+            "green_energy_mwh",
+            "green_share_market",
+            "cost_cny",
+            "missed_deadlines",
+            "co2_market_t",
+            "co2_location_t",
+        ] {
+            assert!(m.get(key).is_some(), "missing {key}");
+        }
+    }
+    let placements = json["placements"].as_array().expect("placements");
+    assert_eq!(
+        placements.len() + json["unplaced"].as_array().expect("unplaced").len(),
+        6
+    );
+    for p in placements {
+        for key in ["job", "centre", "start", "reason"] {
+            assert!(p.get(key).is_some(), "missing {key}");
+        }
+    }
+    // The inference job promised 14 ms to the Yangtze River Delta says so in its reason.
+    let chat = placements
+        .iter()
+        .find(|p| p["job"] == "chat-east")
+        .expect("chat-east placed");
+    assert!(
+        chat["reason"].as_str().expect("reason").contains("ms"),
+        "{chat}"
+    );
+    // Twin-generated jobs: our plan uses more green energy than first-come-first-served.
+    let generated = run(&[
+        "--json",
+        "schedule",
+        "--generate",
+        "200",
+        "--start",
+        "2026-07-01T00:00:00+08:00",
+    ]);
+    let g: serde_json::Value = serde_json::from_slice(&generated.stdout).expect("JSON");
+    assert!(
+        g["metrics"]["green_energy_mwh"].as_f64()
+            > g["baselines"]["fcfs"]["green_energy_mwh"].as_f64(),
+        "{}",
+        g["metrics"]
+    );
+    // A bad row: exit 2 with row and field.
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&file)
+            .expect("example")
+            .replace("chat-east,inference", "chat-east,mining"),
+    )
+    .expect("write");
+    let out = run(&[
+        "schedule",
+        "--jobs",
+        bad.to_str().expect("utf-8"),
+        "--start",
+        "2026-07-01T00:00:00+08:00",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("row 3") && err.contains("kind"), "{err}");
+}

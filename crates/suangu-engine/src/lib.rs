@@ -10,5 +10,6 @@
 
 pub mod kpi;
 pub mod live;
+pub mod plan;
 pub mod raw;
 pub mod simulate;

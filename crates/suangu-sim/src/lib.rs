@@ -4,9 +4,11 @@
 //! seed, faults, instant), so any instant can be computed alone, in any order, and the same
 //! inputs give the same numbers byte for byte. The engine decides which instants to ask for.
 
+mod jobs;
 mod noise;
 mod telemetry;
 
+pub use jobs::generate_jobs;
 pub use telemetry::{RACK_METRICS, RackMetric};
 
 use jiff::Timestamp;
@@ -255,6 +257,26 @@ impl Twin {
     pub fn telemetry_lost(&self, t: Timestamp) -> bool {
         self.active(t)
             .any(|f| matches!(f, FaultKind::TelemetryLoss))
+    }
+
+    /// Own green generation at `target` as forecast at `issued` (wind + PV, and the part behind
+    /// the meter), MW; the error grows with lead time like [`Twin::forecast`].
+    pub fn green_forecast(&self, issued: Timestamp, target: Timestamp) -> (Mw, Mw) {
+        let w = self.forecast(issued, target);
+        let mut total = Mw::ZERO;
+        let mut btm = Mw::ZERO;
+        for p in &self.plants {
+            let out = match p.kind {
+                PlantKind::Wind => p.capacity * w.wind_cf,
+                PlantKind::Pv => p.capacity * w.pv_cf,
+                PlantKind::Storage => continue,
+            };
+            total = total + out;
+            if p.behind_meter {
+                btm = btm + out;
+            }
+        }
+        (total, btm)
     }
 
     /// What is out at `t`: tripped elements and lost cooling plants.
