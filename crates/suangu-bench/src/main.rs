@@ -4,6 +4,7 @@
 
 mod n1;
 mod raw;
+mod sched;
 
 use jiff::Timestamp;
 use std::time::{Duration, Instant};
@@ -13,14 +14,14 @@ use suangu_sim::Twin;
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let smoke = args.iter().any(|a| a == "--smoke");
-    // `--only <name>` runs one benchmark: rollup, twin, n1 or raw.
+    // `--only <name>` runs one benchmark: rollup, twin, n1, schedule or raw.
     let only = args
         .iter()
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
-    if let Some(name) = only.filter(|n| !["rollup", "twin", "n1", "raw"].contains(n)) {
-        eprintln!("suangu-bench: --only {name}: expected rollup, twin, n1 or raw");
+    if let Some(name) = only.filter(|n| !["rollup", "twin", "n1", "schedule", "raw"].contains(n)) {
+        eprintln!("suangu-bench: --only {name}: expected rollup, twin, n1, schedule or raw");
         return std::process::ExitCode::from(2);
     }
     let wanted = |name: &str| only.is_none_or(|o| o == name);
@@ -55,6 +56,12 @@ fn main() -> std::process::ExitCode {
         && let Err(e) = n1::run(smoke)
     {
         eprintln!("suangu-bench: n1: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    if wanted("schedule")
+        && let Err(e) = sched::run(smoke)
+    {
+        eprintln!("suangu-bench: schedule: {e}");
         return std::process::ExitCode::FAILURE;
     }
     if wanted("raw")
