@@ -9,6 +9,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use suangu_core::Park;
 use suangu_core::contingency::{ElementKind, Impact, Network, State};
+use suangu_core::schedule::{Move, Strategy, evacuate, plan};
+use suangu_engine::plan::{SLOT_S, problem};
 use suangu_sim::{Fault, FaultKind, Twin};
 use suangu_store::{AnyStore, Event, Store};
 
@@ -30,6 +32,23 @@ pub struct DrillArgs {
     /// When, RFC 3339 (default: the scenario's start).
     #[arg(long)]
     at: Option<String>,
+    /// Jobs (CSV or JSON, as for `suangu schedule`) planned over 48 h from then: the output adds
+    /// the evacuation plan.
+    #[arg(long, value_name = "FILE")]
+    jobs: Option<std::path::PathBuf>,
+}
+
+/// One job's move in an evacuation plan.
+#[derive(Serialize)]
+struct EvacuationOut {
+    job: String,
+    from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<String>,
+    paused: bool,
+    lost: bool,
 }
 
 /// One contingency as `--json` prints it.
@@ -81,6 +100,8 @@ struct DrillOut {
     it_after_mw: f64,
     /// The id of the event that records the drill.
     event_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evacuation: Option<Vec<EvacuationOut>>,
 }
 
 fn impact_out(park: &Park, i: &Impact) -> ImpactOut {
@@ -245,8 +266,29 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
             ),
         ));
     };
+    let jobs = match &args.jobs {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| bad(lang, format!("--jobs {}: {e}", path.display())))?;
+            let parsed = if path.extension().is_some_and(|x| x == "json") {
+                suangu_core::jobs::from_json(&text)
+            } else {
+                suangu_core::jobs::from_csv(&text)
+            };
+            Some(parsed.map_err(|e| bad(lang, format!("{}: {e}", path.display())))?)
+        }
+        None => None,
+    };
     let mut twin = Twin::new(park.clone(), context.seed);
     let before = twin.sample(at);
+    // The jobs' plan before the trip, over 48 h from the slot holding `at`.
+    let slot_start = Timestamp::from_second(at.as_second().div_euclid(SLOT_S) * SLOT_S)
+        .map_err(|e| bad(lang, e.to_string()))?;
+    let planned = jobs.map(|jobs| {
+        let p = problem(&twin, slot_start, 192, jobs);
+        let out = plan(&p, Strategy::Green);
+        (p.jobs, out)
+    });
     let (trips, cooling) = twin.outages(at);
     let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
     let cooling: Vec<&str> = cooling.iter().map(String::as_str).collect();
@@ -269,6 +311,27 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
     .map_err(|e| bad(lang, format!("--trip {}: {e}", args.trip)))?;
     let after = twin.sample(at);
     let out = impact_out(&park, &impact);
+    let evacuation = planned.map(|(jobs, before_plan)| {
+        let after_problem = problem(&twin, slot_start, 192, jobs);
+        evacuate(&after_problem, &before_plan, at)
+            .into_iter()
+            .map(|e| {
+                let (to, start, paused, lost) = match e.action {
+                    Move::To { site, start } => (Some(site), Some(start.to_string()), false, false),
+                    Move::Paused => (None, None, true, false),
+                    Move::Lost => (None, None, false, true),
+                };
+                EvacuationOut {
+                    job: e.job,
+                    from: e.from,
+                    to,
+                    start,
+                    paused,
+                    lost,
+                }
+            })
+            .collect::<Vec<_>>()
+    });
 
     // The drill is part of the record.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -310,6 +373,7 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
         it_before_mw: before.power.it().0,
         it_after_mw: after.power.it().0,
         event_id,
+        evacuation,
     };
     if json {
         crate::print_json(&out);
@@ -324,6 +388,17 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
             out.it_after_mw
         );
         print_impact(1, &out.impact, lang);
+        if let Some(moves) = &out.evacuation {
+            println!("  {}: {}", lang.text(Key::Evacuation), moves.len());
+            for m in moves {
+                let what = match (&m.to, m.paused) {
+                    (Some(to), _) => format!("→ {to} {}", m.start.as_deref().unwrap_or("")),
+                    (None, true) => lang.text(Key::Paused).to_owned(),
+                    (None, false) => lang.text(Key::JobLost).to_owned(),
+                };
+                println!("    {} ({}) {what}", m.job, m.from);
+            }
+        }
     }
     Ok(())
 }

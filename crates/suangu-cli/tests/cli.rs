@@ -812,3 +812,43 @@ fn schedule_prints_the_plan_beside_both_baselines_deterministically() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("row 3") && err.contains("kind"), "{err}");
 }
+
+#[test]
+fn drill_with_jobs_prints_an_evacuation_plan() {
+    let dir = temp_dir("drill-jobs");
+    let out = suangu()
+        .args(["--json", "--db"])
+        .arg(format!("sqlite://{}", dir.join("d.db").display()))
+        .args([
+            "drill",
+            "--trip",
+            "SS-110-2",
+            "--at",
+            "2026-07-01T00:00:00+08:00",
+            "--jobs",
+        ])
+        .arg(repo("assets/jobs/example.csv"))
+        .output()
+        .expect("runs");
+    let json = json_of(&out);
+    let dark: Vec<&str> = json["lost_supply"]
+        .as_array()
+        .expect("lost")
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    let moves = json["evacuation"].as_array().expect("evacuation");
+    assert!(!moves.is_empty(), "{json}");
+    for m in moves {
+        let from = m["from"].as_str().expect("from");
+        assert!(dark.contains(&from), "{from} did not lose supply");
+        let to = m.get("to").and_then(|t| t.as_str());
+        assert!(
+            to.is_some() || m["paused"] == true || m["lost"] == true,
+            "{m}"
+        );
+        if let Some(to) = to {
+            assert!(!dark.contains(&to), "moved into a dark centre: {m}");
+        }
+    }
+}

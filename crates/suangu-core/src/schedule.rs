@@ -145,6 +145,17 @@ impl Problem {
 
 /// Plan `problem` with `strategy`.
 pub fn plan(problem: &Problem, strategy: Strategy) -> Plan {
+    plan_around(problem, strategy, &[], &problem.jobs)
+}
+
+/// Plan `jobs` in `problem` around `reserved` placements (of `problem.jobs`), which keep their
+/// room, accelerators and green power.
+fn plan_around(
+    problem: &Problem,
+    strategy: Strategy,
+    reserved: &[Placement],
+    jobs: &[Job],
+) -> Plan {
     let n = problem.supply.len();
     let hours = problem.slot_s as f64 / 3600.0;
     // Residual room per site and slot (IT MW), free accelerators per site, class and slot, and
@@ -170,18 +181,44 @@ pub fn plan(problem: &Problem, strategy: Strategy) -> Plan {
         .map(|s| (s.green_mw - s.base_load_mw).max(0.0))
         .collect();
 
-    let mut order: Vec<usize> = (0..problem.jobs.len()).collect();
+    for r in reserved {
+        let (Some(job), Some(s)) = (
+            problem.jobs.iter().find(|j| j.id == r.job),
+            problem.sites.iter().position(|x| x.id == r.site),
+        ) else {
+            continue;
+        };
+        let from = problem
+            .slots_of(r.start.as_second() - problem.start.as_second())
+            .max(0) as usize;
+        let to = (problem
+            .slots_of(r.end.as_second() - problem.start.as_second())
+            .max(0) as usize)
+            .min(n);
+        let it_mw = job.demand_kw / 1000.0;
+        for t in from..to {
+            room[s][t] -= it_mw;
+            green[t] = (green[t] - it_mw * problem.sites[s].pue).max(0.0);
+            if let Some((c, k)) = &job.accelerators
+                && let Some(i) = free[s].iter().position(|(fc, _)| fc == c)
+            {
+                free[s][i].1[t] = free[s][i].1[t].saturating_sub(*k);
+            }
+        }
+    }
+
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
     let slack = |j: &Job| j.deadline.as_second() - j.earliest.as_second() - j.duration_s;
     match strategy {
         Strategy::Green => order.sort_by(|a, b| {
-            let (ja, jb) = (&problem.jobs[*a], &problem.jobs[*b]);
+            let (ja, jb) = (&jobs[*a], &jobs[*b]);
             slack(ja)
                 .cmp(&slack(jb))
                 .then(jb.demand_kw.total_cmp(&ja.demand_kw))
                 .then(ja.id.cmp(&jb.id))
         }),
         Strategy::FirstComeFirstServed | Strategy::Greedy => order.sort_by(|a, b| {
-            let (ja, jb) = (&problem.jobs[*a], &problem.jobs[*b]);
+            let (ja, jb) = (&jobs[*a], &jobs[*b]);
             ja.earliest.cmp(&jb.earliest).then(ja.id.cmp(&jb.id))
         }),
     }
@@ -190,7 +227,7 @@ pub fn plan(problem: &Problem, strategy: Strategy) -> Plan {
     let mut unplaced = Vec::new();
     let origin = problem.start.as_second();
     for j in order {
-        let job = &problem.jobs[j];
+        let job = &jobs[j];
         let dur = usize::try_from((job.duration_s + problem.slot_s - 1) / problem.slot_s)
             .unwrap_or(usize::MAX)
             .max(1);
@@ -296,6 +333,104 @@ pub fn plan(problem: &Problem, strategy: Strategy) -> Plan {
         placements,
         unplaced,
     }
+}
+
+/// What happens to one job when capacity is lost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evacuation {
+    pub job: String,
+    pub from: String,
+    pub action: Move,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Move {
+    /// Re-placed on another centre (or later on the same one) within its deadline.
+    To { site: String, start: Timestamp },
+    /// Preemptible: paused, to be planned again when capacity returns.
+    Paused,
+    /// Not preemptible and no room left before its deadline.
+    Lost,
+}
+
+/// The evacuation plan at `at` when the sites' headroom drops to what `after` says (a trip):
+/// jobs of `plan` running or due on a site that can no longer hold them (those that are not
+/// preemptible keep their place first) move to the capacity left, pause (preemptible) or are
+/// lost. Jobs that still fit stay where they are.
+pub fn evacuate(after: &Problem, plan: &Plan, at: Timestamp) -> Vec<Evacuation> {
+    let n = after.supply.len();
+    let mut kept: Vec<Placement> = Vec::new();
+    let mut evicted: Vec<&Placement> = Vec::new();
+    let job_of = |id: &str| after.jobs.iter().find(|j| j.id == id);
+    for site in &after.sites {
+        let mut load = vec![0.0; n];
+        let mut here: Vec<&Placement> = plan
+            .placements
+            .iter()
+            .filter(|p| p.site == site.id && p.end > at)
+            .collect();
+        // Work that cannot pause keeps its place first, then the earliest.
+        here.sort_by_key(|p| (job_of(&p.job).is_some_and(|j| j.preemptible), p.start));
+        for p in here {
+            let Some(job) = job_of(&p.job) else { continue };
+            let from = after
+                .slots_of(p.start.as_second() - after.start.as_second())
+                .max(0) as usize;
+            let to = (after
+                .slots_of(p.end.as_second() - after.start.as_second())
+                .max(0) as usize)
+                .min(n);
+            let it_mw = job.demand_kw / 1000.0;
+            if (from..to).all(|t| load[t] + it_mw <= site.headroom_mw + 1e-9) {
+                for slot in &mut load[from..to] {
+                    *slot += it_mw;
+                }
+                kept.push(p.clone());
+            } else {
+                evicted.push(p);
+            }
+        }
+    }
+    // Placements on sites that no longer exist in `after` are evicted too.
+    for p in &plan.placements {
+        if p.end > at && !after.sites.iter().any(|s| s.id == p.site) {
+            evicted.push(p);
+        }
+    }
+    kept.extend(plan.placements.iter().filter(|p| p.end <= at).cloned());
+    // What remains of each evicted job, from `at` on.
+    let remaining: Vec<Job> = evicted
+        .iter()
+        .filter_map(|p| {
+            let job = job_of(&p.job)?;
+            let done = (at.as_second() - p.start.as_second()).clamp(0, job.duration_s);
+            let mut rest = job.clone();
+            rest.duration_s = job.duration_s - done;
+            rest.earliest = rest.earliest.max(at);
+            Some(rest)
+        })
+        .collect();
+    let moved = plan_around(after, Strategy::Green, &kept, &remaining);
+    let mut out: Vec<Evacuation> = evicted
+        .iter()
+        .map(|p| {
+            let action = match moved.placements.iter().find(|m| m.job == p.job) {
+                Some(m) => Move::To {
+                    site: m.site.clone(),
+                    start: m.start,
+                },
+                None if job_of(&p.job).is_some_and(|j| j.preemptible) => Move::Paused,
+                None => Move::Lost,
+            };
+            Evacuation {
+                job: p.job.clone(),
+                from: p.site.clone(),
+                action,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.job.cmp(&b.job));
+    out
 }
 
 /// Judge `plan` against `supply` (what actually happened): the green power the rest of the park

@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 use suangu_core::jobs::{Job, JobKind, from_csv, from_json};
 use suangu_core::schedule::{
-    Problem, Site, SlotSupply, Strategy, Unplaced, evaluate, plan, tou_price,
+    Move, Placement, Plan, Problem, Reason, Site, SlotSupply, Strategy, Unplaced, evacuate,
+    evaluate, plan, tou_price,
 };
 
 const T0: i64 = 1_782_864_000; // 2026-07-01T00:00:00Z, 08:00 in Shanghai
@@ -133,6 +134,69 @@ fn latency_promises_and_capacity_are_kept() {
         evaluate(&crowded, &out, &crowded.supply).missed_deadlines,
         1
     );
+}
+
+fn placed(job: &str, site: &str, from: i64, to: i64) -> Placement {
+    Placement {
+        job: job.into(),
+        site: site.into(),
+        start: at(from),
+        end: at(to),
+        reason: Reason {
+            deferred_s: 0,
+            green_fraction: 0.0,
+            period: suangu_core::tariff::Period::Flat,
+            ring_ms: None,
+            latency_ms: None,
+            slack_s: 0,
+        },
+    }
+}
+
+#[test]
+fn a_trip_evacuates_what_no_longer_fits_keeping_unpausable_work_first() {
+    let mut x = job("X", 800.0, 1.0, 0, 8);
+    x.preemptible = false;
+    let mut y = job("Y", 800.0, 2.0, 0, 24);
+    y.preemptible = true;
+    let w = job("W", 900.0, 1.0, 0, 4);
+    let plan = Plan {
+        placements: vec![
+            placed("X", "A", 4, 8),
+            placed("Y", "A", 4, 12),
+            placed("W", "B", 0, 4),
+        ],
+        unplaced: vec![],
+    };
+    // A trips down to 0.9 MW at slot 2: X (cannot pause) stays; Y moves to where there is room:
+    // B once W is done, or A once X is done (it takes A at slot 8, where the green hours begin).
+    let after = problem(
+        vec![x.clone(), y.clone(), w.clone()],
+        vec![site("A", 0.9, 10.0), site("B", 1.0, 14.0)],
+    );
+    let out = evacuate(&after, &plan, at(2));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].job, "Y");
+    assert_eq!(out[0].from, "A");
+    match &out[0].action {
+        Move::To { site, start } => {
+            let free_from = if site == "A" { at(8) } else { at(4) };
+            assert!(*start >= free_from, "{site} at {start}");
+            assert_eq!((site.as_str(), *start), ("A", at(8)));
+        }
+        other => panic!("Y should move, not {other:?}"),
+    }
+    // A is lost and B has 0.5 MW: X (not preemptible) is lost, Y pauses.
+    let after = problem(
+        vec![x, y, w],
+        vec![site("A", 0.0, 10.0), site("B", 0.5, 14.0)],
+    );
+    let out = evacuate(&after, &plan, at(2));
+    let action = |id: &str| out.iter().find(|e| e.job == id).map(|e| e.action.clone());
+    assert_eq!(action("X"), Some(Move::Lost));
+    assert_eq!(action("Y"), Some(Move::Paused));
+    // W ends before the trip matters only if it no longer fits: 0.9 MW on 0.5 MW is evicted.
+    assert!(action("W").is_some());
 }
 
 #[test]
