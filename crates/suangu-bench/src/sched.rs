@@ -12,7 +12,38 @@ use suangu_sim::{Fault, FaultKind, Twin, generate_jobs};
 
 type Error = Box<dyn std::error::Error>;
 
+/// Ours against the oracle on small instances: green energy used, as a share of the best possible.
+fn quality(smoke: bool) -> Result<(), Error> {
+    use suangu_bench::oracle::{small_instance, solve};
+    let count = if smoke { 3 } else { 30 };
+    let (mut ratios, mut oracle_time, mut proven) = (Vec::new(), std::time::Duration::ZERO, 0);
+    for seed in 0..count {
+        let p = small_instance(seed);
+        let ours = evaluate(&p, &plan(&p, Strategy::Green), &p.supply).green_energy_mwh;
+        let fcfs =
+            evaluate(&p, &plan(&p, Strategy::FirstComeFirstServed), &p.supply).green_energy_mwh;
+        let best = solve(&p, std::time::Duration::from_secs(20))?;
+        oracle_time += best.took;
+        proven += usize::from(best.optimal);
+        if best.green_mwh > 1e-9 {
+            ratios.push((ours / best.green_mwh, fcfs / best.green_mwh));
+        }
+    }
+    let mean =
+        |f: fn(&(f64, f64)) -> f64| ratios.iter().map(f).sum::<f64>() / ratios.len().max(1) as f64;
+    let worst = ratios.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+    println!(
+        "schedule quality: {count} small instances (6 jobs, 2 centres, 24 slots, green 30-70 % of job energy): ours {:.2} % of the oracle's green energy on average (worst {:.1} %), FCFS {:.1} % (goal >= 97 %); oracle {:.0} ms per instance, {proven}/{count} proven optimal",
+        100.0 * mean(|r| r.0),
+        100.0 * worst,
+        100.0 * mean(|r| r.1),
+        oracle_time.as_secs_f64() * 1000.0 / count as f64
+    );
+    Ok(())
+}
+
 pub fn run(smoke: bool) -> Result<(), Error> {
+    quality(smoke)?;
     let park = suangu_core::qingyang().map_err(|e| e.to_string())?;
     let mut twin = Twin::new(park, 1);
     let start: Timestamp = "2026-07-01T00:00:00+08:00".parse()?;

@@ -148,46 +148,269 @@ pub fn plan(problem: &Problem, strategy: Strategy) -> Plan {
     plan_around(problem, strategy, &[], &problem.jobs)
 }
 
+/// Where a job runs: centre index, first slot, slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spot {
+    site: usize,
+    start: usize,
+    dur: usize,
+}
+
+/// What is left while planning: room (IT MW) and free accelerators per centre and slot, and the
+/// jobs' facility load per slot against the green power the rest of the park leaves.
+#[derive(Clone)]
+struct State<'a> {
+    p: &'a Problem,
+    hours: f64,
+    room: Vec<Vec<f64>>,
+    free: Vec<Vec<(String, Vec<u32>)>>,
+    load: Vec<f64>,
+    left: Vec<f64>,
+}
+
+impl<'a> State<'a> {
+    fn new(p: &'a Problem) -> Self {
+        let n = p.supply.len();
+        Self {
+            p,
+            hours: p.slot_s as f64 / 3600.0,
+            room: p.sites.iter().map(|s| vec![s.headroom_mw; n]).collect(),
+            free: p
+                .sites
+                .iter()
+                .map(|s| {
+                    s.accelerators
+                        .iter()
+                        .map(|(c, k)| (c.clone(), vec![*k; n]))
+                        .collect()
+                })
+                .collect(),
+            load: vec![0.0; n],
+            left: p
+                .supply
+                .iter()
+                .map(|s| (s.green_mw - s.base_load_mw).max(0.0))
+                .collect(),
+        }
+    }
+
+    fn class(&self, job: &Job, site: usize) -> Option<(usize, u32)> {
+        job.accelerators.as_ref().and_then(|(c, k)| {
+            self.free[site]
+                .iter()
+                .position(|(fc, _)| fc == c)
+                .map(|i| (i, *k))
+        })
+    }
+
+    fn facility(&self, job: &Job, site: usize) -> f64 {
+        job.demand_kw / 1000.0 * self.p.sites[site].pue
+    }
+
+    fn fits(&self, job: &Job, at: Spot) -> bool {
+        let it = job.demand_kw / 1000.0;
+        let window = at.start..at.start + at.dur;
+        if window.clone().any(|t| self.room[at.site][t] + 1e-9 < it) {
+            return false;
+        }
+        match self.class(job, at.site) {
+            Some((i, k)) => window.clone().all(|t| self.free[at.site][i].1[t] >= k),
+            None => job.accelerators.is_none(),
+        }
+    }
+
+    /// Add (`on`) or take away a job at a spot.
+    fn apply(&mut self, job: &Job, at: Spot, on: bool) {
+        let it = job.demand_kw / 1000.0;
+        let facility = self.facility(job, at.site);
+        let class = self.class(job, at.site);
+        for t in at.start..at.start + at.dur {
+            if on {
+                self.room[at.site][t] -= it;
+                self.load[t] += facility;
+            } else {
+                self.room[at.site][t] += it;
+                self.load[t] -= facility;
+            }
+            if let Some((i, k)) = class {
+                let f = &mut self.free[at.site][i].1[t];
+                *f = if on { f.saturating_sub(k) } else { *f + k };
+            }
+        }
+    }
+
+    /// Green energy the job would use there (MWh), and its energy cost (CNY).
+    fn value(&self, job: &Job, at: Spot) -> (f64, f64) {
+        let facility = self.facility(job, at.site);
+        let mut green = 0.0;
+        let mut cost = 0.0;
+        for t in at.start..at.start + at.dur {
+            green += facility.min((self.left[t] - self.load[t]).max(0.0)) * self.hours;
+            cost += facility * self.hours * self.p.supply[t].price_cny_per_mwh;
+        }
+        (green, cost)
+    }
+
+    /// Green energy all placed jobs use (MWh).
+    fn green(&self) -> f64 {
+        self.load
+            .iter()
+            .zip(&self.left)
+            .map(|(l, g)| l.min(*g) * self.hours)
+            .sum()
+    }
+}
+
+/// Where every job went (or why not).
+type Spots = Vec<Result<Spot, Unplaced>>;
+
+/// A candidate plan: the state it leaves, its spots, and (placed, green MWh, cost CNY).
+type Candidate<'a> = (State<'a>, Spots, (usize, f64, f64));
+
+/// A job's slots and the starts its window allows, or why it has none.
+fn window(p: &Problem, job: &Job) -> Result<(usize, usize, usize), Unplaced> {
+    let n = p.supply.len() as i64;
+    let dur = ((job.duration_s + p.slot_s - 1) / p.slot_s).max(1);
+    let origin = p.start.as_second();
+    let first = (job.earliest.as_second() - origin + p.slot_s - 1)
+        .div_euclid(p.slot_s)
+        .max(0);
+    let last_end = (job.deadline.as_second() - origin).div_euclid(p.slot_s);
+    let last_start = (last_end - dur).min(n - dur);
+    if last_start < first {
+        return Err(if last_end > n {
+            Unplaced::BeyondHorizon
+        } else {
+            Unplaced::NoCapacity
+        });
+    }
+    Ok((first as usize, last_start as usize, dur as usize))
+}
+
+/// The best spot for `job` in `state` by `strategy`, if any.
+fn best_spot(
+    state: &State,
+    job: &Job,
+    sites: &[usize],
+    strategy: Strategy,
+) -> Option<(Spot, f64, f64)> {
+    let (first, last, dur) = window(state.p, job).ok()?;
+    let mut best: Option<(Spot, f64, f64)> = None;
+    for &site in sites {
+        for start in first..=last {
+            let at = Spot { site, start, dur };
+            if !state.fits(job, at) {
+                continue;
+            }
+            if strategy == Strategy::FirstComeFirstServed {
+                return Some((at, 0.0, 0.0));
+            }
+            let (g, c) = state.value(job, at);
+            let better = match best {
+                None => true,
+                Some((_, bg, bc)) => match strategy {
+                    Strategy::Greedy => g > bg + 1e-9,
+                    _ => g > bg + 1e-9 || ((g - bg).abs() <= 1e-9 && c < bc - 1e-9),
+                },
+            };
+            if better {
+                best = Some((at, g, c));
+            }
+        }
+    }
+    best
+}
+
+/// Place `jobs` in `order` into `state`; the spot of each (None: unplaced, with why).
+fn greedy(
+    state: &mut State,
+    jobs: &[Job],
+    sites: &[Vec<usize>],
+    order: &[usize],
+    strategy: Strategy,
+) -> Spots {
+    let mut spots: Spots = vec![Err(Unplaced::NoCapacity); jobs.len()];
+    for &j in order {
+        let job = &jobs[j];
+        spots[j] = if sites[j].is_empty() {
+            Err(Unplaced::NoSite)
+        } else if let Err(why) = window(state.p, job) {
+            Err(why)
+        } else {
+            match best_spot(state, job, &sites[j], strategy) {
+                Some((at, _, _)) => {
+                    state.apply(job, at, true);
+                    Ok(at)
+                }
+                None => Err(Unplaced::NoCapacity),
+            }
+        };
+    }
+    spots
+}
+
+/// Local search: take each job out and put it back where it does best, and retry the jobs that
+/// found no room, until a pass changes nothing (at most a few passes).
+fn improve(
+    state: &mut State,
+    jobs: &[Job],
+    sites: &[Vec<usize>],
+    spots: &mut [Result<Spot, Unplaced>],
+) {
+    for _ in 0..6 {
+        let mut changed = false;
+        for j in 0..jobs.len() {
+            let job = &jobs[j];
+            match spots[j] {
+                Ok(at) => {
+                    let (g0, c0) = {
+                        state.apply(job, at, false);
+                        state.value(job, at)
+                    };
+                    match best_spot(state, job, &sites[j], Strategy::Green) {
+                        Some((better, g, c))
+                            if g > g0 + 1e-9 || ((g - g0).abs() <= 1e-9 && c < c0 - 1e-9) =>
+                        {
+                            state.apply(job, better, true);
+                            spots[j] = Ok(better);
+                            changed = true;
+                        }
+                        _ => state.apply(job, at, true),
+                    }
+                }
+                Err(Unplaced::NoCapacity) if !sites[j].is_empty() => {
+                    if let Some((at, _, _)) = best_spot(state, job, &sites[j], Strategy::Green) {
+                        state.apply(job, at, true);
+                        spots[j] = Ok(at);
+                        changed = true;
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
 /// Plan `jobs` in `problem` around `reserved` placements (of `problem.jobs`), which keep their
-/// room, accelerators and green power.
+/// room, accelerators and load.
 fn plan_around(
     problem: &Problem,
     strategy: Strategy,
     reserved: &[Placement],
     jobs: &[Job],
 ) -> Plan {
-    let n = problem.supply.len();
-    let hours = problem.slot_s as f64 / 3600.0;
-    // Residual room per site and slot (IT MW), free accelerators per site, class and slot, and
-    // green left for jobs per slot (facility MW).
-    let mut room: Vec<Vec<f64>> = problem
-        .sites
-        .iter()
-        .map(|s| vec![s.headroom_mw; n])
-        .collect();
-    let mut free: Vec<Vec<(String, Vec<u32>)>> = problem
-        .sites
-        .iter()
-        .map(|s| {
-            s.accelerators
-                .iter()
-                .map(|(c, k)| (c.clone(), vec![*k; n]))
-                .collect()
-        })
-        .collect();
-    let mut green: Vec<f64> = problem
-        .supply
-        .iter()
-        .map(|s| (s.green_mw - s.base_load_mw).max(0.0))
-        .collect();
-
+    let mut base = State::new(problem);
     for r in reserved {
-        let (Some(job), Some(s)) = (
+        let (Some(job), Some(site)) = (
             problem.jobs.iter().find(|j| j.id == r.job),
             problem.sites.iter().position(|x| x.id == r.site),
         ) else {
             continue;
         };
+        let n = problem.supply.len();
         let from = problem
             .slots_of(r.start.as_second() - problem.start.as_second())
             .max(0) as usize;
@@ -195,138 +418,122 @@ fn plan_around(
             .slots_of(r.end.as_second() - problem.start.as_second())
             .max(0) as usize)
             .min(n);
-        let it_mw = job.demand_kw / 1000.0;
-        for t in from..to {
-            room[s][t] -= it_mw;
-            green[t] = (green[t] - it_mw * problem.sites[s].pue).max(0.0);
-            if let Some((c, k)) = &job.accelerators
-                && let Some(i) = free[s].iter().position(|(fc, _)| fc == c)
-            {
-                free[s][i].1[t] = free[s][i].1[t].saturating_sub(*k);
-            }
+        if to > from {
+            base.apply(
+                job,
+                Spot {
+                    site,
+                    start: from,
+                    dur: to - from,
+                },
+                true,
+            );
         }
     }
-
-    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    let sites: Vec<Vec<usize>> = jobs
+        .iter()
+        .map(|job| {
+            (0..problem.sites.len())
+                .filter(|s| Problem::fits_site(&problem.sites[*s], job))
+                .collect()
+        })
+        .collect();
+    let by = |key: &dyn Fn(&Job, &Job) -> std::cmp::Ordering| {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by(|a, b| key(&jobs[*a], &jobs[*b]).then(jobs[*a].id.cmp(&jobs[*b].id)));
+        order
+    };
     let slack = |j: &Job| j.deadline.as_second() - j.earliest.as_second() - j.duration_s;
-    match strategy {
-        Strategy::Green => order.sort_by(|a, b| {
-            let (ja, jb) = (&jobs[*a], &jobs[*b]);
-            slack(ja)
-                .cmp(&slack(jb))
-                .then(jb.demand_kw.total_cmp(&ja.demand_kw))
-                .then(ja.id.cmp(&jb.id))
-        }),
-        Strategy::FirstComeFirstServed | Strategy::Greedy => order.sort_by(|a, b| {
-            let (ja, jb) = (&jobs[*a], &jobs[*b]);
-            ja.earliest.cmp(&jb.earliest).then(ja.id.cmp(&jb.id))
-        }),
-    }
+    let energy = |j: &Job| j.demand_kw * j.duration_s as f64;
+    let arrival = by(&|a, b| a.earliest.cmp(&b.earliest));
+    let (state, spots) = match strategy {
+        Strategy::FirstComeFirstServed | Strategy::Greedy => {
+            let mut state = base.clone();
+            let spots = greedy(&mut state, jobs, &sites, &arrival, strategy);
+            (state, spots)
+        }
+        Strategy::Green => {
+            // Several orders, each improved by local search; the plan that places the most work,
+            // then uses the most green energy, then costs least.
+            let orders = [
+                by(&|a, b| {
+                    slack(a)
+                        .cmp(&slack(b))
+                        .then(b.demand_kw.total_cmp(&a.demand_kw))
+                }),
+                by(&|a, b| energy(b).total_cmp(&energy(a))),
+                by(&|a, b| a.deadline.cmp(&b.deadline)),
+                by(&|a, b| b.demand_kw.total_cmp(&a.demand_kw)),
+                arrival,
+            ];
+            let mut best: Option<Candidate> = None;
+            for order in orders {
+                let mut state = base.clone();
+                let mut spots = greedy(&mut state, jobs, &sites, &order, strategy);
+                improve(&mut state, jobs, &sites, &mut spots);
+                let placed = spots.iter().filter(|s| s.is_ok()).count();
+                let cost: f64 = spots
+                    .iter()
+                    .zip(jobs)
+                    .filter_map(|(s, j)| s.as_ref().ok().map(|at| state.value(j, *at).1))
+                    .sum();
+                let score = (placed, state.green(), cost);
+                let better = best.as_ref().is_none_or(|(_, _, b)| {
+                    score.0 > b.0
+                        || (score.0 == b.0 && score.1 > b.1 + 1e-9)
+                        || (score.0 == b.0 && (score.1 - b.1).abs() <= 1e-9 && score.2 < b.2 - 1e-9)
+                });
+                if better {
+                    best = Some((state, spots, score));
+                }
+            }
+            match best {
+                Some((state, spots, _)) => (state, spots),
+                None => (base.clone(), Vec::new()),
+            }
+        }
+    };
 
+    let origin = problem.start.as_second();
+    let at = |slot: usize| {
+        Timestamp::from_second(origin + slot as i64 * problem.slot_s).unwrap_or(problem.start)
+    };
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
-    let origin = problem.start.as_second();
-    for j in order {
-        let job = &jobs[j];
-        let dur = usize::try_from((job.duration_s + problem.slot_s - 1) / problem.slot_s)
-            .unwrap_or(usize::MAX)
-            .max(1);
-        let first = problem
-            .slots_of(job.earliest.as_second() - origin + problem.slot_s - 1)
-            .max(0);
-        let last_end = problem.slots_of(job.deadline.as_second() - origin);
-        let sites: Vec<usize> = (0..problem.sites.len())
-            .filter(|s| Problem::fits_site(&problem.sites[*s], job))
-            .collect();
-        if sites.is_empty() {
-            unplaced.push((job.id.clone(), Unplaced::NoSite));
-            continue;
-        }
-        let last_start = (last_end - dur as i64).min(n as i64 - dur as i64);
-        if last_start < first {
-            let why = if last_end > n as i64 {
-                Unplaced::BeyondHorizon
-            } else {
-                Unplaced::NoCapacity
-            };
-            unplaced.push((job.id.clone(), why));
-            continue;
-        }
-        let it_mw = job.demand_kw / 1000.0;
-        // (green MWh, cost CNY, start, site)
-        let mut best: Option<(f64, f64, usize, usize)> = None;
-        for &s in &sites {
-            let facility = it_mw * problem.sites[s].pue;
-            let class = job
-                .accelerators
-                .as_ref()
-                .and_then(|(c, k)| free[s].iter().position(|(fc, _)| fc == c).map(|i| (i, *k)));
-            for start in first as usize..=last_start as usize {
-                let window = start..start + dur;
-                if window.clone().any(|t| room[s][t] + 1e-9 < it_mw) {
-                    continue;
-                }
-                if let Some((i, k)) = class
-                    && window.clone().any(|t| free[s][i].1[t] < k)
-                {
-                    continue;
-                }
-                let g: f64 = window.clone().map(|t| facility.min(green[t]) * hours).sum();
-                let cost: f64 = window
-                    .map(|t| facility * hours * problem.supply[t].price_cny_per_mwh)
+    for (job, spot) in jobs.iter().zip(&spots) {
+        match spot {
+            Ok(s) => {
+                let facility = state.facility(job, s.site);
+                // The job's share of the green power in each of its slots.
+                let green: f64 = (s.start..s.start + s.dur)
+                    .map(|t| {
+                        let l = state.load[t];
+                        if l > 0.0 {
+                            facility * state.left[t].min(l) / l * state.hours
+                        } else {
+                            0.0
+                        }
+                    })
                     .sum();
-                let better = match (strategy, best) {
-                    (_, None) => true,
-                    (Strategy::FirstComeFirstServed, Some(_)) => false,
-                    (Strategy::Greedy, Some((bg, _, _, _))) => g > bg + 1e-9,
-                    (Strategy::Green, Some((bg, bc, _, _))) => {
-                        g > bg + 1e-9 || ((g - bg).abs() <= 1e-9 && cost < bc - 1e-9)
-                    }
-                };
-                if better {
-                    best = Some((g, cost, start, s));
-                }
-                if strategy == Strategy::FirstComeFirstServed && best.is_some() {
-                    break;
-                }
+                let energy = facility * state.hours * s.dur as f64;
+                let (begin, end) = (at(s.start), at(s.start + s.dur));
+                placements.push(Placement {
+                    job: job.id.clone(),
+                    site: problem.sites[s.site].id.clone(),
+                    start: begin,
+                    end,
+                    reason: Reason {
+                        deferred_s: (begin.as_second() - job.earliest.as_second()).max(0),
+                        green_fraction: if energy > 0.0 { green / energy } else { 0.0 },
+                        period: problem.supply[s.start].period,
+                        ring_ms: job.ring_ms,
+                        latency_ms: Problem::latency(&problem.sites[s.site], job.origin.as_deref()),
+                        slack_s: job.deadline.as_second() - end.as_second(),
+                    },
+                });
             }
-            if strategy == Strategy::FirstComeFirstServed && best.is_some() {
-                break;
-            }
+            Err(why) => unplaced.push((job.id.clone(), *why)),
         }
-        let Some((g, _, start, s)) = best else {
-            unplaced.push((job.id.clone(), Unplaced::NoCapacity));
-            continue;
-        };
-        let facility = it_mw * problem.sites[s].pue;
-        for t in start..start + dur {
-            room[s][t] -= it_mw;
-            green[t] = (green[t] - facility).max(0.0);
-            if let Some((c, k)) = &job.accelerators
-                && let Some(i) = free[s].iter().position(|(fc, _)| fc == c)
-            {
-                free[s][i].1[t] -= k;
-            }
-        }
-        let at = |slot: usize| {
-            Timestamp::from_second(origin + slot as i64 * problem.slot_s).unwrap_or(problem.start)
-        };
-        let (begin, end) = (at(start), at(start + dur));
-        let energy = facility * hours * dur as f64;
-        placements.push(Placement {
-            job: job.id.clone(),
-            site: problem.sites[s].id.clone(),
-            start: begin,
-            end,
-            reason: Reason {
-                deferred_s: (begin.as_second() - job.earliest.as_second()).max(0),
-                green_fraction: if energy > 0.0 { g / energy } else { 0.0 },
-                period: problem.supply[start].period,
-                ring_ms: job.ring_ms,
-                latency_ms: Problem::latency(&problem.sites[s], job.origin.as_deref()),
-                slack_s: job.deadline.as_second() - end.as_second(),
-            },
-        });
     }
     placements.sort_by(|a, b| a.start.cmp(&b.start).then(a.job.cmp(&b.job)));
     Plan {
