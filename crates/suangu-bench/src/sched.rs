@@ -42,8 +42,51 @@ fn quality(smoke: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// Four simulated weeks, one per season, re-planned every 6 h, ours against FCFS.
+fn seasons(smoke: bool) -> Result<(), Error> {
+    use suangu_engine::plan::rolling;
+    let park = suangu_core::qingyang().map_err(|e| e.to_string())?;
+    let twin = Twin::new(park, 1);
+    let (days, n) = if smoke { (1, 60) } else { (7, 700) };
+    let weeks = [
+        "2026-01-12T00:00:00+08:00",
+        "2026-04-13T00:00:00+08:00",
+        "2026-07-13T00:00:00+08:00",
+        "2026-10-12T00:00:00+08:00",
+    ];
+    let (mut ours_co2, mut fcfs_co2) = (0.0, 0.0);
+    for week in weeks {
+        let start: Timestamp = week.parse()?;
+        let jobs = generate_jobs(&twin, start, days * 24, n);
+        let t = Instant::now();
+        let ours = rolling(&twin, start, days, 6, &jobs, Strategy::Green);
+        let took = t.elapsed();
+        let fcfs = rolling(&twin, start, days, 6, &jobs, Strategy::FirstComeFirstServed);
+        ours_co2 += ours.co2_market_t;
+        fcfs_co2 += fcfs.co2_market_t;
+        println!(
+            "schedule season {}: {n} jobs over {days} d, re-planned every 6 h ({:.0} ms): ours green {:.1} % / CO2 {:.1} t / {} missed; FCFS green {:.1} % / CO2 {:.1} t / {} missed; CO2 {:+.1} %",
+            &week[..10],
+            took.as_secs_f64() * 1000.0,
+            ours.green_share_market * 100.0,
+            ours.co2_market_t,
+            ours.missed_deadlines,
+            fcfs.green_share_market * 100.0,
+            fcfs.co2_market_t,
+            fcfs.missed_deadlines,
+            100.0 * (ours.co2_market_t / fcfs.co2_market_t.max(1e-9) - 1.0)
+        );
+    }
+    println!(
+        "schedule seasons: CO2 (market-based) ours {ours_co2:.1} t vs FCFS {fcfs_co2:.1} t: {:.1} % less",
+        100.0 * (1.0 - ours_co2 / fcfs_co2.max(1e-9))
+    );
+    Ok(())
+}
+
 pub fn run(smoke: bool) -> Result<(), Error> {
     quality(smoke)?;
+    seasons(smoke)?;
     let park = suangu_core::qingyang().map_err(|e| e.to_string())?;
     let mut twin = Twin::new(park, 1);
     let start: Timestamp = "2026-07-01T00:00:00+08:00".parse()?;

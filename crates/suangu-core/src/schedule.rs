@@ -395,8 +395,8 @@ fn improve(
 }
 
 /// Plan `jobs` in `problem` around `reserved` placements (of `problem.jobs`), which keep their
-/// room, accelerators and load.
-fn plan_around(
+/// room, accelerators and load: a rolling re-plan keeps what has started.
+pub fn plan_around(
     problem: &Problem,
     strategy: Strategy,
     reserved: &[Placement],

@@ -7,7 +7,10 @@ use jiff::Timestamp;
 use suangu_core::capacity::capacity;
 use suangu_core::jobs::Job;
 use suangu_core::scenario::Status;
-use suangu_core::schedule::{FLAT_CNY_PER_MWH, Problem, Site, SlotSupply, tou_price};
+use suangu_core::schedule::{
+    FLAT_CNY_PER_MWH, Metrics, Placement, Plan, Problem, Site, SlotSupply, Strategy, Unplaced,
+    evaluate, plan_around, tou_price,
+};
 use suangu_sim::Twin;
 
 pub const SLOT_S: i64 = 900;
@@ -103,4 +106,79 @@ fn supply(
             }
         })
         .collect()
+}
+
+/// Run a scheduler the way a park would: every `every_h` hours, plan the jobs not yet started
+/// over the next 48 h on the twin's forecast at that moment, keep what has started, and start
+/// what falls before the next re-plan. Judged at the end against what the twin generated.
+pub fn rolling(
+    twin: &Twin,
+    start: Timestamp,
+    days: i64,
+    every_h: i64,
+    jobs: &[Job],
+    strategy: Strategy,
+) -> Metrics {
+    let step_s = every_h * 3600;
+    let steps = days * 24 / every_h;
+    let mut committed: Vec<Placement> = Vec::new();
+    let mut pending: Vec<Job> = jobs.to_vec();
+    let mut missed: Vec<String> = Vec::new();
+    for k in 0..steps {
+        let now = Timestamp::from_second(start.as_second() + k * step_s).unwrap_or(start);
+        let next = now.as_second() + step_s;
+        // Work whose deadline can no longer be met is missed; the rest waits from now on.
+        let (open, late): (Vec<Job>, Vec<Job>) = pending
+            .drain(..)
+            .map(|mut j| {
+                if j.earliest < now {
+                    j.earliest = now;
+                }
+                j
+            })
+            .partition(|j| j.deadline.as_second() - j.earliest.as_second() >= j.duration_s);
+        missed.extend(late.into_iter().map(|j| j.id));
+        let visible: Vec<Job> = open
+            .iter()
+            .filter(|j| j.earliest.as_second() < now.as_second() + 48 * 3600)
+            .cloned()
+            .collect();
+        let running: Vec<Placement> = committed.iter().filter(|p| p.end > now).cloned().collect();
+        let mut all = visible.clone();
+        all.extend(
+            running
+                .iter()
+                .filter_map(|p| jobs.iter().find(|j| j.id == p.job).cloned()),
+        );
+        let p = problem(twin, now, 192, all);
+        let out = plan_around(&p, strategy, &running, &visible);
+        let starting: Vec<&Placement> = out
+            .placements
+            .iter()
+            .filter(|x| x.start.as_second() < next)
+            .collect();
+        committed.extend(starting.iter().map(|x| (*x).clone()));
+        pending = open
+            .into_iter()
+            .filter(|j| !starting.iter().any(|x| x.job == j.id))
+            .collect();
+    }
+    missed.extend(pending.into_iter().map(|j| j.id));
+    let slots = usize::try_from(days * 96 + 192).unwrap_or(0);
+    let whole = Problem {
+        start,
+        slot_s: SLOT_S,
+        supply: Vec::new(),
+        sites: problem(twin, start, 1, Vec::new()).sites,
+        jobs: jobs.to_vec(),
+        grid_factor_t_per_mwh: twin.park().scenario().green.grid_factor_t_per_mwh.value,
+    };
+    let plan = Plan {
+        placements: committed,
+        unplaced: missed
+            .into_iter()
+            .map(|id| (id, Unplaced::NoCapacity))
+            .collect(),
+    };
+    evaluate(&whole, &plan, &actual(twin, start, slots))
 }
