@@ -10,7 +10,7 @@ use std::sync::Arc;
 use suangu_api::dto::{
     ApiError, Capacity, CapacityArgs, Drill, DrillArgs, ErrorCode, Events, EventsArgs, Heatmap,
     HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary,
-    RackMetricName, Trend, TrendArgs,
+    RackMetricName, Schedule, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -154,6 +154,11 @@ async fn drill(
     session.live()?.drill(DrillArgs { asset, minutes }).await
 }
 
+#[tauri::command]
+async fn park_schedule(shell: State<'_, Shell>) -> Result<Schedule, ApiError> {
+    shell.session().await?.live()?.schedule().await
+}
+
 #[tauri::command(rename_all = "snake_case")]
 async fn park_events(shell: State<'_, Shell>, hours: u32) -> Result<Events, ApiError> {
     shell
@@ -208,6 +213,7 @@ commands!(
     park_n1,
     park_ledger,
     drill,
+    park_schedule,
     park_events
 );
 

@@ -135,6 +135,13 @@ describe("Qingyang in the browser", () => {
     // The browser server is read-only: drills are offered by the desktop app only.
     assert.equal(await page.isDisabled("[data-testid=n1] .drill-button >> nth=0"), true);
     await page.screenshot({ path: join(SHOTS, "browser-n1-1920x1080.png") });
+    // The schedule: the twin's jobs on a Gantt chart over the green power the park leaves.
+    await page.click("[data-testid=view-schedule]");
+    await page.waitForSelector("[data-testid=gantt] rect[data-job]", { timeout: 15000 });
+    assert.ok(Number(await page.getAttribute("[data-testid=schedule]", "data-jobs")) > 50);
+    assert.match(await page.textContent("[data-testid=gantt] rect[data-job] title"), /%/);
+    assert.ok(await page.$("[data-testid=sched-fcfs]"));
+    await page.screenshot({ path: join(SHOTS, "browser-schedule-1920x1080.png") });
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -141,6 +141,9 @@ describe("the real window", () => {
       // The drill is on the event time line.
       await driver.findElement(By.css("[data-testid=view-n1]")).click();
       await driver.wait(until.elementLocated(By.css('[data-testid=events] li[data-kind="drill"]')), 15000);
+      // The planned jobs of the tripped centres have an evacuation plan.
+      await driver.wait(until.elementLocated(By.css("[data-testid=evacuation] li[data-job]")), 10000);
+      await screenshot(driver, "window-evacuation.png");
       await driver.findElement(By.css("[data-testid=view-map]")).click();
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName } from "./api/bindings";
+import type { Capacity, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -12,7 +12,7 @@ import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
-import { capacityView, drillBanner, ledgerView, n1View } from "./panels/ops/panels";
+import { capacityView, drillBanner, evacuationList, ledgerView, n1View, scheduleView } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -43,7 +43,16 @@ const live: {
   heatmap: HeatmapPanel | null;
   heatmapData: Heatmap | null;
   heatmapAt: number;
-  ops: { capacity: Capacity | null; online: Capacity | null; ledger: LedgerDay | null; n1: N1 | null; events: Events | null; drill: Drill | null; at: number };
+  ops: {
+    capacity: Capacity | null;
+    online: Capacity | null;
+    ledger: LedgerDay | null;
+    n1: N1 | null;
+    events: Events | null;
+    drill: Drill | null;
+    schedule: Schedule | null;
+    at: number;
+  };
 } = {
   frame: null,
   link: "connecting",
@@ -59,16 +68,17 @@ const live: {
   heatmap: null,
   heatmapData: null,
   heatmapAt: -1,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, at: -1 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, at: -1 },
 };
 
-type MainView = "map" | "heatmap" | "capacity" | "ledger" | "n1";
+type MainView = "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
 const VIEWS: [MainView, Key][] = [
   ["map", "view_map"],
   ["heatmap", "view_heatmap"],
   ["capacity", "view_capacity"],
   ["ledger", "view_ledger"],
   ["n1", "view_n1"],
+  ["schedule", "view_schedule"],
 ];
 let gatewayRef: Gateway | null = null;
 
@@ -142,7 +152,14 @@ function render(): void {
       case "ledger":
         return o.ledger ? [ledgerView(o.ledger, summary.time_zone)] : waiting();
       case "n1":
-        return o.n1 ? [n1View(o.n1, o.events, gatewayRef?.readOnly ?? true, summary.time_zone, (asset) => void runDrill(asset))] : waiting();
+        return o.n1
+          ? [
+              n1View(o.n1, o.events, gatewayRef?.readOnly ?? true, summary.time_zone, (asset) => void runDrill(asset)),
+              ...(o.drill ? [evacuationList(o.drill, summary.time_zone)] : []),
+            ]
+          : waiting();
+      case "schedule":
+        return o.schedule ? [scheduleView(o.schedule, names, map.centres.map((c) => c.id), summary.time_zone)] : waiting();
       default:
         return [];
     }
@@ -248,6 +265,8 @@ async function refreshOps(gateway: Gateway): Promise<void> {
       o.online = hasPlanned() ? online : null;
     } else if (live.view === "ledger") {
       o.ledger = await gateway.call("park_ledger", {});
+    } else if (live.view === "schedule") {
+      o.schedule = await gateway.call("park_schedule", {});
     } else if (live.view === "n1") {
       [o.n1, o.events] = await Promise.all([gateway.call("park_n1", {}), gateway.call("park_events", { hours: 24 })]);
     } else {
@@ -334,7 +353,8 @@ function startLive(gateway: Gateway): void {
         if (live.view === "heatmap" && Math.floor(frame.at_s / 5) !== Math.floor(live.heatmapAt / 5)) void refreshHeatmap(gateway);
       }
       // Operations views follow the park every 30 s of data time.
-      if (["capacity", "ledger", "n1"].includes(live.view) && Math.floor(frame.at_s / 30) !== Math.floor(live.ops.at / 30)) {
+      const every = live.view === "schedule" ? 900 : 30;
+      if (["capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
         void refreshOps(gateway);
       }
     },

@@ -75,6 +75,10 @@ pub fn typescript() -> String {
         EventsArgs::decl(&cfg),
         Events::decl(&cfg),
         EventDto::decl(&cfg),
+        Schedule::decl(&cfg),
+        ScheduledJob::decl(&cfg),
+        ScheduleMetrics::decl(&cfg),
+        EvacuationDto::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

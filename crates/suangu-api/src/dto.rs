@@ -679,6 +679,8 @@ pub struct Drill {
     pub from_s: u32,
     pub until_s: u32,
     pub impact: Contingency,
+    /// What happens to the twin's planned jobs.
+    pub evacuation: Vec<EvacuationDto>,
 }
 
 /// Arguments of `park_events`.
@@ -701,4 +703,60 @@ pub struct EventDto {
     pub kind: String,
     pub target: String,
     pub detail: String,
+}
+
+/// The twin's job stream for the next 48 h, planned now: green first, then cheap hours.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Schedule {
+    pub start_s: u32,
+    pub slot_s: u32,
+    /// Green power the rest of the park leaves for the jobs, per slot (forecast), MW.
+    pub green_left_mw: Vec<f64>,
+    pub price_cny_per_mwh: Vec<f64>,
+    pub placements: Vec<ScheduledJob>,
+    pub unplaced: u32,
+    pub metrics: ScheduleMetrics,
+    pub fcfs: ScheduleMetrics,
+    pub greedy: ScheduleMetrics,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScheduledJob {
+    pub job: String,
+    pub kind: String,
+    pub centre: String,
+    pub start_s: u32,
+    pub end_s: u32,
+    pub demand_kw: f64,
+    /// Why it is there, in numbers (the UI puts it in words).
+    pub green_fraction: f64,
+    pub deferred_s: u32,
+    pub slack_s: u32,
+    /// Tariff period at its start: peak, flat or valley.
+    pub period: String,
+    pub ring_ms: Option<f64>,
+    pub latency_ms: Option<f64>,
+}
+
+/// A plan judged on the forecast it was made with.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScheduleMetrics {
+    pub job_energy_mwh: f64,
+    pub green_energy_mwh: f64,
+    pub green_share_market: f64,
+    pub cost_cny: f64,
+    pub missed_deadlines: u32,
+    pub co2_market_t: f64,
+    pub co2_location_t: f64,
+}
+
+/// One job's move after a drill.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct EvacuationDto {
+    pub job: String,
+    pub from: String,
+    pub to: Option<String>,
+    pub start_s: Option<u32>,
+    pub paused: bool,
+    pub lost: bool,
 }

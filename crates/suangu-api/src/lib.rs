@@ -100,6 +100,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         result: ts_name::<dto::Drill>,
     },
     CommandSpec {
+        name: "park_schedule",
+        mutating: false,
+        doc: "The twin's job stream for the next 48 h, planned now (green first, then cheap hours), beside first-come-first-served and greedy.",
+        args: no_args,
+        result: ts_name::<dto::Schedule>,
+    },
+    CommandSpec {
         name: "park_events",
         mutating: false,
         doc: "Faults, drills and actions of the last hours.",
@@ -323,6 +330,7 @@ impl<S: suangu_store::Store + 'static> Session<S> {
                 to_json(self.live()?.capacity(args).await?)
             }
             "park_n1" => to_json(self.live()?.n1().await?),
+            "park_schedule" => to_json(self.live()?.schedule().await?),
             "park_ledger" => {
                 let args: dto::LedgerArgs = parse("park_ledger", args)?;
                 to_json(self.live()?.ledger(args).await?)

@@ -3,8 +3,9 @@
 
 use crate::dto::{
     AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CentreHeadroom, Contingency,
-    Drill, DrillArgs, ErrorCode, EventDto, Events, EventsArgs, LedgerArgs, LedgerDay,
-    LedgerInterval, LedgerPeriod, N1, OverloadDto, ZoneHeadroom,
+    Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, LedgerArgs,
+    LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule, ScheduleMetrics,
+    ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -13,8 +14,11 @@ use suangu_core::capacity::{Binding, capacity};
 use suangu_core::contingency::{ElementKind, Impact, Network, State};
 use suangu_core::green::{GreenKpis, periods};
 use suangu_core::interval::CentrePower;
+use suangu_core::schedule::{Metrics, Move, Plan, Problem, Strategy, evacuate, evaluate, plan};
+use suangu_core::tariff::Period;
 use suangu_core::units::Mw;
-use suangu_sim::FaultKind;
+use suangu_engine::plan::{SLOT_S, problem, problem_at};
+use suangu_sim::{FaultKind, generate_jobs};
 use suangu_store::{Event, Store};
 
 fn bad(command: &str, message: String) -> ApiError {
@@ -65,6 +69,22 @@ fn period(k: &GreenKpis) -> LedgerPeriod {
         green_share_location: k.green_share_location.0,
         co2_market_t: k.co2_market_t,
         co2_location_t: k.co2_location_t,
+    }
+}
+
+/// Jobs the twin generates for a 48 h window (the window shows its own job stream).
+const LIVE_JOBS: usize = 240;
+const HORIZON_SLOTS: usize = 192;
+
+fn metrics(m: &Metrics) -> ScheduleMetrics {
+    ScheduleMetrics {
+        job_energy_mwh: m.job_energy_mwh,
+        green_energy_mwh: m.green_energy_mwh,
+        green_share_market: m.green_share_market,
+        cost_cny: m.cost_cny,
+        missed_deadlines: u32::try_from(m.missed_deadlines).unwrap_or(u32::MAX),
+        co2_market_t: m.co2_market_t,
+        co2_location_t: m.co2_location_t,
     }
 }
 
@@ -214,6 +234,70 @@ impl<S: Store + 'static> Live<S> {
         })
     }
 
+    /// The twin's jobs for the 48 h from the current 15-minute slot, and their plan.
+    async fn live_plan(&self) -> (Problem, Plan) {
+        let now = self.engine().now();
+        let start =
+            Timestamp::from_second(now.as_second().div_euclid(SLOT_S) * SLOT_S).unwrap_or(now);
+        self.engine()
+            .with_twin(|twin| {
+                let jobs = generate_jobs(twin, start, 48, LIVE_JOBS);
+                let p = problem(twin, start, HORIZON_SLOTS, jobs);
+                let out = plan(&p, Strategy::Green);
+                (p, out)
+            })
+            .await
+    }
+
+    /// The twin's job stream for the next 48 h planned now, beside both baselines (judged on the
+    /// forecast the plan was made with).
+    pub async fn schedule(&self) -> Result<Schedule, ApiError> {
+        let (p, ours) = self.live_plan().await;
+        let fcfs = plan(&p, Strategy::FirstComeFirstServed);
+        let greedy = plan(&p, Strategy::Greedy);
+        let secs = |s: i64| u32::try_from(s.max(0)).unwrap_or(u32::MAX);
+        Ok(Schedule {
+            start_s: seconds(p.start),
+            slot_s: secs(p.slot_s),
+            green_left_mw: p
+                .supply
+                .iter()
+                .map(|s| (s.green_mw - s.base_load_mw).max(0.0))
+                .collect(),
+            price_cny_per_mwh: p.supply.iter().map(|s| s.price_cny_per_mwh).collect(),
+            placements: ours
+                .placements
+                .iter()
+                .filter_map(|x| {
+                    let job = p.jobs.iter().find(|j| j.id == x.job)?;
+                    Some(ScheduledJob {
+                        job: x.job.clone(),
+                        kind: job.kind.as_str().to_owned(),
+                        centre: x.site.clone(),
+                        start_s: seconds(x.start),
+                        end_s: seconds(x.end),
+                        demand_kw: job.demand_kw,
+                        green_fraction: x.reason.green_fraction,
+                        deferred_s: secs(x.reason.deferred_s),
+                        slack_s: secs(x.reason.slack_s),
+                        period: match x.reason.period {
+                            Period::Peak => "peak",
+                            Period::Flat => "flat",
+                            Period::Valley => "valley",
+                        }
+                        .to_owned(),
+                        ring_ms: x.reason.ring_ms,
+                        latency_ms: x.reason.latency_ms,
+                    })
+                })
+                .collect(),
+            unplaced: u32::try_from(ours.unplaced.len()).unwrap_or(u32::MAX),
+            metrics: metrics(&evaluate(&p, &ours, &p.supply)),
+            fcfs: metrics(&evaluate(&p, &fcfs, &p.supply)),
+            greedy: metrics(&evaluate(&p, &greedy, &p.supply)),
+        })
+    }
+
     /// Trip `asset` in the live twin for some simulated minutes; the impact is the core's for the
     /// state just before. Recorded as a `drill` event (and the twin's trip as a fault event).
     pub async fn drill(&self, args: DrillArgs) -> Result<Drill, ApiError> {
@@ -247,6 +331,7 @@ impl<S: Store + 'static> Live<S> {
             cooling_lost: &cooling,
         };
         let impact = contingency(park, &net.impact(&state, element.clone()));
+        let (before, planned) = self.live_plan().await;
         let until = Timestamp::from_second(now.at.as_second() + i64::from(minutes) * 60)
             .map_err(|e| bad("drill", e.to_string()))?;
         let kind = if element.kind == ElementKind::CoolingPlant {
@@ -258,6 +343,37 @@ impl<S: Store + 'static> Live<S> {
             .inject(kind, now.at, Some(until))
             .await
             .map_err(|e| bad("drill", e.to_string()))?;
+        // The planned jobs after the trip: what moves, pauses or is lost.
+        let evacuation = self
+            .engine()
+            .with_twin(|twin| {
+                let after = problem_at(
+                    twin,
+                    before.start,
+                    now.at,
+                    before.supply.len(),
+                    before.jobs.clone(),
+                );
+                evacuate(&after, &planned, now.at)
+            })
+            .await
+            .into_iter()
+            .map(|e| {
+                let (to, start_s, paused, lost) = match e.action {
+                    Move::To { site, start } => (Some(site), Some(seconds(start)), false, false),
+                    Move::Paused => (None, None, true, false),
+                    Move::Lost => (None, None, false, true),
+                };
+                EvacuationDto {
+                    job: e.job,
+                    from: e.from,
+                    to,
+                    start_s,
+                    paused,
+                    lost,
+                }
+            })
+            .collect();
         let detail = serde_json::json!({
             "until": until.to_string(),
             "shed_mw": impact.shed_mw,
@@ -279,6 +395,7 @@ impl<S: Store + 'static> Live<S> {
             from_s: seconds(now.at),
             until_s: seconds(until),
             impact,
+            evacuation,
         })
     }
 

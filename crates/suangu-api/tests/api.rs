@@ -203,6 +203,29 @@ async fn every_command_answers_through_a_session() {
     );
     assert!(suangu_api::is_mutating("drill") && !suangu_api::is_mutating("park_n1"));
 
+    // A substation drill: the planned jobs of the centres it darkens are evacuated.
+    let big = session
+        .call(
+            "drill",
+            serde_json::json!({ "asset": "SS-110-2", "minutes": 60 }),
+        )
+        .await
+        .expect("substation drill");
+    let moves = big["evacuation"].as_array().expect("evacuation");
+    assert!(!moves.is_empty(), "{big}");
+    let dark: Vec<&str> = big["impact"]["lost_supply"]
+        .as_array()
+        .expect("lost")
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(
+        moves
+            .iter()
+            .all(|m| dark.contains(&m["from"].as_str().unwrap_or(""))),
+        "{big}"
+    );
+
     // A past period of the 15-minute trend.
     let past = session
         .call(

@@ -10,7 +10,7 @@ use serde::Serialize;
 use suangu_core::Park;
 use suangu_core::contingency::{ElementKind, Impact, Network, State};
 use suangu_core::schedule::{Move, Strategy, evacuate, plan};
-use suangu_engine::plan::{SLOT_S, problem};
+use suangu_engine::plan::{SLOT_S, problem, problem_at};
 use suangu_sim::{Fault, FaultKind, Twin};
 use suangu_store::{AnyStore, Event, Store};
 
@@ -312,7 +312,7 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
     let after = twin.sample(at);
     let out = impact_out(&park, &impact);
     let evacuation = planned.map(|(jobs, before_plan)| {
-        let after_problem = problem(&twin, slot_start, 192, jobs);
+        let after_problem = problem_at(&twin, slot_start, at, 192, jobs);
         evacuate(&after_problem, &before_plan, at)
             .into_iter()
             .map(|e| {

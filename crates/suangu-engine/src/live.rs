@@ -305,6 +305,11 @@ impl Engine {
     }
 
     /// What is out at `at`: tripped elements and lost cooling plants (faults and drills).
+    /// Run `f` on the live twin (its faults and drills included).
+    pub async fn with_twin<R>(&self, f: impl FnOnce(&Twin) -> R) -> R {
+        f(&*self.twin.read().await)
+    }
+
     pub async fn outages(&self, at: Timestamp) -> (Vec<String>, Vec<String>) {
         self.twin.read().await.outages(at)
     }

@@ -17,10 +17,22 @@ pub const SLOT_S: i64 = 900;
 
 /// The problem of placing `jobs` over `slots` 15-minute slots from `start`.
 pub fn problem(twin: &Twin, start: Timestamp, slots: usize, jobs: Vec<Job>) -> Problem {
+    problem_at(twin, start, start, slots, jobs)
+}
+
+/// The same, with the centres as they are at `state_at` (e.g. just after a trip inside the
+/// first slot).
+pub fn problem_at(
+    twin: &Twin,
+    start: Timestamp,
+    state_at: Timestamp,
+    slots: usize,
+    jobs: Vec<Job>,
+) -> Problem {
     let park = twin.park();
     let s = park.scenario();
-    let now = twin.sample(start);
-    let (trips, cooling) = twin.outages(start);
+    let now = twin.sample(state_at);
+    let (trips, cooling) = twin.outages(state_at);
     let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
     let cooling: Vec<&str> = cooling.iter().map(String::as_str).collect();
     let utilisation: Vec<f64> = now.centres.iter().map(|c| c.utilisation).collect();

@@ -305,7 +305,11 @@ asset: string,
  */
 minutes?: number, };
 
-export type Drill = { from_s: number, until_s: number, impact: Contingency, };
+export type Drill = { from_s: number, until_s: number, impact: Contingency, 
+/**
+ * What happens to the twin's planned jobs.
+ */
+evacuation: Array<EvacuationDto>, };
 
 export type EventsArgs = { 
 /**
@@ -316,6 +320,26 @@ hours: number, };
 export type Events = { events: Array<EventDto>, };
 
 export type EventDto = { at_s: number, kind: string, target: string, detail: string, };
+
+export type Schedule = { start_s: number, slot_s: number, 
+/**
+ * Green power the rest of the park leaves for the jobs, per slot (forecast), MW.
+ */
+green_left_mw: Array<number>, price_cny_per_mwh: Array<number>, placements: Array<ScheduledJob>, unplaced: number, metrics: ScheduleMetrics, fcfs: ScheduleMetrics, greedy: ScheduleMetrics, };
+
+export type ScheduledJob = { job: string, kind: string, centre: string, start_s: number, end_s: number, demand_kw: number, 
+/**
+ * Why it is there, in numbers (the UI puts it in words).
+ */
+green_fraction: number, deferred_s: number, slack_s: number, 
+/**
+ * Tariff period at its start: peak, flat or valley.
+ */
+period: string, ring_ms: number | null, latency_ms: number | null, };
+
+export type ScheduleMetrics = { job_energy_mwh: number, green_energy_mwh: number, green_share_market: number, cost_cny: number, missed_deadlines: number, co2_market_t: number, co2_location_t: number, };
+
+export type EvacuationDto = { job: string, from: string, to: string | null, start_s: number | null, paused: boolean, lost: boolean, };
 
 /** The command contract: name -> arguments and result. */
 export interface Commands {
@@ -337,6 +361,8 @@ export interface Commands {
   park_ledger: { args: LedgerArgs; result: LedgerDay };
   /** Trip an asset in the live twin for some simulated minutes; returns the impact; recorded as an event. */
   drill: { args: DrillArgs; result: Drill };
+  /** The twin's job stream for the next 48 h, planned now (green first, then cheap hours), beside first-come-first-served and greedy. */
+  park_schedule: { args: Record<string, never>; result: Schedule };
   /** Faults, drills and actions of the last hours. */
   park_events: { args: EventsArgs; result: Events };
 }
@@ -347,4 +373,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_events"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "park_events"] as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CentreHeadroom, Contingency } from "../../api/bindings";
 import { setLang } from "../../i18n";
-import { bar, bindingText, impactText, shareClass } from "./format";
+import { bar, bindingText, impactText, reasonText, shareClass } from "./format";
 
 const centre = (over: Partial<CentreHeadroom>): CentreHeadroom => ({
   centre: "CM-N02",
@@ -63,5 +63,27 @@ describe("contingency words", () => {
     expect(shareClass({ ...i, green_share_market: 1, not_green: false })).toBe("green");
     expect(shareClass({ ...i, green_share_market: 0.7, not_green: true })).toBe("partial");
     expect(shareClass({ ...i, green_share_market: 0.2, not_green: true })).toBe("grey");
+  });
+});
+
+describe("schedule words", () => {
+  it("says why a job is where it is", () => {
+    setLang("en");
+    const job = {
+      job: "chat-east",
+      kind: "inference",
+      centre: "QH-A1",
+      start_s: 0,
+      end_s: 3600,
+      demand_kw: 200,
+      green_fraction: 0.92,
+      deferred_s: 6 * 3600,
+      slack_s: 9 * 3600,
+      period: "valley",
+      ring_ms: 14,
+      latency_ms: 11,
+    };
+    expect(reasonText(job)).toBe("deferred 6 h · valley · 92 % green · 11 ms ≤ 14 ms · 9 h slack");
+    expect(reasonText({ ...job, deferred_s: 0, ring_ms: null, latency_ms: null })).toBe("on time · valley · 92 % green · 9 h slack");
   });
 });

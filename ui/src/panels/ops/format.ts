@@ -1,5 +1,5 @@
 // Words and shapes for the operations panels (pure; unit-tested).
-import type { CentreHeadroom, Contingency, LedgerInterval } from "../../api/bindings";
+import type { CentreHeadroom, Contingency, LedgerInterval, ScheduledJob } from "../../api/bindings";
 import { num, t } from "../../i18n";
 
 /** "power-bound: 3.2 MW left on F-203", in the current language. */
@@ -41,4 +41,16 @@ export function impactText(c: Contingency): string {
 export function shareClass(i: LedgerInterval): "green" | "partial" | "grey" {
   if (!i.not_green) return "green";
   return i.green_share_market >= 0.5 ? "partial" : "grey";
+}
+
+const PERIOD_KEY = { peak: "sched_peak", flat: "sched_flat", valley: "sched_valley" } as const;
+
+/** Why a job is where it is: "deferred 6 h · valley · 92 % green · 11 ms ≤ 14 ms · 9 h slack". */
+export function reasonText(j: ScheduledJob): string {
+  const hours = (s: number) => `${num(s / 3600, 1)} h`;
+  const period = t(PERIOD_KEY[j.period as keyof typeof PERIOD_KEY] ?? "sched_flat");
+  const parts = [j.deferred_s > 0 ? `${t("sched_deferred")} ${hours(j.deferred_s)}` : t("sched_on_time"), period, `${num(j.green_fraction * 100)} % ${t("sched_green")}`];
+  if (j.ring_ms !== null && j.latency_ms !== null) parts.push(`${num(j.latency_ms, 1)} ms ≤ ${num(j.ring_ms)} ms`);
+  parts.push(t("sched_slack").replace("{h}", hours(j.slack_s)));
+  return parts.join(" · ");
 }

@@ -1,9 +1,9 @@
 // The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
 // and the event time line. Each is rebuilt from the core's answer when it changes.
-import type { Capacity, Drill, Events, LedgerDay, LedgerPeriod, N1 } from "../../api/bindings";
-import { h } from "../../dom";
+import type { Capacity, Drill, Events, LedgerDay, LedgerPeriod, N1, Schedule, ScheduleMetrics } from "../../api/bindings";
+import { h, s } from "../../dom";
 import { num, t } from "../../i18n";
-import { bar, bindingText, impactText, shareClass } from "./format";
+import { bar, bindingText, impactText, reasonText, shareClass } from "./format";
 
 const pct = (ratio: number) => `${num(ratio * 100, 1)} %`;
 
@@ -169,5 +169,117 @@ export function drillBanner(drill: Drill, timeZone: string): HTMLElement {
     { class: "drill-banner", role: "status", "data-testid": "drill-banner", "data-asset": drill.impact.asset },
     h("strong", {}, `${t("n1_drill_running")}: ${drill.impact.asset}`),
     ` · ${t("n1_shed")} ${num(drill.impact.shed_mw, 1)} MW · ${impactText(drill.impact)} · ${clock(drill.from_s, timeZone)}–${clock(drill.until_s, timeZone)}`,
+  );
+}
+
+function metricsCard(label: string, m: ScheduleMetrics, testid: string): HTMLElement {
+  return h(
+    "div",
+    { class: "ops-kpi", "data-testid": testid },
+    h("span", { class: "ops-label" }, label),
+    h("strong", {}, pct(m.green_share_market)),
+    h("span", { class: "ops-label" }, `CO₂ ${num(m.co2_market_t, 1)} t · ${num(m.cost_cny)} CNY · ${m.missed_deadlines} ${t("sched_missed")}`),
+  );
+}
+
+const KIND_COLOUR: Record<string, string> = { training: "var(--operating)", inference: "var(--power)", batch: "var(--storage)" };
+
+/** The plan as a Gantt chart: one lane per centre, the green power the park leaves above. */
+export function scheduleView(plan: Schedule, names: Map<string, string>, order: string[], timeZone: string): HTMLElement {
+  const slots = plan.green_left_mw.length;
+  const span = slots * plan.slot_s;
+  const centres = order.filter((c) => plan.placements.some((p) => p.centre === c));
+  // Jobs in a lane stack in rows so none hides another.
+  const rows = new Map<string, number>();
+  const laneRows = new Map<string, number>();
+  for (const c of centres) {
+    const ends: number[] = [];
+    for (const p of plan.placements.filter((x) => x.centre === c).sort((a, b) => a.start_s - b.start_s)) {
+      let r = ends.findIndex((e) => e <= p.start_s);
+      if (r < 0) {
+        r = ends.length;
+        ends.push(0);
+      }
+      ends[r] = p.end_s;
+      rows.set(p.job, r);
+    }
+    laneRows.set(c, Math.max(1, ends.length));
+  }
+  const W = 1200;
+  const labelW = 130;
+  const greenH = 60;
+  const rowH = 6;
+  const x = (t: number) => labelW + ((t - plan.start_s) / span) * (W - labelW);
+  const maxGreen = Math.max(1, ...plan.green_left_mw);
+  const area = plan.green_left_mw
+    .map((g, i) => `${x(plan.start_s + i * plan.slot_s)},${greenH - (g / maxGreen) * (greenH - 4)}`)
+    .join(" ");
+  const svg = s("svg", { class: "gantt", viewBox: "", "data-testid": "gantt", role: "img", "aria-label": t("view_schedule") });
+  svg.append(
+    s("polygon", { class: "gantt-green", points: `${labelW},${greenH} ${area} ${W},${greenH}` }),
+    s("text", { x: 4, y: 14, class: "gantt-label" }, t("sched_green_left")),
+  );
+  for (let hour = 0; hour <= slots / 4; hour += 6) {
+    const t0 = plan.start_s + hour * 3600;
+    svg.append(
+      s("line", { class: "gantt-grid", x1: x(t0), x2: x(t0), y1: 0, y2: 9999 }),
+      s("text", { x: x(t0) + 2, y: greenH + 12, class: "gantt-label" }, clock(t0, timeZone)),
+    );
+  }
+  let y = greenH + 20;
+  for (const c of centres) {
+    const lane = laneRows.get(c) ?? 1;
+    svg.append(s("text", { x: 4, y: y + 10, class: "gantt-centre" }, names.get(c) ?? c));
+    for (const p of plan.placements.filter((q) => q.centre === c)) {
+      const r = rows.get(p.job) ?? 0;
+      svg.append(
+        s(
+          "rect",
+          {
+            x: x(p.start_s),
+            y: y + r * rowH,
+            width: Math.max(1, x(p.end_s) - x(p.start_s)),
+            height: rowH - 1,
+            fill: KIND_COLOUR[p.kind] ?? "var(--text-muted)",
+            "data-job": p.job,
+          },
+          s("title", {}, `${p.job} (${p.kind}, ${num(p.demand_kw)} kW) ${clock(p.start_s, timeZone)}–${clock(p.end_s, timeZone)}: ${reasonText(p)}`),
+        ),
+      );
+    }
+    y += lane * rowH + 8;
+  }
+  svg.setAttribute("viewBox", `0 0 ${W} ${y}`);
+  return h(
+    "section",
+    { class: "ops-view", "data-testid": "schedule", "data-jobs": String(plan.placements.length) },
+    h(
+      "div",
+      { class: "ops-totals" },
+      metricsCard(t("sched_ours"), plan.metrics, "sched-ours"),
+      metricsCard(t("sched_fcfs"), plan.fcfs, "sched-fcfs"),
+      metricsCard(t("sched_greedy"), plan.greedy, "sched-greedy"),
+    ),
+    svg,
+  );
+}
+
+/** After a drill: what happens to the planned jobs. */
+export function evacuationList(drill: Drill, timeZone: string): HTMLElement {
+  return h(
+    "section",
+    { class: "ops-view", "data-testid": "evacuation" },
+    h("h3", { class: "ops-label" }, `${t("sched_evacuation")} (${drill.impact.asset}): ${drill.evacuation.length}`),
+    h(
+      "ul",
+      { class: "events" },
+      ...drill.evacuation.map((e) =>
+        h(
+          "li",
+          { "data-job": e.job },
+          `${e.job} · ${e.from} → ${e.to ? `${e.to} ${e.start_s === null ? "" : clock(e.start_s, timeZone)}` : t(e.paused ? "sched_paused" : "sched_lost")}`,
+        ),
+      ),
+    ),
   );
 }
