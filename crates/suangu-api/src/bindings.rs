@@ -65,6 +65,7 @@ pub fn typescript() -> String {
         AcceleratorUse::decl(&cfg),
         Contingency::decl(&cfg),
         OverloadDto::decl(&cfg),
+        CappedDto::decl(&cfg),
         N1::decl(&cfg),
         LedgerArgs::decl(&cfg),
         LedgerDay::decl(&cfg),

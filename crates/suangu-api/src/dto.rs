@@ -597,7 +597,15 @@ pub struct Contingency {
     pub affected_centres: Vec<String>,
     pub lost_supply: Vec<String>,
     pub lost_redundancy: Vec<String>,
+    /// IT load to cap in centres still supplied (overloads, cooling).
+    pub capped: Vec<CappedDto>,
     pub overloads: Vec<OverloadDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CappedDto {
+    pub centre: String,
+    pub it_mw: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

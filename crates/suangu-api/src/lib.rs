@@ -10,7 +10,7 @@ pub mod dto;
 mod heatmap;
 pub mod live;
 mod map;
-mod ops;
+pub mod ops;
 
 use dto::{ApiError, ErrorCode, Name, ParkMap, ParkSummary, ScenarioIssue, SubstationSummary};
 use std::path::Path;

@@ -2,10 +2,10 @@
 //! the event time line. The numbers come from the core; this module only shapes them.
 
 use crate::dto::{
-    AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CentreHeadroom, Contingency,
-    Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, LedgerArgs,
-    LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule, ScheduleMetrics,
-    ScheduledJob, ZoneHeadroom,
+    AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreHeadroom,
+    Contingency, Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs,
+    LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule,
+    ScheduleMetrics, ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -33,7 +33,8 @@ fn seconds(t: Timestamp) -> u32 {
     u32::try_from(t.as_second()).unwrap_or(0)
 }
 
-pub(crate) fn contingency(park: &Park, i: &Impact) -> Contingency {
+/// The wire form of an impact (N-1, drills; also what `suangu drill --json` prints).
+pub fn contingency(park: &Park, i: &Impact) -> Contingency {
     Contingency {
         asset: i.element.id.clone(),
         kind: i.element.kind.as_str().to_owned(),
@@ -44,6 +45,14 @@ pub(crate) fn contingency(park: &Park, i: &Impact) -> Contingency {
         affected_centres: i.affected_centres(park),
         lost_supply: i.lost_supply.clone(),
         lost_redundancy: i.lost_redundancy.clone(),
+        capped: i
+            .capped
+            .iter()
+            .map(|(centre, mw)| CappedDto {
+                centre: centre.clone(),
+                it_mw: mw.0,
+            })
+            .collect(),
         overloads: i
             .overloads
             .iter()
@@ -56,7 +65,8 @@ pub(crate) fn contingency(park: &Park, i: &Impact) -> Contingency {
     }
 }
 
-fn period(k: &GreenKpis) -> LedgerPeriod {
+/// The wire form of a ledger period (also what `suangu ledger --json` prints).
+pub fn period(k: &GreenKpis) -> LedgerPeriod {
     LedgerPeriod {
         intervals: u32::try_from(k.intervals).unwrap_or(u32::MAX),
         load_mwh: k.load.0,

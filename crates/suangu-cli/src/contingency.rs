@@ -7,8 +7,10 @@ use crate::i18n::{Key, Lang};
 use clap::Args;
 use jiff::Timestamp;
 use serde::Serialize;
+use suangu_api::dto::Contingency;
+use suangu_api::ops::contingency;
 use suangu_core::Park;
-use suangu_core::contingency::{ElementKind, Impact, Network, State};
+use suangu_core::contingency::{ElementKind, Network, State};
 use suangu_core::schedule::{Move, Strategy, evacuate, plan};
 use suangu_engine::plan::{SLOT_S, problem, problem_at};
 use suangu_sim::{Fault, FaultKind, Twin};
@@ -51,48 +53,18 @@ struct EvacuationOut {
     lost: bool,
 }
 
-/// One contingency as `--json` prints it.
-#[derive(Serialize)]
-struct ImpactOut {
-    asset: String,
-    kind: &'static str,
-    shed_mw: f64,
-    lost_it_mw: f64,
-    capped_it_mw: f64,
-    racks_lost: u32,
-    affected_centres: Vec<String>,
-    lost_supply: Vec<String>,
-    lost_redundancy: Vec<String>,
-    capped: Vec<CappedOut>,
-    overloads: Vec<OverloadOut>,
-}
-
-#[derive(Serialize)]
-struct CappedOut {
-    centre: String,
-    it_mw: f64,
-}
-
-#[derive(Serialize)]
-struct OverloadOut {
-    element: String,
-    kind: &'static str,
-    load_mw: f64,
-    rating_mw: f64,
-}
-
 #[derive(Serialize)]
 struct N1Out {
     park: String,
     at: String,
     it_mw: f64,
-    contingencies: Vec<ImpactOut>,
+    contingencies: Vec<Contingency>,
 }
 
 #[derive(Serialize)]
 struct DrillOut {
     #[serde(flatten)]
-    impact: ImpactOut,
+    impact: Contingency,
     park: String,
     at: String,
     /// The park's IT load in the twin before and after the trip.
@@ -102,38 +74,6 @@ struct DrillOut {
     event_id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     evacuation: Option<Vec<EvacuationOut>>,
-}
-
-fn impact_out(park: &Park, i: &Impact) -> ImpactOut {
-    ImpactOut {
-        asset: i.element.id.clone(),
-        kind: i.element.kind.as_str(),
-        shed_mw: i.shed().0,
-        lost_it_mw: i.lost_it.0,
-        capped_it_mw: i.capped_it().0,
-        racks_lost: i.racks_lost,
-        affected_centres: i.affected_centres(park),
-        lost_supply: i.lost_supply.clone(),
-        lost_redundancy: i.lost_redundancy.clone(),
-        capped: i
-            .capped
-            .iter()
-            .map(|(c, mw)| CappedOut {
-                centre: c.clone(),
-                it_mw: mw.0,
-            })
-            .collect(),
-        overloads: i
-            .overloads
-            .iter()
-            .map(|o| OverloadOut {
-                element: o.element.id.clone(),
-                kind: o.element.kind.as_str(),
-                load_mw: o.load.0,
-                rating_mw: o.rating.0,
-            })
-            .collect(),
-    }
 }
 
 fn bad(lang: Lang, message: String) -> ExitCode {
@@ -179,7 +119,7 @@ pub fn n1(args: N1Args, context: &Context, json: bool, lang: Lang) -> Result<(),
         park: park.scenario().park.id.clone(),
         at: at.to_string(),
         it_mw: sample.power.it().0,
-        contingencies: all.iter().map(|i| impact_out(&park, i)).collect(),
+        contingencies: all.iter().map(|i| contingency(&park, i)).collect(),
     };
     if json {
         crate::print_json(&out);
@@ -200,7 +140,7 @@ pub fn n1(args: N1Args, context: &Context, json: bool, lang: Lang) -> Result<(),
     Ok(())
 }
 
-fn print_impact(rank: usize, c: &ImpactOut, lang: Lang) {
+fn print_impact(rank: usize, c: &Contingency, lang: Lang) {
     let list = |v: &[String]| {
         if v.is_empty() {
             "-".to_owned()
@@ -310,7 +250,7 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
     })
     .map_err(|e| bad(lang, format!("--trip {}: {e}", args.trip)))?;
     let after = twin.sample(at);
-    let out = impact_out(&park, &impact);
+    let out = contingency(&park, &impact);
     let evacuation = planned.map(|(jobs, before_plan)| {
         let after_problem = problem_at(&twin, slot_start, at, 192, jobs);
         evacuate(&after_problem, &before_plan, at)

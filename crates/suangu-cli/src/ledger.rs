@@ -6,7 +6,9 @@ use crate::common::{Context, ExitCode};
 use crate::i18n::{Key, Lang};
 use clap::Args;
 use serde::Serialize;
-use suangu_core::green::{GreenKpis, periods};
+use suangu_api::dto::LedgerPeriod;
+use suangu_api::ops::period;
+use suangu_core::green::periods;
 use suangu_store::{AnyStore, Store};
 
 #[derive(Args, Debug)]
@@ -14,21 +16,6 @@ pub struct LedgerArgs {
     /// The day, in the park's time zone.
     #[arg(long)]
     date: String,
-}
-
-#[derive(Serialize)]
-struct PeriodOut {
-    intervals: usize,
-    load_mwh: f64,
-    delivered_mwh: f64,
-    stored_mwh: f64,
-    exported_mwh: f64,
-    curtailed_mwh: f64,
-    import_mwh: f64,
-    green_share_market: f64,
-    green_share_location: f64,
-    co2_market_t: f64,
-    co2_location_t: f64,
 }
 
 #[derive(Serialize)]
@@ -43,26 +30,10 @@ struct NotGreenOut {
 struct LedgerOut {
     park: String,
     date: String,
-    day: PeriodOut,
-    month_to_date: PeriodOut,
-    year_to_date: PeriodOut,
+    day: LedgerPeriod,
+    month_to_date: LedgerPeriod,
+    year_to_date: LedgerPeriod,
     not_green: Vec<NotGreenOut>,
-}
-
-fn period(k: &GreenKpis) -> PeriodOut {
-    PeriodOut {
-        intervals: k.intervals,
-        load_mwh: k.load.0,
-        delivered_mwh: k.delivered.0,
-        stored_mwh: k.stored.0,
-        exported_mwh: k.exported.0,
-        curtailed_mwh: k.curtailed.0,
-        import_mwh: k.import.0,
-        green_share_market: k.green_share_market.0,
-        green_share_location: k.green_share_location.0,
-        co2_market_t: k.co2_market_t,
-        co2_location_t: k.co2_location_t,
-    }
 }
 
 pub fn run(args: LedgerArgs, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {

@@ -269,9 +269,15 @@ export type BindingKind = "it_capacity" | "chain" | "cooling" | "no_supply";
 
 export type AcceleratorUse = { class: string, count: number, allocated: number, };
 
-export type Contingency = { asset: string, kind: string, shed_mw: number, lost_it_mw: number, capped_it_mw: number, racks_lost: number, affected_centres: Array<string>, lost_supply: Array<string>, lost_redundancy: Array<string>, overloads: Array<OverloadDto>, };
+export type Contingency = { asset: string, kind: string, shed_mw: number, lost_it_mw: number, capped_it_mw: number, racks_lost: number, affected_centres: Array<string>, lost_supply: Array<string>, lost_redundancy: Array<string>, 
+/**
+ * IT load to cap in centres still supplied (overloads, cooling).
+ */
+capped: Array<CappedDto>, overloads: Array<OverloadDto>, };
 
 export type OverloadDto = { element: string, load_mw: number, rating_mw: number, };
+
+export type CappedDto = { centre: string, it_mw: number, };
 
 export type N1 = { at_s: number, contingencies: Array<Contingency>, };
 

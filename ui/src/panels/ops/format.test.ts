@@ -52,6 +52,7 @@ describe("contingency words", () => {
       affected_centres: ["CM-N01"],
       lost_supply: [],
       lost_redundancy: ["CM-N01"],
+      capped: [],
       overloads: [{ element: "F-203", load_mw: 21.5, rating_mw: 20 }],
     };
     expect(impactText(c)).toBe("lose redundancy: CM-N01 · overload: F-203 21.5/20 MW");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { History } from "../../api/bindings";
-import { historySeries, toSeries, zonedToUnix } from "./series";
+import { historySeries, toLocalValue, toSeries, zonedToUnix } from "./series";
 
 describe("trend series", () => {
   it("turns points into aligned x, MW and percent columns", () => {
@@ -52,6 +52,12 @@ describe("zoned time", () => {
     // 08:30 in Shanghai (UTC+8, no DST) is 00:30 UTC.
     expect(zonedToUnix("2026-04-01T08:30", "Asia/Shanghai")).toBe(Date.UTC(2026, 3, 1, 0, 30) / 1000);
     expect(zonedToUnix("2026-04-01T08:30", "UTC")).toBe(Date.UTC(2026, 3, 1, 8, 30) / 1000);
+  });
+
+  it("writes a wall time back, round trip", () => {
+    const t = Date.UTC(2026, 3, 1, 0, 30) / 1000;
+    expect(toLocalValue(t, "Asia/Shanghai")).toBe("2026-04-01T08:30");
+    expect(zonedToUnix(toLocalValue(t, "Asia/Shanghai"), "Asia/Shanghai")).toBe(t);
   });
 
   it("refuses what is not a date", () => {

@@ -39,6 +39,28 @@ export function historySeries(facilityKw: History, greenShare: History): Series 
   return [xs, facility, green];
 }
 
+/** Year, month, day, hour and minute of `unixSeconds` as the clock in `timeZone` shows them. */
+function wallClock(unixSeconds: number, timeZone: string): [number, number, number, number, number] {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(new Date(unixSeconds * 1000));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return [get("year"), get("month"), get("day"), get("hour"), get("minute")];
+}
+
+/** A `datetime-local` value ("2026-04-01T08:30") for `unixSeconds` as wall time in `timeZone`. */
+export function toLocalValue(unixSeconds: number, timeZone: string): string {
+  const [y, mo, d, hh, mm] = wallClock(unixSeconds, timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${y}-${two(mo)}-${two(d)}T${two(hh)}:${two(mm)}`;
+}
+
 /** Unix seconds of a `datetime-local` value ("2026-04-01T08:30") read as wall time in
  * `timeZone`; null when it is not a valid date. */
 export function zonedToUnix(local: string, timeZone: string): number | null {
@@ -48,18 +70,8 @@ export function zonedToUnix(local: string, timeZone: string): number | null {
   const asUtc = Date.UTC(y, mo - 1, d, hh, mm) / 1000;
   // The zone's offset at about that instant, from how the zone shows it.
   const offset = (at: number) => {
-    const parts = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    }).formatToParts(new Date(at * 1000));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-    const shown = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute")) / 1000;
-    return shown - at;
+    const [sy, smo, sd, shh, smm] = wallClock(at, timeZone);
+    return Date.UTC(sy, smo - 1, sd, shh, smm) / 1000 - at;
   };
   const first = asUtc - offset(asUtc);
   return Number.isFinite(first) ? asUtc - offset(first) : null;

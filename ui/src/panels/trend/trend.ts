@@ -5,7 +5,7 @@ import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { h } from "../../dom";
 import { type Key, lang, t } from "../../i18n";
-import { type Period, type Series, zonedToUnix } from "./series";
+import { type Period, type Series, toLocalValue, zonedToUnix } from "./series";
 
 /** HH:MM in the park's time zone and language, with the date for periods over a day and the
  * seconds for the raw hour. */
@@ -51,7 +51,7 @@ export function trendPanel(timeZone: string, period: Period, onPeriod: (p: Perio
     class: "period-until",
     "data-testid": "period-until",
     "aria-label": t("trend_until"),
-    value: period.until_s === null ? "" : localValue(period.until_s, timeZone),
+    value: period.until_s === null ? "" : toLocalValue(period.until_s, timeZone),
   });
   until.addEventListener("change", () => {
     const at = zonedToUnix(until.value, timeZone);
@@ -130,19 +130,4 @@ export function trendPanel(timeZone: string, period: Period, onPeriod: (p: Perio
       plot = null;
     },
   };
-}
-
-/** A `datetime-local` value for `unixSeconds` as wall time in `timeZone`. */
-function localValue(unixSeconds: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(new Date(unixSeconds * 1000));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
 }
