@@ -8,11 +8,11 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
 use suangu_api::dto::{
-    ApiError, Capacity, CapacityArgs, Drill, DrillArgs, ErrorCode, Events, EventsArgs, Heatmap,
-    HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary,
-    RackMetricName, Schedule, Trend, TrendArgs,
+    ApiError, Capacity, CapacityArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events, EventsArgs,
+    Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap,
+    ParkSummary, RackMetricName, Schedule, Trend, TrendArgs,
 };
-use suangu_api::live::{Live, live_frame, store_error};
+use suangu_api::live::{Live, known_demo, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
 use suangu_engine::live::LiveConfig;
 use suangu_store::{AnyStore, Location};
@@ -35,9 +35,12 @@ struct Args {
     /// Seed of the digital twin.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Pace of the live twin: simulated seconds per real second.
-    #[arg(long, default_value_t = 1.0)]
-    speed: f64,
+    /// Pace of the live twin: simulated seconds per real second (default 1, or the demo's).
+    #[arg(long)]
+    speed: Option<f64>,
+    /// Play a demo pack: day-in-60s, wind-lull-dusk, trip-330kv, b01-online.
+    #[arg(long, value_name = "PACK")]
+    demo: Option<String>,
     /// Record every operating rack's eight metrics each tick into the raw store, so the rack
     /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
     /// Qingyang at real time).
@@ -155,6 +158,11 @@ async fn drill(
 }
 
 #[tauri::command]
+async fn demo_status(shell: State<'_, Shell>) -> Result<DemoStatus, ApiError> {
+    Ok(shell.session().await?.live()?.demo_status())
+}
+
+#[tauri::command]
 async fn park_schedule(shell: State<'_, Shell>) -> Result<Schedule, ApiError> {
     shell.session().await?.live()?.schedule().await
 }
@@ -214,11 +222,16 @@ commands!(
     park_ledger,
     drill,
     park_schedule,
+    demo_status,
     park_events
 );
 
 async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
-    let api = Api::open(args.scenario.as_deref())?;
+    let (api, config) = live_config(
+        Api::open(args.scenario.as_deref())?,
+        args.demo.as_deref(),
+        args.speed,
+    )?;
     let location = match &args.db {
         None => Location::default_location(),
         Some(url) => Location::parse(url).map_err(|message| ApiError {
@@ -230,10 +243,9 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
     let live = match AnyStore::open(&location).await {
         Ok(store) => {
             let config = LiveConfig {
-                speed: args.speed,
                 raw_log: Some(location.raw_log_dir(&api.park().scenario().park.id)),
                 record_racks: args.record_racks,
-                ..LiveConfig::real_time(jiff::Timestamp::now())
+                ..config
             };
             Live::start(api.park().clone(), args.seed, Arc::new(store), config).await
         }
@@ -247,11 +259,12 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    if !(args.speed.is_finite() && args.speed > 0.0) {
-        eprintln!(
-            "suangu-app: --speed {}: must be a positive number",
-            args.speed
-        );
+    if let Some(speed) = args.speed.filter(|v| !(v.is_finite() && *v > 0.0)) {
+        eprintln!("suangu-app: --speed {speed}: must be a positive number");
+        return std::process::ExitCode::from(2);
+    }
+    if let Some(demo) = args.demo.as_deref().filter(|d| !known_demo(d)) {
+        eprintln!("suangu-app: --demo {demo}: no such demo pack");
         return std::process::ExitCode::from(2);
     }
     let app = tauri::Builder::default()

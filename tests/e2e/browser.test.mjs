@@ -219,6 +219,23 @@ describe("the rack heatmap, recording racks", () => {
   });
 });
 
+describe("a demo pack", () => {
+  let server;
+  // Wind lull at dusk: 16:00-21:00 on the scenario's date, played at an hour a second.
+  before(async () => (server = await serve(["--demo", "wind-lull-dusk", "--speed", "3600"])));
+  after(async () => server?.stop());
+
+  it("plays itself to its end, its step ticked off", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=demo][data-id="wind-lull-dusk"]', { timeout: 15000 });
+    await page.screenshot({ path: join(SHOTS, "browser-demo-1920x1080.png") });
+    await page.waitForSelector('[data-testid=demo][data-finished="true"]', { timeout: 30000 });
+    assert.equal(await page.getAttribute('[data-testid=demo] .demo-step', "data-done"), "true");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
 describe("a second park", () => {
   let server;
   before(async () => (server = await serve(["--scenario", MINI])));

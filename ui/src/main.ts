@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
+import type { Capacity, DemoStatus, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -12,7 +12,7 @@ import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
-import { capacityView, drillBanner, evacuationList, ledgerView, n1View, scheduleView } from "./panels/ops/panels";
+import { capacityView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, scheduleView } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -43,6 +43,8 @@ const live: {
   heatmap: HeatmapPanel | null;
   heatmapData: Heatmap | null;
   heatmapAt: number;
+  demo: DemoStatus | null;
+  demoEl: HTMLElement | null;
   ops: {
     capacity: Capacity | null;
     online: Capacity | null;
@@ -68,6 +70,8 @@ const live: {
   heatmap: null,
   heatmapData: null,
   heatmapAt: -1,
+  demo: null,
+  demoEl: null,
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, at: -1 },
 };
 
@@ -188,6 +192,7 @@ function render(): void {
         live.chart.el,
       ),
     ),
+    (live.demoEl = h("div", { class: "demo-slot" })),
     h(
       "footer",
       { class: "status-line" },
@@ -249,6 +254,9 @@ function applyLive(): void {
   if (live.frame && live.map) updateMapLive(live.map, live.frame);
   if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
   if (live.heatmapData) live.heatmap?.setData(live.heatmapData);
+  if (live.demo?.active && live.demoEl && view.kind === "ready") {
+    live.demoEl.replaceChildren(demoBanner(live.demo, live.frame?.at_s ?? live.demo.start_s, view.summary.time_zone));
+  }
 }
 
 /** Fetch what the open operations view shows, and redraw. */
@@ -379,6 +387,13 @@ async function start(): Promise<void> {
     render();
     startLive(gateway);
     void refreshTrend(gateway);
+    gateway.call("demo_status", {}).then(
+      (demo) => {
+        live.demo = demo;
+        applyLive();
+      },
+      () => {},
+    );
     return;
   } catch (e) {
     view = { kind: "failed", failure: e instanceof GatewayError ? e.error : transport(String(e)) };

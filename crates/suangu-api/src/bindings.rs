@@ -80,6 +80,8 @@ pub fn typescript() -> String {
         ScheduledJob::decl(&cfg),
         ScheduleMetrics::decl(&cfg),
         EvacuationDto::decl(&cfg),
+        DemoStatus::decl(&cfg),
+        DemoStepDto::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

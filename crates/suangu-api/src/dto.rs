@@ -768,3 +768,24 @@ pub struct EvacuationDto {
     pub paused: bool,
     pub lost: bool,
 }
+
+/// The demo pack being played, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DemoStatus {
+    pub active: bool,
+    pub id: Option<String>,
+    pub name: Option<Name>,
+    pub start_s: u32,
+    pub end_s: u32,
+    /// Simulated now.
+    pub now_s: u32,
+    pub finished: bool,
+    pub steps: Vec<DemoStepDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DemoStepDto {
+    pub at_s: u32,
+    pub label: Name,
+    pub done: bool,
+}

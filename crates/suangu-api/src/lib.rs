@@ -107,6 +107,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         result: ts_name::<dto::Schedule>,
     },
     CommandSpec {
+        name: "demo_status",
+        mutating: false,
+        doc: "The demo pack being played (started with --demo), its progress and its steps.",
+        args: no_args,
+        result: ts_name::<dto::DemoStatus>,
+    },
+    CommandSpec {
         name: "park_events",
         mutating: false,
         doc: "Faults, drills and actions of the last hours.",
@@ -178,6 +185,20 @@ impl Api {
 
     pub fn park(&self) -> &Park {
         &self.park
+    }
+
+    /// The same park with every planned asset in service (for demo packs that show the park
+    /// once B01 and the 330 kV station are built).
+    pub fn with_planned_online(self) -> Self {
+        let ids = self.park.planned_ids();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        match self.park.with_in_service(&ids) {
+            Ok(park) => Self {
+                park,
+                source: format!("{} + planned assets online", self.source),
+            },
+            Err(_) => self,
+        }
     }
 
     pub fn park_summary(&self) -> ParkSummary {
@@ -331,6 +352,7 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             }
             "park_n1" => to_json(self.live()?.n1().await?),
             "park_schedule" => to_json(self.live()?.schedule().await?),
+            "demo_status" => to_json(self.live()?.demo_status()),
             "park_ledger" => {
                 let args: dto::LedgerArgs = parse("park_ledger", args)?;
                 to_json(self.live()?.ledger(args).await?)

@@ -1,5 +1,6 @@
 //! The live side of the API: the running engine's frames and trends from the store.
 
+use crate::Api;
 use crate::dto::{
     ApiError, CentreLive, ErrorCode, Heatmap, HeatmapArgs, HeatmapSource, History, HistoryArgs,
     HistoryLevel, HistoryPoint, LiveFrame, PointQuality, Quality, RackMetricName, SubstationLive,
@@ -28,6 +29,67 @@ pub struct Live<S: Store + 'static> {
     layout: Layout,
     /// Raw series ids of every operating rack, per metric, once all are registered.
     rack_ids: tokio::sync::Mutex<HashMap<RackMetricName, Vec<i64>>>,
+}
+
+/// Whether `id` names a demo pack.
+pub fn known_demo(id: &str) -> bool {
+    suangu_sim::demo_pack(id).is_some()
+}
+
+/// How the live twin runs for `demo` (a pack id) or in real time from now: the pack's start
+/// (the scenario's date at its local hour, so a demo tells the same story every time), its pace
+/// unless `speed` overrides it, and the park with its planned assets online when the pack asks.
+/// An unknown pack is an error naming the packs there are.
+pub fn live_config(
+    api: Api,
+    demo: Option<&str>,
+    speed: Option<f64>,
+) -> Result<(Api, LiveConfig), ApiError> {
+    let Some(id) = demo else {
+        let config = LiveConfig {
+            speed: speed.unwrap_or(1.0),
+            ..LiveConfig::real_time(Timestamp::now())
+        };
+        return Ok((api, config));
+    };
+    let pack = suangu_sim::demo_pack(id).ok_or_else(|| ApiError {
+        code: ErrorCode::BadArguments,
+        message: format!(
+            "--demo {id}: no such demo pack (there are: {})",
+            suangu_sim::demo_packs()
+                .iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        details: Vec::new(),
+    })?;
+    let api = if pack.planned_online {
+        api.with_planned_online()
+    } else {
+        api
+    };
+    let s = api.park().scenario();
+    let tz = jiff::tz::TimeZone::get(&s.park.time_zone).map_err(|e| ApiError {
+        code: ErrorCode::ScenarioInvalid,
+        message: e.to_string(),
+        details: Vec::new(),
+    })?;
+    let local = s.park.date.to_datetime(
+        jiff::civil::Time::new(i8::try_from(pack.start_local_h).unwrap_or(0), 0, 0, 0)
+            .unwrap_or(jiff::civil::Time::midnight()),
+    );
+    let start = tz.to_timestamp(local).map_err(|e| ApiError {
+        code: ErrorCode::ScenarioInvalid,
+        message: e.to_string(),
+        details: Vec::new(),
+    })?;
+    let config = LiveConfig {
+        speed: speed.unwrap_or(pack.speed),
+        demo: Some(pack),
+        ..LiveConfig::real_time(start)
+    };
+    Ok((api, config))
 }
 
 /// A store failure as the wire reports it.

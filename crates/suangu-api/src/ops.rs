@@ -3,9 +3,9 @@
 
 use crate::dto::{
     AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreHeadroom,
-    Contingency, Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs,
-    LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule,
-    ScheduleMetrics, ScheduledJob, ZoneHeadroom,
+    Contingency, DemoStatus, DemoStepDto, Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto,
+    Events, EventsArgs, LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto,
+    Schedule, ScheduleMetrics, ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -242,6 +242,47 @@ impl<S: Store + 'static> Live<S> {
                 .map(|i| contingency(park, i))
                 .collect(),
         })
+    }
+
+    /// The demo pack being played, its progress and steps.
+    pub fn demo_status(&self) -> DemoStatus {
+        let now = self.engine().now();
+        match self.engine().demo() {
+            None => DemoStatus {
+                active: false,
+                id: None,
+                name: None,
+                start_s: 0,
+                end_s: 0,
+                now_s: seconds(now),
+                finished: false,
+                steps: Vec::new(),
+            },
+            Some((pack, start)) => {
+                let end = start.as_second() + pack.length_s;
+                DemoStatus {
+                    active: true,
+                    id: Some(pack.id.to_owned()),
+                    name: Some(crate::name(&pack.name())),
+                    start_s: seconds(start),
+                    end_s: u32::try_from(end).unwrap_or(u32::MAX),
+                    now_s: seconds(now),
+                    finished: now.as_second() >= end,
+                    steps: pack
+                        .steps
+                        .iter()
+                        .map(|s| DemoStepDto {
+                            at_s: u32::try_from(start.as_second() + s.at_s).unwrap_or(u32::MAX),
+                            label: crate::dto::Name {
+                                zh: s.label.0.to_owned(),
+                                en: s.label.1.to_owned(),
+                            },
+                            done: now.as_second() >= start.as_second() + s.at_s,
+                        })
+                        .collect(),
+                }
+            }
+        }
     }
 
     /// The twin's jobs for the 48 h from the current 15-minute slot, and their plan.

@@ -34,9 +34,12 @@ pub struct ServeArgs {
     /// The built UI (default: $SUANGU_UI_DIR, else ui/dist of this source tree).
     #[arg(long, value_name = "DIR")]
     ui_dir: Option<PathBuf>,
-    /// Pace of the live twin: simulated seconds per real second.
-    #[arg(long, default_value_t = 1.0)]
-    speed: f64,
+    /// Pace of the live twin: simulated seconds per real second (default 1, or the demo's).
+    #[arg(long)]
+    speed: Option<f64>,
+    /// Play a demo pack: day-in-60s, wind-lull-dusk, trip-330kv, b01-online.
+    #[arg(long, value_name = "PACK")]
+    demo: Option<String>,
     /// Record every operating rack's eight metrics each tick into the raw store, so the rack
     /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
     /// Qingyang at real time).
@@ -62,11 +65,8 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
             args.bind
         )));
     }
-    if !(args.speed.is_finite() && args.speed > 0.0) {
-        return Err(bad(format!(
-            "--speed {}: must be a positive number",
-            args.speed
-        )));
+    if let Some(speed) = args.speed.filter(|v| !(v.is_finite() && *v > 0.0)) {
+        return Err(bad(format!("--speed {speed}: must be a positive number")));
     }
     let ui_dir = args
         .ui_dir
@@ -78,7 +78,14 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
             ui_dir.display()
         )));
     }
-    let api = context.open_park(false)?;
+    let (api, config) =
+        suangu_api::live::live_config(context.open_park(false)?, args.demo.as_deref(), args.speed)
+            .map_err(|e| bad(e.message))?;
+    let config = LiveConfig {
+        raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
+        record_racks: args.record_racks,
+        ..config
+    };
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| {
         eprintln!("{}: {e}", lang.text(Key::Failure));
@@ -92,7 +99,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
                 ExitCode::Failure
             })?;
         let local = listener.local_addr().map_err(|_| ExitCode::Failure)?;
-        let live = start_live(&api, context, args.speed, args.record_racks).await;
+        let live = start_live(&api, context, config).await;
         if let Err(e) = &live {
             // The map and totals still work; live data and trends say why they do not.
             eprintln!("{}: {}", lang.text(Key::Failure), e.message);
@@ -121,18 +128,11 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
 async fn start_live(
     api: &suangu_api::Api,
     context: &Context,
-    speed: f64,
-    record_racks: bool,
+    config: LiveConfig,
 ) -> Result<Live<AnyStore>, ApiError> {
     let store = AnyStore::open(&context.db)
         .await
         .map_err(suangu_api::live::store_error)?;
-    let config = LiveConfig {
-        speed,
-        raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
-        record_racks,
-        ..LiveConfig::real_time(jiff::Timestamp::now())
-    };
     Live::start(api.park().clone(), context.seed, Arc::new(store), config).await
 }
 

@@ -852,3 +852,23 @@ fn drill_with_jobs_prints_an_evacuation_plan() {
         }
     }
 }
+
+#[test]
+fn an_unknown_demo_pack_is_exit_2_naming_the_packs() {
+    let ui = temp_dir("ui-demo");
+    std::fs::write(ui.join("index.html"), "<!doctype html>").expect("index");
+    let out = suangu()
+        .args(["--lang", "en", "serve", "--bind", "127.0.0.1:0", "--ui-dir"])
+        .arg(&ui)
+        .args(["--demo", "moon-landing"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("moon-landing")
+            && err.contains("wind-lull-dusk")
+            && err.contains("day-in-60s"),
+        "{err}"
+    );
+}

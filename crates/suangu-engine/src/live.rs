@@ -14,7 +14,7 @@ use suangu_core::interval::{
 };
 use suangu_core::rollup::{Hierarchy, Rollup};
 use suangu_core::{Park, SupplyState};
-use suangu_sim::{Fault, FaultKind, Twin, TwinSample};
+use suangu_sim::{DemoPack, Fault, FaultKind, Twin, TwinSample};
 use suangu_store::ingest::{RawIngest, Sample};
 use suangu_store::{Event, Store};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -40,6 +40,9 @@ pub struct LiveConfig {
     /// 1 byte per point: Qingyang's 18,904 operating racks take some 13 GB a day at real time.
     pub record_racks: bool,
     pub retention: Retention,
+    /// A demo pack to play: its faults are scheduled from `start` (the host sets the start and
+    /// the speed the pack asks for).
+    pub demo: Option<DemoPack>,
 }
 
 /// How long raw data is kept, by level (applied as simulated days pass).
@@ -73,6 +76,7 @@ impl LiveConfig {
             raw_log: None,
             record_racks: false,
             retention: Retention::default(),
+            demo: None,
         }
     }
 }
@@ -162,6 +166,8 @@ enum Control {
 /// A running engine. Cheap to share behind an `Arc`.
 pub struct Engine {
     twin: Arc<tokio::sync::RwLock<Twin>>,
+    demo: Option<DemoPack>,
+    demo_start: Timestamp,
     frames: watch::Receiver<Option<Arc<Frame>>>,
     racks: watch::Receiver<Option<Arc<RackFrame>>>,
     control: mpsc::Sender<Control>,
@@ -184,12 +190,25 @@ pub enum EngineError {
 impl Engine {
     /// Backfill the store, then start the source, engine and store tasks.
     pub async fn start<S: Store + 'static>(
-        twin: Twin,
+        mut twin: Twin,
         store: Arc<S>,
         config: LiveConfig,
     ) -> Result<Self, EngineError> {
         let park = twin.park().clone();
         let live_from = interval_start(config.start);
+        // A demo's whole script goes in at once: the twin plays each fault at its time.
+        if let Some(demo) = &config.demo {
+            for step in &demo.steps {
+                let from = Timestamp::from_second(config.start.as_second() + step.at_s)
+                    .unwrap_or(config.start);
+                let until = Timestamp::from_second(from.as_second() + step.for_s).ok();
+                twin.inject(Fault {
+                    kind: step.fault.clone(),
+                    from,
+                    until,
+                })?;
+            }
+        }
         let backfill_s = i64::try_from(config.backfill.as_secs()).unwrap_or(0) / INTERVAL_SECONDS
             * INTERVAL_SECONDS;
         if backfill_s > 0 {
@@ -259,6 +278,7 @@ impl Engine {
             live_from,
             samples_tx,
         ));
+        let (demo, demo_start) = (config.demo.clone(), config.start);
         let engine = tokio::spawn(engine_task(EngineTask {
             park: park.clone(),
             twin: twin.clone(),
@@ -274,6 +294,8 @@ impl Engine {
         }));
         let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
         Ok(Self {
+            demo,
+            demo_start,
             twin: twin.clone(),
             frames: frames_rx,
             racks: racks_rx,
@@ -292,6 +314,11 @@ impl Engine {
 
     pub fn park(&self) -> &Park {
         &self.park
+    }
+
+    /// The demo pack being played, and when it started.
+    pub fn demo(&self) -> Option<(&DemoPack, Timestamp)> {
+        self.demo.as_ref().map(|d| (d, self.demo_start))
     }
 
     /// The simulated now: the newest frame's instant, or the start before the first frame.

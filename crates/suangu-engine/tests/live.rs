@@ -32,6 +32,7 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         raw_log: Some(db.with_extension("rawlog")),
         record_racks: false,
         retention: Default::default(),
+        demo: None,
     };
     let engine = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
         .await
@@ -233,6 +234,7 @@ async fn backfill_never_overwrites_recorded_history() {
         raw_log: None,
         record_racks: false,
         retention: Default::default(),
+        demo: None,
     };
     let window = Timestamp::from_second(start.as_second() - 2 * 3600).expect("ts");
     let first = Engine::start(Twin::new(park.clone(), 1), store.clone(), config.clone())

@@ -4,10 +4,12 @@
 //! seed, faults, instant), so any instant can be computed alone, in any order, and the same
 //! inputs give the same numbers byte for byte. The engine decides which instants to ask for.
 
+mod demo;
 mod jobs;
 mod noise;
 mod telemetry;
 
+pub use demo::{DemoPack, DemoStep, demo_pack, demo_packs};
 pub use jobs::generate_jobs;
 pub use telemetry::{RACK_METRICS, RackMetric};
 

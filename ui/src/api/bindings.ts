@@ -347,6 +347,14 @@ export type ScheduleMetrics = { job_energy_mwh: number, green_energy_mwh: number
 
 export type EvacuationDto = { job: string, from: string, to: string | null, start_s: number | null, paused: boolean, lost: boolean, };
 
+export type DemoStatus = { active: boolean, id: string | null, name: Name | null, start_s: number, end_s: number, 
+/**
+ * Simulated now.
+ */
+now_s: number, finished: boolean, steps: Array<DemoStepDto>, };
+
+export type DemoStepDto = { at_s: number, label: Name, done: boolean, };
+
 /** The command contract: name -> arguments and result. */
 export interface Commands {
   /** The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations. */
@@ -369,6 +377,8 @@ export interface Commands {
   drill: { args: DrillArgs; result: Drill };
   /** The twin's job stream for the next 48 h, planned now (green first, then cheap hours), beside first-come-first-served and greedy. */
   park_schedule: { args: Record<string, never>; result: Schedule };
+  /** The demo pack being played (started with --demo), its progress and its steps. */
+  demo_status: { args: Record<string, never>; result: DemoStatus };
   /** Faults, drills and actions of the last hours. */
   park_events: { args: EventsArgs; result: Events };
 }
@@ -379,4 +389,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "park_events"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "demo_status", "park_events"] as const;

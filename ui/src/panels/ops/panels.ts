@@ -1,8 +1,8 @@
 // The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
 // and the event time line. Each is rebuilt from the core's answer when it changes.
-import type { Capacity, Drill, Events, LedgerDay, LedgerPeriod, N1, Schedule, ScheduleMetrics } from "../../api/bindings";
+import type { Capacity, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, N1, Schedule, ScheduleMetrics } from "../../api/bindings";
 import { h, s } from "../../dom";
-import { num, t } from "../../i18n";
+import { nameOf, num, t } from "../../i18n";
 import { bar, bindingText, impactText, reasonText, shareClass } from "./format";
 
 const pct = (ratio: number) => `${num(ratio * 100, 1)} %`;
@@ -281,5 +281,20 @@ export function evacuationList(drill: Drill, timeZone: string): HTMLElement {
         ),
       ),
     ),
+  );
+}
+
+/** The demo pack being played: its name, how far it is, and its steps (done ones ticked). */
+export function demoBanner(demo: DemoStatus, nowS: number, timeZone: string): HTMLElement {
+  const span = Math.max(1, demo.end_s - demo.start_s);
+  const progress = Math.min(1, Math.max(0, (nowS - demo.start_s) / span));
+  const finished = nowS >= demo.end_s;
+  return h(
+    "div",
+    { class: "demo-banner", "data-testid": "demo", "data-finished": String(finished), "data-id": demo.id ?? "" },
+    h("strong", {}, `${t("demo")}: ${demo.name ? nameOf(demo.name) : ""}`),
+    h("span", { class: "demo-bar" }, h("span", { class: "demo-fill", style: `width:${progress * 100}%` })),
+    h("span", {}, finished ? t("demo_finished") : `${clock(nowS, timeZone)} · ${num(progress * 100)} %`),
+    ...demo.steps.map((step) => h("span", { class: "demo-step", "data-done": String(nowS >= step.at_s) }, `${nowS >= step.at_s ? "✓" : "○"} ${nameOf(step.label)}`)),
   );
 }
