@@ -439,3 +439,53 @@ fn unreadable_and_invalid_files_are_clear_errors() {
     assert_eq!(issue.kind, "unknown_reference");
     assert!(issue.line > 0);
 }
+
+/// The "330 kV trip" demo: the park with B01 and the 330 kV station built; at 10:30 the 330 kV
+/// grid trips for an hour, B01 (fed only from the 330 kV station) goes dark, the 110 kV stations
+/// ride through on the 110 kV grid, and the demo reports its step done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_330_kv_trip_demo_tells_its_story() {
+    let (api, config) = suangu_api::live::live_config(
+        Api::open(None).expect("park"),
+        Some("trip-330kv"),
+        Some(3600.0),
+    )
+    .expect("demo");
+    assert_eq!(
+        api.park_summary().planned_centres,
+        0,
+        "B01 is online in this story"
+    );
+    let db = std::env::temp_dir().join(format!("suangu-api-demo-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let store = Arc::new(SqliteStore::open(&db).await.expect("store"));
+    let config = LiveConfig {
+        tick: Duration::from_millis(100),
+        backfill: Duration::from_secs(3600),
+        ..config
+    };
+    let live = Live::start(api.park().clone(), 1, store, config)
+        .await
+        .expect("live");
+    let mut frames = live.frames();
+    let mut saw_b01_dark = false;
+    for _ in 0..200 {
+        frames.changed().await.expect("frame");
+        let f = frames.borrow().clone().expect("frame");
+        let b01 = f.centres.iter().find(|c| c.id == "CM-B01").expect("B01");
+        if f.stations_down.iter().any(|s| s == "SS-330") {
+            assert_eq!(b01.supply, suangu_core::SupplyState::Lost);
+            assert!(
+                f.stations_down.iter().all(|s| s == "SS-330"),
+                "{:?}",
+                f.stations_down
+            );
+            saw_b01_dark = true;
+            break;
+        }
+    }
+    assert!(saw_b01_dark, "the trip never showed");
+    let status = live.demo_status();
+    assert!(status.active && status.steps[0].done);
+    live.shutdown().await;
+}
