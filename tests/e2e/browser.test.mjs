@@ -108,6 +108,28 @@ describe("Qingyang in the browser", () => {
     await page.close();
   });
 
+  it("shows the overview: racks, compute, green both ways, PUE, CO2 avoided, targets, regions served", async () => {
+    for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+      const { page, errors } = await open(server.url, viewport);
+      await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+      await page.click("[data-testid=view-overview]");
+      await page.waitForSelector("[data-testid=ov-green-today]", { timeout: 15000 });
+      for (const id of ["ov-racks", "ov-compute", "ov-green-now", "ov-green-year", "ov-pue", "ov-co2", "ov-target-racks", "ov-target-pflops"]) {
+        assert.ok(await page.$(`[data-testid=${id}]`), id);
+      }
+      assert.match(await page.textContent("[data-testid=ov-target-racks]"), /100,000|100 000|100000/);
+      await page.waitForSelector("[data-testid=ov-regions] li");
+      const size = `${viewport.width}x${viewport.height}`;
+      await page.screenshot({ path: join(SHOTS, `browser-overview-${size}.png`) });
+      await page.click("[data-testid=lang-toggle]");
+      await page.waitForSelector("[data-testid=ov-green-today]");
+      assert.match(await page.textContent("[data-testid=view-overview]"), /Overview/);
+      await page.screenshot({ path: join(SHOTS, `browser-overview-en-${size}.png`) });
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
   it("shows capacity headroom, the green ledger both ways and N-1, read-only", async () => {
     const { page, errors } = await open(server.url);
     await page.waitForSelector('[data-testid=live-quality][data-state="live"]');

@@ -12,7 +12,7 @@ import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
-import { capacityView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, scheduleView } from "./panels/ops/panels";
+import { capacityView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, overviewView, scheduleView } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -75,8 +75,9 @@ const live: {
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, at: -1 },
 };
 
-type MainView = "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
+type MainView = "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
 const VIEWS: [MainView, Key][] = [
+  ["overview", "view_overview"],
   ["map", "view_map"],
   ["heatmap", "view_heatmap"],
   ["capacity", "view_capacity"],
@@ -162,6 +163,8 @@ function render(): void {
               ...(o.drill ? [evacuationList(o.drill, summary.time_zone)] : []),
             ]
           : waiting();
+      case "overview":
+        return [overviewView(summary, map, live.frame, o.capacity, o.ledger, o.schedule)];
       case "schedule":
         return o.schedule ? [scheduleView(o.schedule, names, map.centres.map((c) => c.id), summary.time_zone)] : waiting();
       default:
@@ -273,6 +276,12 @@ async function refreshOps(gateway: Gateway): Promise<void> {
       o.online = hasPlanned() ? online : null;
     } else if (live.view === "ledger") {
       o.ledger = await gateway.call("park_ledger", {});
+    } else if (live.view === "overview") {
+      [o.capacity, o.ledger, o.schedule] = await Promise.all([
+        gateway.call("park_capacity", {}),
+        gateway.call("park_ledger", {}),
+        gateway.call("park_schedule", {}),
+      ]);
     } else if (live.view === "schedule") {
       o.schedule = await gateway.call("park_schedule", {});
     } else if (live.view === "n1") {
@@ -362,7 +371,7 @@ function startLive(gateway: Gateway): void {
       }
       // Operations views follow the park every 30 s of data time.
       const every = live.view === "schedule" ? 900 : 30;
-      if (["capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
+      if (["overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
         void refreshOps(gateway);
       }
     },

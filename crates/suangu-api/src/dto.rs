@@ -656,6 +656,8 @@ pub struct LedgerPeriod {
     pub green_share_location: f64,
     pub co2_market_t: f64,
     pub co2_location_t: f64,
+    /// CO2 the own green power used avoided (its energy at the grid factor), t.
+    pub co2_avoided_t: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -732,6 +734,8 @@ pub struct Schedule {
 pub struct ScheduledJob {
     pub job: String,
     pub kind: String,
+    /// The region it serves, if it has a latency promise there.
+    pub origin: Option<String>,
     pub centre: String,
     pub start_s: u32,
     pub end_s: u32,

@@ -79,6 +79,7 @@ pub fn period(k: &GreenKpis) -> LedgerPeriod {
         green_share_location: k.green_share_location.0,
         co2_market_t: k.co2_market_t,
         co2_location_t: k.co2_location_t,
+        co2_avoided_t: k.co2_avoided_t,
     }
 }
 
@@ -324,6 +325,7 @@ impl<S: Store + 'static> Live<S> {
                     Some(ScheduledJob {
                         job: x.job.clone(),
                         kind: job.kind.as_str().to_owned(),
+                        origin: job.origin.clone(),
                         centre: x.site.clone(),
                         start_s: seconds(x.start),
                         end_s: seconds(x.end),

@@ -196,6 +196,8 @@ pub struct GreenKpis {
     pub curtailed: Mwh,
     pub exported: Mwh,
     pub import: Mwh,
+    /// Tonnes of CO2 the own green power used avoided (its energy at the grid factor).
+    pub co2_avoided_t: f64,
     /// Tonnes of CO2.
     pub co2_market_t: f64,
     pub co2_location_t: f64,
@@ -240,6 +242,7 @@ pub fn summarize<'a>(
         curtailed: Mwh(curtailed),
         exported: Mwh(exported),
         import: Mwh(import),
+        co2_avoided_t: green_market * grid_factor_t_per_mwh,
         co2_market_t: import * grid_factor_t_per_mwh,
         co2_location_t: (load - green_location) * grid_factor_t_per_mwh,
         max_balance_error,

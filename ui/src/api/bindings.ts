@@ -293,7 +293,11 @@ export type LedgerDay = { date: string, day: LedgerPeriod, month_to_date: Ledger
  */
 intervals: Array<LedgerInterval>, };
 
-export type LedgerPeriod = { intervals: number, load_mwh: number, delivered_mwh: number, stored_mwh: number, exported_mwh: number, curtailed_mwh: number, import_mwh: number, green_share_market: number, green_share_location: number, co2_market_t: number, co2_location_t: number, };
+export type LedgerPeriod = { intervals: number, load_mwh: number, delivered_mwh: number, stored_mwh: number, exported_mwh: number, curtailed_mwh: number, import_mwh: number, green_share_market: number, green_share_location: number, co2_market_t: number, co2_location_t: number, 
+/**
+ * CO2 the own green power used avoided (its energy at the grid factor), t.
+ */
+co2_avoided_t: number, };
 
 export type LedgerInterval = { start_s: number, green_share_market: number, green_share_location: number, import_mwh: number, curtailed_mwh: number, 
 /**
@@ -333,7 +337,11 @@ export type Schedule = { start_s: number, slot_s: number,
  */
 green_left_mw: Array<number>, price_cny_per_mwh: Array<number>, placements: Array<ScheduledJob>, unplaced: number, metrics: ScheduleMetrics, fcfs: ScheduleMetrics, greedy: ScheduleMetrics, };
 
-export type ScheduledJob = { job: string, kind: string, centre: string, start_s: number, end_s: number, demand_kw: number, 
+export type ScheduledJob = { job: string, kind: string, 
+/**
+ * The region it serves, if it has a latency promise there.
+ */
+origin: string | null, centre: string, start_s: number, end_s: number, demand_kw: number, 
 /**
  * Why it is there, in numbers (the UI puts it in words).
  */

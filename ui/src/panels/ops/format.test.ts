@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CentreHeadroom, Contingency } from "../../api/bindings";
 import { setLang } from "../../i18n";
-import { bar, bindingText, impactText, reasonText, shareClass } from "./format";
+import { bar, bindingText, impactText, reasonText, regionsServed, shareClass } from "./format";
 
 const centre = (over: Partial<CentreHeadroom>): CentreHeadroom => ({
   centre: "CM-N02",
@@ -73,6 +73,7 @@ describe("schedule words", () => {
     const job = {
       job: "chat-east",
       kind: "inference",
+      origin: "YRD",
       centre: "QH-A1",
       start_s: 0,
       end_s: 3600,
@@ -86,5 +87,29 @@ describe("schedule words", () => {
     };
     expect(reasonText(job)).toBe("deferred 6 h · valley · 92 % green · 11 ms ≤ 14 ms · 9 h slack");
     expect(reasonText({ ...job, deferred_s: 0, ring_ms: null, latency_ms: null })).toBe("on time · valley · 92 % green · 9 h slack");
+  });
+});
+
+describe("overview", () => {
+  it("sums the planned compute served to each region, largest first", () => {
+    const job = (origin: string | null, kw: number, hours: number) => ({
+      job: "j",
+      kind: "inference",
+      origin,
+      centre: "A",
+      start_s: 0,
+      end_s: hours * 3600,
+      demand_kw: kw,
+      green_fraction: 0,
+      deferred_s: 0,
+      slack_s: 0,
+      period: "flat",
+      ring_ms: null,
+      latency_ms: null,
+    });
+    expect(regionsServed([job("YRD", 200, 2), job("BTH", 100, 1), job("YRD", 100, 1), job(null, 500, 1)])).toEqual([
+      ["YRD", 0.5],
+      ["BTH", 0.1],
+    ]);
   });
 });

@@ -54,3 +54,13 @@ export function reasonText(j: ScheduledJob): string {
   parts.push(t("sched_slack").replace("{h}", hours(j.slack_s)));
   return parts.join(" · ");
 }
+
+/** IT energy (MWh) of the planned jobs serving each region, largest first. */
+export function regionsServed(jobs: ScheduledJob[]): [string, number][] {
+  const mwh = new Map<string, number>();
+  for (const j of jobs) {
+    if (j.origin === null) continue;
+    mwh.set(j.origin, (mwh.get(j.origin) ?? 0) + (j.demand_kw / 1000) * ((j.end_s - j.start_s) / 3600));
+  }
+  return [...mwh.entries()].map(([r, v]): [string, number] => [r, Math.round(v * 1000) / 1000]).sort((a, b) => b[1] - a[1]);
+}

@@ -1,9 +1,9 @@
 // The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
 // and the event time line. Each is rebuilt from the core's answer when it changes.
-import type { Capacity, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, N1, Schedule, ScheduleMetrics } from "../../api/bindings";
+import type { Capacity, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
 import { h, s } from "../../dom";
 import { nameOf, num, t } from "../../i18n";
-import { bar, bindingText, impactText, reasonText, shareClass } from "./format";
+import { bar, bindingText, impactText, reasonText, regionsServed, shareClass } from "./format";
 
 const pct = (ratio: number) => `${num(ratio * 100, 1)} %`;
 
@@ -296,5 +296,61 @@ export function demoBanner(demo: DemoStatus, nowS: number, timeZone: string): HT
     h("span", { class: "demo-bar" }, h("span", { class: "demo-fill", style: `width:${progress * 100}%` })),
     h("span", {}, finished ? t("demo_finished") : `${clock(nowS, timeZone)} · ${num(progress * 100)} %`),
     ...demo.steps.map((step) => h("span", { class: "demo-step", "data-done": String(nowS >= step.at_s) }, `${nowS >= step.at_s ? "✓" : "○"} ${nameOf(step.label)}`)),
+  );
+}
+
+function tile(label: string, value: string, sub: string, testid: string, quality?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "ops-kpi overview-tile", "data-testid": testid, "data-quality": quality ?? "store" },
+    h("span", { class: "ops-label" }, label),
+    h("strong", {}, value),
+    h("span", { class: "ops-label" }, sub),
+  );
+}
+
+function progress(label: string, value: number, target: number, unit: string, testid: string): HTMLElement {
+  const share = target > 0 ? Math.min(1, value / target) : 0;
+  return h(
+    "div",
+    { class: "overview-progress", "data-testid": testid },
+    h("span", { class: "ops-label" }, `${label}: ${num(value)} / ${num(target)} ${unit} (${num(share * 100)} %)`),
+    h("span", { class: "cap-bar" }, h("span", { class: "cap-used", style: `width:${share * 100}%` })),
+  );
+}
+
+/** The park at a glance for an executive: what runs, how green, how efficient, for whom. */
+export function overviewView(
+  summary: ParkSummary,
+  map: ParkMap,
+  frame: LiveFrame | null,
+  cap: Capacity | null,
+  ledger: LedgerDay | null,
+  schedule: Schedule | null,
+): HTMLElement {
+  const quality = frame === null ? "bad" : frame.quality;
+  const regions = new Map(map.regions.map((r) => [r.id, nameOf(r.name)]));
+  const tiles = [
+    cap ? tile(t("ov_racks"), `${num(cap.racks_used)} / ${num(cap.racks_installed)}`, `${t("ov_planned")} ${num(cap.racks_planned)}`, "ov-racks") : null,
+    cap ? tile(t("ov_compute"), `${num(cap.pflops_allocated)} PFLOPS`, `${t("ov_utilisation")} ${pct(cap.pflops > 0 ? cap.pflops_allocated / cap.pflops : 0)}`, "ov-compute") : null,
+    frame ? tile(t("ov_green_now"), pct(frame.green_share_now), t("ledger_market"), "ov-green-now", quality) : null,
+    ledger ? tile(t("ov_green_today"), `${pct(ledger.day.green_share_market)} · ${pct(ledger.day.green_share_location)}`, `${t("ledger_market")} · ${t("ledger_location")}`, "ov-green-today") : null,
+    ledger ? tile(t("ov_green_year"), `${pct(ledger.year_to_date.green_share_market)} · ${pct(ledger.year_to_date.green_share_location)}`, `${t("ledger_market")} · ${t("ledger_location")}`, "ov-green-year") : null,
+    frame ? tile("PUE", num(frame.pue, 3), t("ov_now"), "ov-pue", quality) : null,
+    ledger ? tile(t("ov_co2_avoided"), `${num(ledger.year_to_date.co2_avoided_t)} t`, `${t("ledger_day")} ${num(ledger.day.co2_avoided_t, 1)} t`, "ov-co2") : null,
+  ].filter((x): x is HTMLElement => x !== null);
+  const served = schedule ? regionsServed(schedule.placements) : [];
+  return h(
+    "section",
+    { class: "ops-view", "data-testid": "overview" },
+    h("div", { class: "overview-tiles" }, ...tiles),
+    progress(t("ov_target_racks"), summary.standard_racks, summary.target_standard_racks, t("ov_standard_racks"), "ov-target-racks"),
+    progress(t("ov_target_pflops"), summary.pflops, summary.target_pflops, "PFLOPS", "ov-target-pflops"),
+    h("h3", { class: "ops-label" }, t("ov_regions")),
+    h(
+      "ul",
+      { class: "overview-regions", "data-testid": "ov-regions" },
+      ...served.map(([r, mwh]) => h("li", { "data-region": r }, `${regions.get(r) ?? r}: ${num(mwh, 1)} MWh`)),
+    ),
   );
 }
