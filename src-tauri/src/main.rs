@@ -8,9 +8,9 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
 use suangu_api::dto::{
-    ApiError, Capacity, CapacityArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events, EventsArgs,
-    Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap,
-    ParkSummary, RackMetricName, Schedule, Trend, TrendArgs,
+    ApiError, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoStatus, Drill, DrillArgs,
+    ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs,
+    LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, known_demo, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -157,6 +157,12 @@ async fn drill(
     session.live()?.drill(DrillArgs { asset, minutes }).await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+async fn centre_detail(shell: State<'_, Shell>, centre: String) -> Result<CentreDetail, ApiError> {
+    let session = shell.session().await?;
+    session.live()?.centre_detail(CentreArgs { centre }).await
+}
+
 #[tauri::command]
 async fn demo_status(shell: State<'_, Shell>) -> Result<DemoStatus, ApiError> {
     Ok(shell.session().await?.live()?.demo_status())
@@ -222,6 +228,7 @@ commands!(
     park_ledger,
     drill,
     park_schedule,
+    centre_detail,
     demo_status,
     park_events
 );

@@ -130,6 +130,22 @@ describe("Qingyang in the browser", () => {
     }
   });
 
+  it("drills from the map into a centre: its racks row by row, its feeds and its jobs, in one click", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    await page.click('g.centre[data-id="CM-N02"]');
+    await page.waitForSelector('[data-testid=centre][data-id="CM-N02"] .rack', { timeout: 15000 });
+    assert.equal((await page.$$("[data-testid=centre] .rack")).length, 2304, "every physical rack of N02");
+    assert.equal((await page.$$("[data-testid=centre] .hall")).length, 8);
+    assert.ok((await page.$$('[data-testid=centre] [data-testid^="feed-"]')).length >= 2, "its feeds");
+    assert.match(await page.getAttribute("[data-testid=centre] .rack", "title"), /kW/);
+    await page.screenshot({ path: join(SHOTS, "browser-centre-1920x1080.png") });
+    await page.click("[data-testid=centre-back]");
+    await page.waitForSelector(".park-map g.centre");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("shows capacity headroom, the green ledger both ways and N-1, read-only", async () => {
     const { page, errors } = await open(server.url);
     await page.waitForSelector('[data-testid=live-quality][data-state="live"]');

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, DemoStatus, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
+import type { Capacity, CentreDetail, DemoStatus, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -12,7 +12,7 @@ import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
-import { capacityView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, overviewView, scheduleView } from "./panels/ops/panels";
+import { capacityView, centreView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, overviewView, scheduleView } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -53,6 +53,8 @@ const live: {
     events: Events | null;
     drill: Drill | null;
     schedule: Schedule | null;
+    centre: CentreDetail | null;
+    centreId: string | null;
     at: number;
   };
 } = {
@@ -72,10 +74,10 @@ const live: {
   heatmapAt: -1,
   demo: null,
   demoEl: null,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, at: -1 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, at: -1 },
 };
 
-type MainView = "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
+type MainView = "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
 const VIEWS: [MainView, Key][] = [
   ["overview", "view_overview"],
   ["map", "view_map"],
@@ -124,6 +126,17 @@ function render(): void {
     }
   });
   live.map = renderMap(map);
+  // A click on a building opens it: its racks, feeds and jobs.
+  for (const g of live.map.querySelectorAll<SVGGElement>("g.centre")) {
+    g.addEventListener("click", () => {
+      live.ops.centreId = g.dataset.id ?? null;
+      live.ops.centre = null;
+      live.view = "centre";
+      render();
+      applyLive();
+      if (gatewayRef) void refreshOps(gatewayRef);
+    });
+  }
   live.heatmap?.destroy();
   live.heatmap =
     live.view === "heatmap"
@@ -161,6 +174,16 @@ function render(): void {
           ? [
               n1View(o.n1, o.events, gatewayRef?.readOnly ?? true, summary.time_zone, (asset) => void runDrill(asset)),
               ...(o.drill ? [evacuationList(o.drill, summary.time_zone)] : []),
+            ]
+          : waiting();
+      case "centre":
+        return o.centre
+          ? [
+              centreView(o.centre, names.get(o.centre.id) ?? o.centre.id, summary.time_zone, () => {
+                live.view = "map";
+                render();
+                applyLive();
+              }),
             ]
           : waiting();
       case "overview":
@@ -276,6 +299,8 @@ async function refreshOps(gateway: Gateway): Promise<void> {
       o.online = hasPlanned() ? online : null;
     } else if (live.view === "ledger") {
       o.ledger = await gateway.call("park_ledger", {});
+    } else if (live.view === "centre" && o.centreId) {
+      o.centre = await gateway.call("centre_detail", { centre: o.centreId });
     } else if (live.view === "overview") {
       [o.capacity, o.ledger, o.schedule] = await Promise.all([
         gateway.call("park_capacity", {}),
@@ -371,7 +396,7 @@ function startLive(gateway: Gateway): void {
       }
       // Operations views follow the park every 30 s of data time.
       const every = live.view === "schedule" ? 900 : 30;
-      if (["overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
+      if (["centre", "overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
         void refreshOps(gateway);
       }
     },

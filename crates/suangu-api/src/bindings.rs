@@ -81,6 +81,10 @@ pub fn typescript() -> String {
         ScheduleMetrics::decl(&cfg),
         EvacuationDto::decl(&cfg),
         DemoStatus::decl(&cfg),
+        CentreArgs::decl(&cfg),
+        CentreDetail::decl(&cfg),
+        FeedNow::decl(&cfg),
+        HallRacks::decl(&cfg),
         DemoStepDto::decl(&cfg),
     ];
     for decl in decls {

@@ -793,3 +793,41 @@ pub struct DemoStepDto {
     pub label: Name,
     pub done: bool,
 }
+
+/// Arguments of `centre_detail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CentreArgs {
+    pub centre: String,
+}
+
+/// One centre, from the map down to its racks, feeds and jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CentreDetail {
+    pub id: String,
+    pub at_s: u32,
+    pub headroom: CentreHeadroom,
+    /// Each feed: feeder, side, energised now, its load and rating.
+    pub feeds: Vec<FeedNow>,
+    pub halls: Vec<HallRacks>,
+    /// Jobs planned here in the next 48 h.
+    pub jobs: Vec<ScheduledJob>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FeedNow {
+    pub feeder: String,
+    pub side: String,
+    pub energised: bool,
+    pub load_mw: f64,
+    pub rating_mw: f64,
+}
+
+/// A hall's racks now, row by row (power, kW); empty when the live park has no sample yet.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct HallRacks {
+    pub id: String,
+    pub rows: u32,
+    pub racks_per_row: u32,
+    pub power_kw: Vec<f32>,
+}

@@ -107,6 +107,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         result: ts_name::<dto::Schedule>,
     },
     CommandSpec {
+        name: "centre_detail",
+        mutating: false,
+        doc: "One centre now: headroom and binding constraint, its feeds, every rack row by row, its planned jobs.",
+        args: ts_name::<dto::CentreArgs>,
+        result: ts_name::<dto::CentreDetail>,
+    },
+    CommandSpec {
         name: "demo_status",
         mutating: false,
         doc: "The demo pack being played (started with --demo), its progress and its steps.",
@@ -353,6 +360,10 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             "park_n1" => to_json(self.live()?.n1().await?),
             "park_schedule" => to_json(self.live()?.schedule().await?),
             "demo_status" => to_json(self.live()?.demo_status()),
+            "centre_detail" => {
+                let args: dto::CentreArgs = parse("centre_detail", args)?;
+                to_json(self.live()?.centre_detail(args).await?)
+            }
             "park_ledger" => {
                 let args: dto::LedgerArgs = parse("park_ledger", args)?;
                 to_json(self.live()?.ledger(args).await?)

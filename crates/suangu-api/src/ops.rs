@@ -2,10 +2,11 @@
 //! the event time line. The numbers come from the core; this module only shapes them.
 
 use crate::dto::{
-    AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreHeadroom,
-    Contingency, DemoStatus, DemoStepDto, Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto,
-    Events, EventsArgs, LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto,
-    Schedule, ScheduleMetrics, ScheduledJob, ZoneHeadroom,
+    AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreArgs,
+    CentreDetail, CentreHeadroom, Contingency, DemoStatus, DemoStepDto, Drill, DrillArgs,
+    ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, FeedNow, HallRacks, LedgerArgs,
+    LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule, ScheduleMetrics,
+    ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -242,6 +243,98 @@ impl<S: Store + 'static> Live<S> {
                 .iter()
                 .map(|i| contingency(park, i))
                 .collect(),
+        })
+    }
+
+    /// One centre, from the map down to its racks, its feeds and its planned jobs.
+    pub async fn centre_detail(&self, args: CentreArgs) -> Result<CentreDetail, ApiError> {
+        let park = self.engine().park();
+        let s = park.scenario();
+        let index = s
+            .centres
+            .iter()
+            .position(|c| c.id.as_str() == args.centre)
+            .ok_or_else(|| bad("centre_detail", format!("no centre {:?}", args.centre)))?;
+        let centre = &s.centres[index];
+        let cap = self.capacity(CapacityArgs::default()).await?;
+        let headroom = cap
+            .centres
+            .into_iter()
+            .find(|c| c.centre == args.centre)
+            .ok_or_else(|| {
+                bad(
+                    "centre_detail",
+                    format!("no capacity for {:?}", args.centre),
+                )
+            })?;
+        let frame = self.engine().latest();
+        let down: Vec<String> = frame
+            .as_ref()
+            .map(|f| f.feeders_down.clone())
+            .unwrap_or_default();
+        let (trips, _) = self.engine().outages(self.engine().now()).await;
+        let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
+        let facility: Vec<Mw> = frame
+            .as_ref()
+            .map(|f| f.centres.iter().map(|c| Mw(c.facility_mw)).collect())
+            .unwrap_or_default();
+        let loading = park.loading(&trips, &facility);
+        let feeds = centre
+            .feeds
+            .iter()
+            .map(|feed| {
+                let f = s.feeders.iter().position(|x| x.id == feed.feeder);
+                FeedNow {
+                    feeder: feed.feeder.to_string(),
+                    side: format!("{:?}", feed.side),
+                    energised: !down.iter().any(|d| *d == feed.feeder.as_str()),
+                    load_mw: f
+                        .and_then(|i| loading.feeders.get(i))
+                        .map_or(0.0, |mw| mw.0),
+                    rating_mw: f.map_or(0.0, |i| s.feeders[i].capacity_mw.value.0),
+                }
+            })
+            .collect();
+        // This centre's racks are a contiguous range of the rack order.
+        let first: usize = s.centres[..index]
+            .iter()
+            .map(|c| c.halls.iter().map(|h| h.racks() as usize).sum::<usize>())
+            .sum();
+        let racks = self.engine().racks();
+        let mut at = first;
+        let halls = centre
+            .halls
+            .iter()
+            .map(|h| {
+                let n = h.racks() as usize;
+                let power_kw = racks
+                    .as_ref()
+                    .and_then(|r| r.power_kw.get(at..at + n))
+                    .map(<[f32]>::to_vec)
+                    .unwrap_or_default();
+                at += n;
+                HallRacks {
+                    id: h.id.clone(),
+                    rows: h.rows,
+                    racks_per_row: h.racks_per_row,
+                    power_kw,
+                }
+            })
+            .collect();
+        let jobs = self
+            .schedule()
+            .await?
+            .placements
+            .into_iter()
+            .filter(|j| j.centre == args.centre)
+            .collect();
+        Ok(CentreDetail {
+            id: args.centre,
+            at_s: seconds(self.engine().now()),
+            headroom,
+            feeds,
+            halls,
+            jobs,
         })
     }
 

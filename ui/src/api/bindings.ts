@@ -361,6 +361,22 @@ export type DemoStatus = { active: boolean, id: string | null, name: Name | null
  */
 now_s: number, finished: boolean, steps: Array<DemoStepDto>, };
 
+export type CentreArgs = { centre: string, };
+
+export type CentreDetail = { id: string, at_s: number, headroom: CentreHeadroom, 
+/**
+ * Each feed: feeder, side, energised now, its load and rating.
+ */
+feeds: Array<FeedNow>, halls: Array<HallRacks>, 
+/**
+ * Jobs planned here in the next 48 h.
+ */
+jobs: Array<ScheduledJob>, };
+
+export type FeedNow = { feeder: string, side: string, energised: boolean, load_mw: number, rating_mw: number, };
+
+export type HallRacks = { id: string, rows: number, racks_per_row: number, power_kw: Array<number>, };
+
 export type DemoStepDto = { at_s: number, label: Name, done: boolean, };
 
 /** The command contract: name -> arguments and result. */
@@ -385,6 +401,8 @@ export interface Commands {
   drill: { args: DrillArgs; result: Drill };
   /** The twin's job stream for the next 48 h, planned now (green first, then cheap hours), beside first-come-first-served and greedy. */
   park_schedule: { args: Record<string, never>; result: Schedule };
+  /** One centre now: headroom and binding constraint, its feeds, every rack row by row, its planned jobs. */
+  centre_detail: { args: CentreArgs; result: CentreDetail };
   /** The demo pack being played (started with --demo), its progress and its steps. */
   demo_status: { args: Record<string, never>; result: DemoStatus };
   /** Faults, drills and actions of the last hours. */
@@ -397,4 +415,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "demo_status", "park_events"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_events"] as const;

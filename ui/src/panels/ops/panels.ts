@@ -1,8 +1,9 @@
 // The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
 // and the event time line. Each is rebuilt from the core's answer when it changes.
-import type { Capacity, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
+import type { Capacity, CentreDetail, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
 import { h, s } from "../../dom";
 import { nameOf, num, t } from "../../i18n";
+import { colour as heat } from "../heatmap/paint";
 import { bar, bindingText, impactText, reasonText, regionsServed, shareClass } from "./format";
 
 const pct = (ratio: number) => `${num(ratio * 100, 1)} %`;
@@ -351,6 +352,53 @@ export function overviewView(
       "ul",
       { class: "overview-regions", "data-testid": "ov-regions" },
       ...served.map(([r, mwh]) => h("li", { "data-region": r }, `${regions.get(r) ?? r}: ${num(mwh, 1)} MWh`)),
+    ),
+  );
+}
+
+/** One centre: its headroom and binding constraint, its feeds now, every rack row by row
+ * (power, colour-blind-safe scale), and the jobs planned there. */
+export function centreView(d: CentreDetail, name: string, timeZone: string, onBack: () => void): HTMLElement {
+  const back = h("button", { type: "button", class: "period", "data-testid": "centre-back" }, `← ${t("view_map")}`);
+  back.addEventListener("click", onBack);
+  const c = d.headroom;
+  const max = Math.max(5, ...d.halls.flatMap((hall) => hall.power_kw));
+  const halls = d.halls.map((hall) => {
+    const rows = Array.from({ length: hall.rows }, (_, r) =>
+      h(
+        "div",
+        { class: "rack-row" },
+        ...Array.from({ length: hall.racks_per_row }, (_, k) => {
+          const kw = hall.power_kw[r * hall.racks_per_row + k];
+          return h("span", {
+            class: "rack",
+            style: kw === undefined ? "" : `background:rgb(${heat(kw / max).join(",")})`,
+            title: kw === undefined ? t("heatmap_no_data") : `${hall.id} R${r + 1}.${k + 1}: ${num(kw, 1)} kW`,
+          });
+        }),
+      ),
+    );
+    return h("div", { class: "hall", "data-hall": hall.id }, h("span", { class: "ops-label" }, hall.id), ...rows);
+  });
+  return h(
+    "section",
+    { class: "ops-view", "data-testid": "centre", "data-id": d.id },
+    h("div", { class: "heatmap-head" }, back, h("h3", { class: "centre-title" }, name)),
+    h(
+      "div",
+      { class: "ops-totals" },
+      tile("IT", `${num(c.it_mw, 1)} / ${num(c.it_capacity_mw, 1)} MW`, bindingText(c), "centre-it"),
+      tile(t("cap_racks").split(" ")[0] ?? "", `${num(c.racks_used)} / ${num(c.racks_installed)}`, `${num(c.pflops_allocated)} / ${num(c.pflops)} PFLOPS`, "centre-racks"),
+      ...d.feeds.map((f) =>
+        tile(`${f.feeder} (${f.side})`, `${num(f.load_mw, 1)} / ${num(f.rating_mw, 1)} MW`, f.energised ? t("quality_live") : t("cap_no_supply"), `feed-${f.feeder}`, f.energised ? "live" : "bad"),
+      ),
+    ),
+    h("div", { class: "halls" }, ...halls),
+    h("h3", { class: "ops-label" }, `${t("view_schedule")}: ${d.jobs.length}`),
+    h(
+      "ul",
+      { class: "events", "data-testid": "centre-jobs" },
+      ...d.jobs.slice(0, 20).map((j) => h("li", {}, `${clock(j.start_s, timeZone)}–${clock(j.end_s, timeZone)} ${j.job} · ${reasonText(j)}`)),
     ),
   );
 }
