@@ -129,6 +129,13 @@ describe("the real window", () => {
       await screenshot(driver, "window-heatmap.png");
       await driver.findElement(By.css("[data-testid=view-map]")).click();
       await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 10000);
+      // Drill into a centre from the map, in the real window.
+      await driver.findElement(By.css('g.centre[data-id="CM-N02"] .centre-value')).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=centre][data-id="CM-N02"] .rack')), 15000);
+      assert.equal((await driver.findElements(By.css("[data-testid=centre] .hall"))).length, 8);
+      await screenshot(driver, "window-centre.png");
+      await driver.findElement(By.css("[data-testid=centre-back]")).click();
+      await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 10000);
       // A drill from the window: trip a substation; the map shows it and its centres go dark.
       await driver.findElement(By.css("[data-testid=view-n1]")).click();
       await driver.wait(until.elementLocated(By.css("[data-testid=drill-SS-110-2]")), 15000);
