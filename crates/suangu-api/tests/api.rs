@@ -62,6 +62,7 @@ async fn every_command_answers_through_a_session() {
             "rack_heatmap" => serde_json::json!({ "metric": "utilisation_pct" }),
             "drill" => serde_json::json!({ "asset": "F-201", "minutes": 30 }),
             "park_events" => serde_json::json!({ "hours": 6 }),
+            "centre_detail" => serde_json::json!({ "centre": "CM-N02" }),
             _ => serde_json::json!({}),
         };
         let value = session
