@@ -142,6 +142,13 @@ describe("Qingyang in the browser", () => {
     await page.screenshot({ path: join(SHOTS, "browser-centre-1920x1080.png") });
     await page.click("[data-testid=centre-back]");
     await page.waitForSelector(".park-map g.centre");
+    // Park -> zone -> centre: the AI zone lists its centres; one opens its racks.
+    await page.click('g.zone[data-id="Z-AI"] .zone-label');
+    await page.waitForSelector('[data-testid=zone][data-id="Z-AI"] [data-centre]', { timeout: 15000 });
+    assert.ok(await page.$('[data-testid=zone] [data-centre="CM-N01"]'));
+    await page.screenshot({ path: join(SHOTS, "browser-zone-1920x1080.png") });
+    await page.click("[data-testid=zone-centre-CM-N01]");
+    await page.waitForSelector('[data-testid=centre][data-id="CM-N01"] .rack', { timeout: 15000 });
     assert.deepEqual(errors, []);
     await page.close();
   });

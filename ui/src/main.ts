@@ -12,7 +12,7 @@ import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
-import { capacityView, centreView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, overviewView, scheduleView } from "./panels/ops/panels";
+import { capacityView, centreView, zoneView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, overviewView, scheduleView } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 
@@ -55,6 +55,7 @@ const live: {
     schedule: Schedule | null;
     centre: CentreDetail | null;
     centreId: string | null;
+    zoneId: string | null;
     at: number;
   };
 } = {
@@ -74,10 +75,10 @@ const live: {
   heatmapAt: -1,
   demo: null,
   demoEl: null,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, at: -1 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, zoneId: null, at: -1 },
 };
 
-type MainView = "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
+type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
 const VIEWS: [MainView, Key][] = [
   ["overview", "view_overview"],
   ["map", "view_map"],
@@ -126,12 +127,22 @@ function render(): void {
     }
   });
   live.map = renderMap(map);
-  // A click on a building opens it: its racks, feeds and jobs.
+  // A click on a building opens it (its racks, feeds and jobs); on a zone, its centres.
+  const openCentre = (id: string | null) => {
+    live.ops.centreId = id;
+    live.ops.centre = null;
+    live.view = "centre";
+    render();
+    applyLive();
+    if (gatewayRef) void refreshOps(gatewayRef);
+  };
   for (const g of live.map.querySelectorAll<SVGGElement>("g.centre")) {
+    g.addEventListener("click", () => openCentre(g.dataset.id ?? null));
+  }
+  for (const g of live.map.querySelectorAll<SVGGElement>("g.zone")) {
     g.addEventListener("click", () => {
-      live.ops.centreId = g.dataset.id ?? null;
-      live.ops.centre = null;
-      live.view = "centre";
+      live.ops.zoneId = g.dataset.id ?? null;
+      live.view = "zone";
       render();
       applyLive();
       if (gatewayRef) void refreshOps(gatewayRef);
@@ -186,6 +197,25 @@ function render(): void {
               }),
             ]
           : waiting();
+      case "zone": {
+        const zone = map.zones.find((z) => z.id === o.zoneId);
+        return o.capacity && zone
+          ? [
+              zoneView(
+                zone.id,
+                nameOf(zone.name),
+                o.capacity,
+                map.centres.map((c) => ({ id: c.id, zone: c.zone, name: nameOf(c.label) })),
+                (id) => openCentre(id),
+                () => {
+                  live.view = "map";
+                  render();
+                  applyLive();
+                },
+              ),
+            ]
+          : waiting();
+      }
       case "overview":
         return [overviewView(summary, map, live.frame, o.capacity, o.ledger, o.schedule)];
       case "schedule":
@@ -299,6 +329,8 @@ async function refreshOps(gateway: Gateway): Promise<void> {
       o.online = hasPlanned() ? online : null;
     } else if (live.view === "ledger") {
       o.ledger = await gateway.call("park_ledger", {});
+    } else if (live.view === "zone") {
+      o.capacity = await gateway.call("park_capacity", {});
     } else if (live.view === "centre" && o.centreId) {
       o.centre = await gateway.call("centre_detail", { centre: o.centreId });
     } else if (live.view === "overview") {
@@ -396,7 +428,7 @@ function startLive(gateway: Gateway): void {
       }
       // Operations views follow the park every 30 s of data time.
       const every = live.view === "schedule" ? 900 : 30;
-      if (["centre", "overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
+      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
         void refreshOps(gateway);
       }
     },

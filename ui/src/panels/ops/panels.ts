@@ -402,3 +402,47 @@ export function centreView(d: CentreDetail, name: string, timeZone: string, onBa
     ),
   );
 }
+
+/** One zone: its totals and its centres (headroom bars); a centre opens its own view. */
+export function zoneView(
+  zoneId: string,
+  zoneName: string,
+  cap: Capacity,
+  centres: { id: string; zone: string; name: string }[],
+  onCentre: (id: string) => void,
+  onBack: () => void,
+): HTMLElement {
+  const back = h("button", { type: "button", class: "period", "data-testid": "zone-back" }, `← ${t("view_map")}`);
+  back.addEventListener("click", onBack);
+  const zone = cap.zones.find((z) => z.zone === zoneId);
+  const mine = centres.filter((c) => c.zone === zoneId);
+  const rows = mine.map((c) => {
+    const head = cap.centres.find((x) => x.centre === c.id);
+    const open = h("button", { type: "button", class: "period", "data-testid": `zone-centre-${c.id}` }, c.name);
+    open.addEventListener("click", () => onCentre(c.id));
+    if (!head) return h("div", { class: "cap-row" }, open);
+    const b = bar(head);
+    return h(
+      "div",
+      { class: `cap-row${head.violation ? " violation" : ""}${head.planned ? " planned" : ""}`, "data-centre": c.id },
+      open,
+      h("span", { class: "cap-bar" }, h("span", { class: "cap-used", style: `width:${b.used * 100}%` }), h("span", { class: "cap-free", style: `width:${b.headroom * 100}%` })),
+      h("span", { class: "cap-mw" }, `${num(head.it_mw, 1)} / ${num(head.it_capacity_mw, 1)} MW`),
+      h("span", { class: "cap-binding" }, bindingText(head)),
+    );
+  });
+  return h(
+    "section",
+    { class: "ops-view", "data-testid": "zone", "data-id": zoneId },
+    h("div", { class: "heatmap-head" }, back, h("h3", { class: "centre-title" }, zoneName)),
+    zone
+      ? h(
+          "div",
+          { class: "ops-totals" },
+          tile("IT", `${num(zone.it_mw, 1)} MW`, `+${num(zone.headroom_mw, 1)} MW ${t("cap_left")}`, "zone-it"),
+          tile(t("cap_racks").split(" ")[0] ?? "", `${num(zone.racks_used)} / ${num(zone.racks_installed)}`, `${num(zone.pflops_allocated)} / ${num(zone.pflops)} PFLOPS`, "zone-racks"),
+        )
+      : null,
+    h("div", { class: "cap-list" }, ...rows),
+  );
+}
