@@ -88,6 +88,40 @@ pub fn period(k: &GreenKpis) -> LedgerPeriod {
 const LIVE_JOBS: usize = 240;
 const HORIZON_SLOTS: usize = 192;
 
+fn secs(s: i64) -> u32 {
+    u32::try_from(s.max(0)).unwrap_or(u32::MAX)
+}
+
+/// The wire form of a plan's placements.
+fn scheduled_jobs(p: &Problem, plan: &Plan) -> Vec<ScheduledJob> {
+    plan.placements
+        .iter()
+        .filter_map(|x| {
+            let job = p.jobs.iter().find(|j| j.id == x.job)?;
+            Some(ScheduledJob {
+                job: x.job.clone(),
+                kind: job.kind.as_str().to_owned(),
+                origin: job.origin.clone(),
+                centre: x.site.clone(),
+                start_s: seconds(x.start),
+                end_s: seconds(x.end),
+                demand_kw: job.demand_kw,
+                green_fraction: x.reason.green_fraction,
+                deferred_s: secs(x.reason.deferred_s),
+                slack_s: secs(x.reason.slack_s),
+                period: match x.reason.period {
+                    Period::Peak => "peak",
+                    Period::Flat => "flat",
+                    Period::Valley => "valley",
+                }
+                .to_owned(),
+                ring_ms: x.reason.ring_ms,
+                latency_ms: x.reason.latency_ms,
+            })
+        })
+        .collect()
+}
+
 fn metrics(m: &Metrics) -> ScheduleMetrics {
     ScheduleMetrics {
         job_energy_mwh: m.job_energy_mwh,
@@ -321,10 +355,9 @@ impl<S: Store + 'static> Live<S> {
                 }
             })
             .collect();
-        let jobs = self
-            .schedule()
-            .await?
-            .placements
+        // Only our plan: the baselines the schedule view compares with are not needed here.
+        let (p, ours) = self.live_plan().await;
+        let jobs = scheduled_jobs(&p, &ours)
             .into_iter()
             .filter(|j| j.centre == args.centre)
             .collect();
@@ -400,7 +433,6 @@ impl<S: Store + 'static> Live<S> {
         let (p, ours) = self.live_plan().await;
         let fcfs = plan(&p, Strategy::FirstComeFirstServed);
         let greedy = plan(&p, Strategy::Greedy);
-        let secs = |s: i64| u32::try_from(s.max(0)).unwrap_or(u32::MAX);
         Ok(Schedule {
             start_s: seconds(p.start),
             slot_s: secs(p.slot_s),
@@ -410,33 +442,7 @@ impl<S: Store + 'static> Live<S> {
                 .map(|s| (s.green_mw - s.base_load_mw).max(0.0))
                 .collect(),
             price_cny_per_mwh: p.supply.iter().map(|s| s.price_cny_per_mwh).collect(),
-            placements: ours
-                .placements
-                .iter()
-                .filter_map(|x| {
-                    let job = p.jobs.iter().find(|j| j.id == x.job)?;
-                    Some(ScheduledJob {
-                        job: x.job.clone(),
-                        kind: job.kind.as_str().to_owned(),
-                        origin: job.origin.clone(),
-                        centre: x.site.clone(),
-                        start_s: seconds(x.start),
-                        end_s: seconds(x.end),
-                        demand_kw: job.demand_kw,
-                        green_fraction: x.reason.green_fraction,
-                        deferred_s: secs(x.reason.deferred_s),
-                        slack_s: secs(x.reason.slack_s),
-                        period: match x.reason.period {
-                            Period::Peak => "peak",
-                            Period::Flat => "flat",
-                            Period::Valley => "valley",
-                        }
-                        .to_owned(),
-                        ring_ms: x.reason.ring_ms,
-                        latency_ms: x.reason.latency_ms,
-                    })
-                })
-                .collect(),
+            placements: scheduled_jobs(&p, &ours),
             unplaced: u32::try_from(ours.unplaced.len()).unwrap_or(u32::MAX),
             metrics: metrics(&evaluate(&p, &ours, &p.supply)),
             fcfs: metrics(&evaluate(&p, &fcfs, &p.supply)),
