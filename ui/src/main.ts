@@ -57,6 +57,8 @@ const live: {
     centreId: string | null;
     zoneId: string | null;
     at: number;
+    /** When they were last fetched, real time (ms). */
+    fetchedMs: number;
   };
 } = {
   frame: null,
@@ -75,7 +77,7 @@ const live: {
   heatmapAt: -1,
   demo: null,
   demoEl: null,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, zoneId: null, at: -1 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
 type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
@@ -319,6 +321,7 @@ function applyLive(): void {
 async function refreshOps(gateway: Gateway): Promise<void> {
   const o = live.ops;
   o.at = live.frame?.at_s ?? 0;
+  o.fetchedMs = Date.now();
   try {
     if (live.view === "capacity") {
       const [capacity, online] = await Promise.all([
@@ -426,9 +429,11 @@ function startLive(gateway: Gateway): void {
         // The live heatmap follows the racks every 5 s of data time.
         if (live.view === "heatmap" && Math.floor(frame.at_s / 5) !== Math.floor(live.heatmapAt / 5)) void refreshHeatmap(gateway);
       }
-      // Operations views follow the park every 30 s of data time.
+      // Operations views follow the park every 30 s of data time (the schedule every interval),
+      // and at most every 5 s of real time: an accelerated twin must not re-plan every frame.
       const every = live.view === "schedule" ? 900 : 30;
-      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every)) {
+      const moved = Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every);
+      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && moved && Date.now() - live.ops.fetchedMs >= 5000) {
         void refreshOps(gateway);
       }
     },
