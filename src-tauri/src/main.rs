@@ -12,7 +12,7 @@ use suangu_api::dto::{
     ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs,
     LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, Trend, TrendArgs,
 };
-use suangu_api::live::{Live, known_demo, live_config, live_frame, store_error};
+use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
 use suangu_engine::live::LiveConfig;
 use suangu_store::{AnyStore, Location};
@@ -35,17 +35,8 @@ struct Args {
     /// Seed of the digital twin.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Pace of the live twin: simulated seconds per real second (default 1, or the demo's).
-    #[arg(long)]
-    speed: Option<f64>,
-    /// Play a demo pack: day-in-60s, wind-lull-dusk, trip-330kv, b01-online.
-    #[arg(long, value_name = "PACK")]
-    demo: Option<String>,
-    /// Record every operating rack's eight metrics each tick into the raw store, so the rack
-    /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
-    /// Qingyang at real time).
-    #[arg(long)]
-    record_racks: bool,
+    #[command(flatten)]
+    live: LiveArgs,
 }
 
 /// The park the window shows, or why it could not be opened (shown in the window). Opened
@@ -234,11 +225,7 @@ commands!(
 );
 
 async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
-    let (api, config) = live_config(
-        Api::open(args.scenario.as_deref())?,
-        args.demo.as_deref(),
-        args.speed,
-    )?;
+    let (api, config) = live_config(Api::open(args.scenario.as_deref())?, &args.live)?;
     let location = match &args.db {
         None => Location::default_location(),
         Some(url) => Location::parse(url).map_err(|message| ApiError {
@@ -251,7 +238,6 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
         Ok(store) => {
             let config = LiveConfig {
                 raw_log: Some(location.raw_log_dir(&api.park().scenario().park.id)),
-                record_racks: args.record_racks,
                 ..config
             };
             Live::start(api.park().clone(), args.seed, Arc::new(store), config).await
@@ -266,12 +252,8 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    if let Some(speed) = args.speed.filter(|v| !(v.is_finite() && *v > 0.0)) {
-        eprintln!("suangu-app: --speed {speed}: must be a positive number");
-        return std::process::ExitCode::from(2);
-    }
-    if let Some(demo) = args.demo.as_deref().filter(|d| !known_demo(d)) {
-        eprintln!("suangu-app: --demo {demo}: no such demo pack");
+    if let Err(message) = args.live.check() {
+        eprintln!("suangu-app: {message}");
         return std::process::ExitCode::from(2);
     }
     let app = tauri::Builder::default()

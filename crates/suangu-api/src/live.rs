@@ -31,37 +31,68 @@ pub struct Live<S: Store + 'static> {
     rack_ids: tokio::sync::Mutex<HashMap<RackMetricName, Vec<i64>>>,
 }
 
-/// Whether `id` names a demo pack.
-pub fn known_demo(id: &str) -> bool {
-    suangu_sim::demo_pack(id).is_some()
+/// The live twin's flags, the same for the window and `suangu serve`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LiveArgs {
+    /// Pace of the live twin: simulated seconds per real second (default 1, or the demo's).
+    #[arg(long)]
+    pub speed: Option<f64>,
+    /// Play a demo pack: day-in-60s, wind-lull-dusk, trip-330kv, b01-online.
+    #[arg(long, value_name = "PACK")]
+    pub demo: Option<String>,
+    /// Record every operating rack's eight metrics each tick into the raw store, so the rack
+    /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
+    /// Qingyang at real time).
+    #[arg(long)]
+    pub record_racks: bool,
 }
 
-/// How the live twin runs for `demo` (a pack id) or in real time from now: the pack's start
-/// (the scenario's date at its local hour, so a demo tells the same story every time), its pace
-/// unless `speed` overrides it, and the park with its planned assets online when the pack asks.
-/// An unknown pack is an error naming the packs there are.
-pub fn live_config(
-    api: Api,
-    demo: Option<&str>,
-    speed: Option<f64>,
-) -> Result<(Api, LiveConfig), ApiError> {
-    let Some(id) = demo else {
+impl LiveArgs {
+    /// The flags on their own, before anything opens: a pace that is not a positive number, or
+    /// a pack that does not exist (named with the packs there are).
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(speed) = self.speed.filter(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(format!("--speed {speed}: must be a positive number"));
+        }
+        if let Some(id) = self
+            .demo
+            .as_deref()
+            .filter(|d| suangu_sim::demo_pack(d).is_none())
+        {
+            return Err(format!(
+                "--demo {id}: no such demo pack (there are: {})",
+                suangu_sim::demo_packs()
+                    .iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How the live twin runs for `args`: in real time from now, or for a demo pack from its start
+/// (the scenario's date at its local hour, so a demo tells the same story every time) at its pace
+/// unless `--speed` overrides it, with the park's planned assets online when the pack asks.
+pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiError> {
+    args.check().map_err(|message| ApiError {
+        code: ErrorCode::BadArguments,
+        message,
+        details: Vec::new(),
+    })?;
+    let speed = args.speed;
+    let Some(id) = args.demo.as_deref() else {
         let config = LiveConfig {
             speed: speed.unwrap_or(1.0),
+            record_racks: args.record_racks,
             ..LiveConfig::real_time(Timestamp::now())
         };
         return Ok((api, config));
     };
     let pack = suangu_sim::demo_pack(id).ok_or_else(|| ApiError {
         code: ErrorCode::BadArguments,
-        message: format!(
-            "--demo {id}: no such demo pack (there are: {})",
-            suangu_sim::demo_packs()
-                .iter()
-                .map(|p| p.id)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        message: format!("--demo {id}: no such demo pack"),
         details: Vec::new(),
     })?;
     let api = if pack.planned_online {
@@ -86,6 +117,7 @@ pub fn live_config(
     })?;
     let config = LiveConfig {
         speed: speed.unwrap_or(pack.speed),
+        record_racks: args.record_racks,
         demo: Some(pack),
         ..LiveConfig::real_time(start)
     };

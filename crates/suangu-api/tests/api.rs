@@ -446,12 +446,13 @@ fn unreadable_and_invalid_files_are_clear_errors() {
 /// ride through on the 110 kV grid, and the demo reports its step done.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_330_kv_trip_demo_tells_its_story() {
-    let (api, config) = suangu_api::live::live_config(
-        Api::open(None).expect("park"),
-        Some("trip-330kv"),
-        Some(3600.0),
-    )
-    .expect("demo");
+    let args = suangu_api::live::LiveArgs {
+        speed: Some(3600.0),
+        demo: Some("trip-330kv".to_owned()),
+        record_racks: false,
+    };
+    let (api, config) =
+        suangu_api::live::live_config(Api::open(None).expect("park"), &args).expect("demo");
     assert_eq!(
         api.park_summary().planned_centres,
         0,

@@ -19,6 +19,7 @@ use std::time::Duration;
 use suangu_api::Session;
 use suangu_api::dto::{ApiError, ErrorCode};
 use suangu_api::live::{Live, live_frame};
+use suangu_api::live::{LiveArgs, live_config};
 use suangu_engine::live::LiveConfig;
 use suangu_store::AnyStore;
 use tokio_stream::StreamExt;
@@ -34,17 +35,8 @@ pub struct ServeArgs {
     /// The built UI (default: $SUANGU_UI_DIR, else ui/dist of this source tree).
     #[arg(long, value_name = "DIR")]
     ui_dir: Option<PathBuf>,
-    /// Pace of the live twin: simulated seconds per real second (default 1, or the demo's).
-    #[arg(long)]
-    speed: Option<f64>,
-    /// Play a demo pack: day-in-60s, wind-lull-dusk, trip-330kv, b01-online.
-    #[arg(long, value_name = "PACK")]
-    demo: Option<String>,
-    /// Record every operating rack's eight metrics each tick into the raw store, so the rack
-    /// heatmap can show any past instant (about 1 byte per point: some 13 GB a day for
-    /// Qingyang at real time).
-    #[arg(long)]
-    record_racks: bool,
+    #[command(flatten)]
+    live: LiveArgs,
 }
 
 type AppSession = Session<AnyStore>;
@@ -65,9 +57,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
             args.bind
         )));
     }
-    if let Some(speed) = args.speed.filter(|v| !(v.is_finite() && *v > 0.0)) {
-        return Err(bad(format!("--speed {speed}: must be a positive number")));
-    }
+    args.live.check().map_err(bad)?;
     let ui_dir = args
         .ui_dir
         .or_else(|| std::env::var_os("SUANGU_UI_DIR").map(PathBuf::from))
@@ -79,11 +69,9 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
         )));
     }
     let (api, config) =
-        suangu_api::live::live_config(context.open_park(false)?, args.demo.as_deref(), args.speed)
-            .map_err(|e| bad(e.message))?;
+        live_config(context.open_park(false)?, &args.live).map_err(|e| bad(e.message))?;
     let config = LiveConfig {
         raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
-        record_racks: args.record_racks,
         ..config
     };
 
