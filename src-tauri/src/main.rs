@@ -7,10 +7,12 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
+use suangu_api::console::Console;
 use suangu_api::dto::{
-    ApiError, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoStatus, Drill, DrillArgs,
-    ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs,
-    LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, Trend, TrendArgs,
+    ApiError, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill,
+    DrillArgs, ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs,
+    LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, Trend,
+    TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -40,19 +42,15 @@ struct Args {
 }
 
 /// The park the window shows, or why it could not be opened (shown in the window). Opened
-/// once, off the UI thread (the twin backfills the store first); commands wait for it.
+/// off the UI thread (the twin backfills the store first), restarted when a demo is played;
+/// commands wait for it.
 struct Shell {
-    args: Args,
-    session: tokio::sync::OnceCell<Result<Session<AnyStore>, ApiError>>,
+    console: Console<AnyStore>,
 }
 
 impl Shell {
-    async fn session(&self) -> Result<&Session<AnyStore>, ApiError> {
-        self.session
-            .get_or_init(|| open(&self.args))
-            .await
-            .as_ref()
-            .map_err(Clone::clone)
+    async fn session(&self) -> Result<Arc<Session<AnyStore>>, ApiError> {
+        self.console.session().await
     }
 }
 
@@ -114,6 +112,26 @@ async fn rack_heatmap(
         .await
 }
 
+/// The rack heatmap as a binary frame (an ArrayBuffer in the window), stamped as it leaves.
+#[tauri::command(rename_all = "snake_case")]
+async fn rack_heatmap_frame(
+    shell: State<'_, Shell>,
+    metric: RackMetricName,
+    at_s: Option<u32>,
+) -> Result<tauri::ipc::Response, ApiError> {
+    let mut frame = shell
+        .session()
+        .await?
+        .live()?
+        .rack_heatmap_frame(HeatmapArgs { metric, at_s })
+        .await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    suangu_api::heatmap::frame::stamp_sent(&mut frame, now);
+    Ok(tauri::ipc::Response::new(frame))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 async fn park_capacity(
     shell: State<'_, Shell>,
@@ -157,6 +175,11 @@ async fn centre_detail(shell: State<'_, Shell>, centre: String) -> Result<Centre
 #[tauri::command]
 async fn demo_status(shell: State<'_, Shell>) -> Result<DemoStatus, ApiError> {
     Ok(shell.session().await?.live()?.demo_status())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+async fn demo_play(shell: State<'_, Shell>, pack: Option<String>) -> Result<DemoStatus, ApiError> {
+    shell.console.play(DemoArgs { pack }).await
 }
 
 #[tauri::command]
@@ -203,7 +226,7 @@ macro_rules! commands {
         #[cfg(test)]
         const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*, live_subscribe]
+            tauri::generate_handler![$($name),*, live_subscribe, rack_heatmap_frame]
         }
     };
 }
@@ -221,12 +244,22 @@ commands!(
     park_schedule,
     centre_detail,
     demo_status,
+    demo_play,
     park_events
 );
 
-async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
-    let (api, config) = live_config(Api::open(args.scenario.as_deref())?, &args.live)?;
-    let location = match &args.db {
+/// What the window opens: the scenario, the store and the seed of its flags, with `live` flags
+/// (the command line's, or a demo pack's when one is played from the window).
+#[derive(Clone)]
+struct Opening {
+    scenario: Option<PathBuf>,
+    db: Option<String>,
+    seed: u64,
+}
+
+async fn open(opening: Opening, live_args: LiveArgs) -> Result<Session<AnyStore>, ApiError> {
+    let (api, config) = live_config(Api::open(opening.scenario.as_deref())?, &live_args)?;
+    let location = match &opening.db {
         None => Location::default_location(),
         Some(url) => Location::parse(url).map_err(|message| ApiError {
             code: ErrorCode::BadArguments,
@@ -240,7 +273,7 @@ async fn open(args: &Args) -> Result<Session<AnyStore>, ApiError> {
                 raw_log: Some(location.raw_log_dir(&api.park().scenario().park.id)),
                 ..config
             };
-            Live::start(api.park().clone(), args.seed, Arc::new(store), config).await
+            Live::start(api.park().clone(), opening.seed, Arc::new(store), config).await
         }
         Err(e) => Err(store_error(e)),
     };
@@ -257,9 +290,18 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     }
     let app = tauri::Builder::default()
-        .manage(Shell {
-            args,
-            session: tokio::sync::OnceCell::new(),
+        .manage({
+            let opening = Opening {
+                scenario: args.scenario,
+                db: args.db,
+                seed: args.seed,
+            };
+            Shell {
+                console: Console::new(
+                    args.live,
+                    Box::new(move |live| Box::pin(open(opening.clone(), live))),
+                ),
+            }
         })
         .setup(|app| {
             let handle = app.handle().clone();
@@ -281,11 +323,9 @@ fn main() -> std::process::ExitCode {
         }
     };
     app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event
-            && let Some(Ok(session)) = handle.state::<Shell>().session.get()
-        {
+        if let tauri::RunEvent::Exit = event {
             // Write what the engine holds before the process ends.
-            tauri::async_runtime::block_on(session.shutdown());
+            tauri::async_runtime::block_on(handle.state::<Shell>().console.shutdown());
         }
     });
     std::process::ExitCode::SUCCESS

@@ -12,9 +12,12 @@ import { renderHeader } from "./panels/header/header";
 import { type LivePanel, livePanel } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
+import { decodeFrame, type HeatmapFrame } from "./panels/heatmap/frame";
 import { capacityView, centreView, zoneView, demoBanner, drillBanner, evacuationList, ledgerView, n1View, overviewView, scheduleView } from "./panels/ops/panels";
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
+import { settingsView } from "./panels/settings/settings";
+import { initialTheme, setTheme } from "./theme/theme";
 
 type View =
   | { kind: "loading" }
@@ -42,9 +45,14 @@ const live: {
   metric: RackMetricName;
   heatmap: HeatmapPanel | null;
   heatmapData: Heatmap | null;
+  /** The newest binary frame painted over the layout of `heatmapData`. */
+  heatmapFrame: HeatmapFrame | null;
+  heatmapBusy: boolean;
   heatmapAt: number;
   demo: DemoStatus | null;
   demoEl: HTMLElement | null;
+  /** A demo that could not be started, and why. */
+  demoError: string | null;
   ops: {
     capacity: Capacity | null;
     online: Capacity | null;
@@ -74,13 +82,16 @@ const live: {
   metric: "power_kw",
   heatmap: null,
   heatmapData: null,
+  heatmapFrame: null,
+  heatmapBusy: false,
   heatmapAt: -1,
   demo: null,
   demoEl: null,
+  demoError: null,
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
-type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule";
+type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule" | "settings";
 const VIEWS: [MainView, Key][] = [
   ["overview", "view_overview"],
   ["map", "view_map"],
@@ -89,6 +100,7 @@ const VIEWS: [MainView, Key][] = [
   ["ledger", "view_ledger"],
   ["n1", "view_n1"],
   ["schedule", "view_schedule"],
+  ["settings", "view_settings"],
 ];
 let gatewayRef: Gateway | null = null;
 
@@ -220,6 +232,21 @@ function render(): void {
       }
       case "overview":
         return [overviewView(summary, map, live.frame, o.capacity, o.ledger, o.schedule)];
+      case "settings":
+        return [
+          settingsView(
+            { summary, host, readOnly: gatewayRef?.readOnly ?? true, demo: live.demo, frame: live.frame, link: live.link, unavailable: live.unavailable, demoError: live.demoError },
+            {
+              lang: (next) => setLang(next),
+              theme: (next) => {
+                setTheme(next);
+                render();
+                applyLive();
+              },
+              play: (pack) => void playDemo(pack),
+            },
+          ),
+        ];
       case "schedule":
         return o.schedule ? [scheduleView(o.schedule, names, map.centres.map((c) => c.id), summary.time_zone)] : waiting();
       default:
@@ -311,7 +338,11 @@ function applyLive(): void {
   live.panel?.update(live.frame, live.link);
   if (live.frame && live.map) updateMapLive(live.map, live.frame);
   if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
-  if (live.heatmapData) live.heatmap?.setData(live.heatmapData);
+  // A rebuilt heatmap panel starts from the last answers (layout, then the newest frame).
+  if (live.heatmap && !live.heatmap.ready() && live.heatmapData?.metric === live.metric) {
+    live.heatmap.setData(live.heatmapData);
+    if (live.heatmapFrame) live.heatmap.setFrame(live.heatmapFrame);
+  }
   if (live.demo?.active && live.demoEl && view.kind === "ready") {
     live.demoEl.replaceChildren(demoBanner(live.demo, live.frame?.at_s ?? live.demo.start_s, view.summary.time_zone));
   }
@@ -344,6 +375,8 @@ async function refreshOps(gateway: Gateway): Promise<void> {
       ]);
     } else if (live.view === "schedule") {
       o.schedule = await gateway.call("park_schedule", {});
+    } else if (live.view === "settings") {
+      live.demo = await gateway.call("demo_status", {});
     } else if (live.view === "n1") {
       [o.n1, o.events] = await Promise.all([gateway.call("park_n1", {}), gateway.call("park_events", { hours: 24 })]);
     } else {
@@ -361,6 +394,20 @@ function hasPlanned(): boolean {
   return view.kind === "ready" && (view.map.centres.some((c) => c.status === "planned") || view.map.substations.some((st) => !st.in_service));
 }
 
+/** Restart the park on a demo pack (or back to live), then start the page afresh on it: every
+ * panel, stream and cached answer belonged to the park that was stopped. */
+async function playDemo(pack: string | null): Promise<void> {
+  if (!gatewayRef) return;
+  try {
+    await gatewayRef.call("demo_play", pack === null ? {} : { pack });
+    window.location.reload();
+  } catch (e) {
+    live.demoError = e instanceof GatewayError ? e.error.message : String(e);
+    render();
+    applyLive();
+  }
+}
+
 /** Trip an asset in the live twin; the map shows the impact at once. */
 async function runDrill(asset: string): Promise<void> {
   if (!gatewayRef) return;
@@ -374,15 +421,28 @@ async function runDrill(asset: string): Promise<void> {
   }
 }
 
+/** Fetch the heatmap: the layout with its values once (JSON), then every update as a binary
+ * frame painted in place. One request at a time. */
 async function refreshHeatmap(gateway: Gateway): Promise<void> {
-  if (live.view !== "heatmap") return;
+  const panel = live.heatmap;
+  if (live.view !== "heatmap" || !panel || live.heatmapBusy) return;
   live.heatmapAt = live.frame?.at_s ?? 0;
+  live.heatmapBusy = true;
   try {
     const until = live.period.until_s;
-    live.heatmapData = await gateway.call("rack_heatmap", until === null ? { metric: live.metric } : { metric: live.metric, at_s: until });
-    live.heatmap?.setData(live.heatmapData);
+    const args = until === null ? { metric: live.metric } : { metric: live.metric, at_s: until };
+    if (!panel.ready()) {
+      live.heatmapData = await gateway.call("rack_heatmap", args);
+      live.heatmapFrame = null;
+      panel.setData(live.heatmapData);
+    } else {
+      live.heatmapFrame = decodeFrame(await gateway.heatmapFrame(args));
+      panel.setFrame(live.heatmapFrame);
+    }
   } catch (e) {
     showFatal(e instanceof GatewayError ? e.error.message : String(e));
+  } finally {
+    live.heatmapBusy = false;
   }
 }
 
@@ -426,14 +486,14 @@ function startLive(gateway: Gateway): void {
       if (live.period.until_s === null) {
         const every = live.period.hours === 1 ? 10 : 900;
         if (Math.floor(frame.at_s / every) !== Math.floor(live.trendAt / every)) void refreshTrend(gateway);
-        // The live heatmap follows the racks every 5 s of data time.
-        if (live.view === "heatmap" && Math.floor(frame.at_s / 5) !== Math.floor(live.heatmapAt / 5)) void refreshHeatmap(gateway);
+        // The live heatmap follows the racks at every new frame (about 1 Hz).
+        if (live.view === "heatmap" && frame.at_s !== live.heatmapAt) void refreshHeatmap(gateway);
       }
       // Operations views follow the park every 30 s of data time (the schedule every interval),
       // and at most every 5 s of real time: an accelerated twin must not re-plan every frame.
       const every = live.view === "schedule" ? 900 : 30;
       const moved = Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every);
-      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule"].includes(live.view) && moved && Date.now() - live.ops.fetchedMs >= 5000) {
+      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule", "settings"].includes(live.view) && moved && Date.now() - live.ops.fetchedMs >= 5000) {
         void refreshOps(gateway);
       }
     },
@@ -445,6 +505,7 @@ function startLive(gateway: Gateway): void {
 }
 
 async function start(): Promise<void> {
+  setTheme(initialTheme(), false);
   render();
   onLangChange(() => {
     render();

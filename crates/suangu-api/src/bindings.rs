@@ -86,6 +86,8 @@ pub fn typescript() -> String {
         FeedNow::decl(&cfg),
         HallRacks::decl(&cfg),
         DemoStepDto::decl(&cfg),
+        DemoPackDto::decl(&cfg),
+        DemoArgs::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

@@ -785,6 +785,26 @@ pub struct DemoStatus {
     pub now_s: u32,
     pub finished: bool,
     pub steps: Vec<DemoStepDto>,
+    /// Every pack there is, to start one from the window.
+    pub packs: Vec<DemoPackDto>,
+}
+
+/// A demo pack that can be played.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DemoPackDto {
+    pub id: String,
+    pub name: Name,
+    /// How long the story lasts in real time at the pack's pace, seconds.
+    pub real_s: u32,
+}
+
+/// Arguments of `demo_play`: the pack to play, or none to go back to the live park.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DemoArgs {
+    #[serde(default)]
+    #[ts(optional)]
+    pub pack: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -3,7 +3,7 @@
 //! shelves into about the shape of the map panel, with a label line above each. Pure: the
 //! values come from the engine (now) or the raw store (any past instant).
 
-use crate::dto::{HeatmapBlock, HeatmapRect, RackMetricName};
+use crate::dto::{HeatmapBlock, HeatmapRect, HeatmapSource, RackMetricName};
 use suangu_core::Park;
 use suangu_core::scenario::{Centre, Status};
 
@@ -143,6 +143,101 @@ impl Layout {
         }
         grid
     }
+
+    /// The binary frame of `values` (one per rack, in rack order): see [`frame`].
+    pub fn frame(&self, head: FrameHead, values: &[Option<f64>]) -> Vec<u8> {
+        let present = || values.iter().flatten().copied().filter(|v| v.is_finite());
+        let lo = present().fold(f64::INFINITY, f64::min);
+        let hi = present().fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 0.0) };
+        let step = (hi - lo) / f64::from(frame::MAX_LEVEL);
+        let mut cells = vec![frame::NO_RACK; (self.width * self.height) as usize];
+        let operating = self
+            .operating
+            .iter()
+            .flat_map(|(start, n)| *start..start + n);
+        for rack in operating {
+            let (Some(cell), Some(value)) = (self.cells.get(rack), values.get(rack)) else {
+                continue;
+            };
+            if let Some(slot) = cells.get_mut(*cell as usize) {
+                *slot = match value {
+                    Some(v) if v.is_finite() && step > 0.0 => ((v - lo) / step)
+                        .round()
+                        .clamp(0.0, f64::from(frame::MAX_LEVEL))
+                        as u16,
+                    Some(v) if v.is_finite() => 0,
+                    _ => frame::NO_DATA,
+                };
+            }
+        }
+        let mut out = Vec::with_capacity(frame::HEADER + cells.len() * 2);
+        out.extend_from_slice(frame::MAGIC);
+        out.extend_from_slice(&frame::VERSION.to_le_bytes());
+        out.push(match head.metric {
+            RackMetricName::PowerKw => 0,
+            RackMetricName::InletC => 1,
+            RackMetricName::UtilisationPct => 2,
+        });
+        out.push(match head.source {
+            HeatmapSource::Live => 0,
+            HeatmapSource::Raw => 1,
+        });
+        out.extend_from_slice(&self.width.to_le_bytes());
+        out.extend_from_slice(&self.height.to_le_bytes());
+        out.extend_from_slice(&lo.to_le_bytes());
+        out.extend_from_slice(&step.to_le_bytes());
+        out.extend_from_slice(&head.at_s.map_or(f64::NAN, f64::from).to_le_bytes());
+        out.extend_from_slice(&0f64.to_le_bytes());
+        out.extend_from_slice(&head.racks.to_le_bytes());
+        out.extend_from_slice(&head.racks_with_data.to_le_bytes());
+        for c in cells {
+            out.extend_from_slice(&c.to_le_bytes());
+        }
+        out
+    }
+}
+
+/// What a binary heatmap frame says besides its cells.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameHead {
+    pub metric: RackMetricName,
+    pub source: HeatmapSource,
+    pub at_s: Option<u32>,
+    pub racks: u32,
+    pub racks_with_data: u32,
+}
+
+/// The binary heatmap frame: what the live heatmap receives every second (a JSON array of
+/// 100,000 numbers costs more to parse than to paint). Little-endian:
+///
+/// | offset | type | field |
+/// |---|---|---|
+/// | 0 | 4 bytes | magic `SGHM` |
+/// | 4 | u16 | version (1) |
+/// | 6 | u8 | metric: 0 power_kw, 1 inlet_c, 2 utilisation_pct |
+/// | 7 | u8 | source: 0 live, 1 raw |
+/// | 8 | u32, u32 | grid width, height |
+/// | 16 | f64, f64 | `lo`, `step`: a cell's value is `lo + level * step` |
+/// | 32 | f64 | the instant shown, unix seconds (NaN: no sample yet) |
+/// | 40 | f64 | when the host sent it, unix milliseconds (0: not stamped) |
+/// | 48 | u32, u32 | racks of the operating centres, racks with data |
+/// | 56 | u16 per cell | level 0..=65533, 65534 rack without data, 65535 no reporting rack (an aisle, or a planned centre's rack) |
+pub mod frame {
+    pub const MAGIC: &[u8; 4] = b"SGHM";
+    pub const VERSION: u16 = 1;
+    pub const HEADER: usize = 56;
+    pub const MAX_LEVEL: u16 = 65_533;
+    pub const NO_DATA: u16 = 65_534;
+    pub const NO_RACK: u16 = 65_535;
+    const SENT_AT: usize = 40;
+
+    /// Stamp the moment the host sends the frame (the host reads the clock, not the API).
+    pub fn stamp_sent(frame: &mut [u8], unix_ms: f64) {
+        if let Some(slot) = frame.get_mut(SENT_AT..SENT_AT + 8) {
+            slot.copy_from_slice(&unix_ms.to_le_bytes());
+        }
+    }
 }
 
 impl RackMetricName {
@@ -211,5 +306,94 @@ mod tests {
             start += c.physical_racks.value as usize;
         }
         assert_eq!(layout.blocks.iter().filter(|b| b.planned).count(), 1);
+    }
+
+    /// Read a frame back the way the UI does (`ui/src/panels/heatmap/frame.ts`).
+    fn read(bytes: &[u8]) -> (Vec<u8>, u32, u32, f64, f64, f64, Vec<u16>) {
+        let f64_at = |o: usize| f64::from_le_bytes(bytes[o..o + 8].try_into().expect("8"));
+        let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().expect("4"));
+        let cells = bytes[frame::HEADER..]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        (
+            bytes[..8].to_vec(),
+            u32_at(8),
+            u32_at(12),
+            f64_at(16),
+            f64_at(24),
+            f64_at(40),
+            cells,
+        )
+    }
+
+    #[test]
+    fn a_binary_frame_carries_every_rack_to_within_its_step_and_tells_gaps_from_aisles() {
+        let park = suangu_core::qingyang().expect("park");
+        let layout = Layout::of(&park);
+        // Every third rack without data, the others spread over 0..40 kW.
+        let values: Vec<Option<f64>> = (0..layout.cells.len())
+            .map(|i| (i % 3 != 0).then_some((i % 997) as f64 * 0.04))
+            .collect();
+        let head = FrameHead {
+            metric: RackMetricName::InletC,
+            source: HeatmapSource::Raw,
+            at_s: Some(1_780_000_000),
+            racks: 7,
+            racks_with_data: 5,
+        };
+        let mut bytes = layout.frame(head, &values);
+        frame::stamp_sent(&mut bytes, 1_780_000_000_123.5);
+        let (start, w, h, lo, step, sent, cells) = read(&bytes);
+        assert_eq!(&start[..4], b"SGHM");
+        assert_eq!(&start[6..8], &[1, 1], "metric inlet_c, source raw");
+        assert_eq!((w, h), (layout.width, layout.height));
+        assert_eq!(cells.len(), (w * h) as usize);
+        assert_eq!(sent, 1_780_000_000_123.5);
+        let operating: std::collections::HashSet<usize> = layout
+            .operating
+            .iter()
+            .flat_map(|(start, n)| *start..start + n)
+            .collect();
+        for (rack, (cell, value)) in layout.cells.iter().zip(&values).enumerate() {
+            let level = cells[*cell as usize];
+            if !operating.contains(&rack) {
+                assert_eq!(level, frame::NO_RACK, "a planned centre's rack {rack}");
+                continue;
+            }
+            match value {
+                None => assert_eq!(level, frame::NO_DATA, "rack {rack}"),
+                Some(v) => {
+                    let back = lo + f64::from(level) * step;
+                    assert!(
+                        (back - v).abs() <= step / 2.0 + 1e-12,
+                        "rack {rack}: {v} -> {back}"
+                    );
+                }
+            }
+        }
+        assert!(operating.len() < layout.cells.len(), "B01 is planned");
+        let racks: std::collections::HashSet<u32> = layout.cells.iter().copied().collect();
+        for (i, level) in cells.iter().enumerate() {
+            if !racks.contains(&(i as u32)) {
+                assert_eq!(*level, frame::NO_RACK, "cell {i} is an aisle");
+            }
+        }
+        // One value, or none at all: no division by zero, still every rack told apart.
+        let flat = layout.frame(head, &vec![Some(21.5); layout.cells.len()]);
+        let (_, _, _, lo, _, _, cells) = read(&flat);
+        assert_eq!(lo, 21.5);
+        assert!(
+            operating
+                .iter()
+                .all(|r| cells[layout.cells[*r] as usize] == 0)
+        );
+        let empty = layout.frame(head, &vec![None; layout.cells.len()]);
+        let (_, _, _, _, _, _, cells) = read(&empty);
+        assert!(
+            operating
+                .iter()
+                .all(|r| cells[layout.cells[*r] as usize] == frame::NO_DATA)
+        );
     }
 }

@@ -6,8 +6,9 @@
 //! is the only I/O, and it happens once, in [`Api::open`].
 
 pub mod bindings;
+pub mod console;
 pub mod dto;
-mod heatmap;
+pub mod heatmap;
 pub mod live;
 mod map;
 pub mod ops;
@@ -121,6 +122,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         result: ts_name::<dto::DemoStatus>,
     },
     CommandSpec {
+        name: "demo_play",
+        mutating: true,
+        doc: "Restart the live park on a demo pack (its start, pace and assets), or back to live without one.",
+        args: ts_name::<dto::DemoArgs>,
+        result: ts_name::<dto::DemoStatus>,
+    },
+    CommandSpec {
         name: "park_events",
         mutating: false,
         doc: "Faults, drills and actions of the last hours.",
@@ -142,7 +150,8 @@ pub const STREAMS: &[StreamSpec] = &[StreamSpec {
     item: ts_name::<dto::LiveFrame>,
 }];
 
-fn parse<T: serde::de::DeserializeOwned>(
+/// Typed arguments of `command` from JSON: unknown fields and wrong types are bad arguments.
+pub fn parse<T: serde::de::DeserializeOwned>(
     command: &str,
     args: serde_json::Value,
 ) -> Result<T, ApiError> {
@@ -360,6 +369,13 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             "park_n1" => to_json(self.live()?.n1().await?),
             "park_schedule" => to_json(self.live()?.schedule().await?),
             "demo_status" => to_json(self.live()?.demo_status()),
+            // Restarting the park is the host's (see `console::Console`), not a session's.
+            "demo_play" => Err(ApiError {
+                code: ErrorCode::ReadOnly,
+                message: "demo_play: this host plays demo packs only from its command line"
+                    .to_owned(),
+                details: Vec::new(),
+            }),
             "centre_detail" => {
                 let args: dto::CentreArgs = parse("centre_detail", args)?;
                 to_json(self.live()?.centre_detail(args).await?)

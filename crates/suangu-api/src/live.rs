@@ -6,7 +6,7 @@ use crate::dto::{
     HistoryLevel, HistoryPoint, LiveFrame, PointQuality, Quality, RackMetricName, SubstationLive,
     Trend, TrendArgs, TrendPoint, ZoneLive,
 };
-use crate::heatmap::Layout;
+use crate::heatmap::{FrameHead, Layout};
 use crate::map::supply_dto;
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -304,9 +304,13 @@ impl<S: Store + 'static> Live<S> {
         }
     }
 
-    /// Every physical rack coloured by `metric`: now from the engine, or at a past instant from
-    /// the raw store (racks recorded with `--record-racks` or `suangu simulate --raw`).
-    pub async fn rack_heatmap(&self, args: HeatmapArgs) -> Result<Heatmap, ApiError> {
+    /// Every rack's value of `args.metric` in rack order (None: no data), its source and
+    /// instant: now from the engine, or at a past instant from the raw store (racks recorded
+    /// with `--record-racks` or `suangu simulate --raw`).
+    async fn rack_values(
+        &self,
+        args: &HeatmapArgs,
+    ) -> Result<(Vec<Option<f64>>, HeatmapSource, Option<Timestamp>), ApiError> {
         let layout = &self.layout;
         let mut values: Vec<Option<f64>> = vec![None; layout.cells.len()];
         let operating = || {
@@ -363,8 +367,46 @@ impl<S: Store + 'static> Live<S> {
                 (HeatmapSource::Raw, Some(at))
             }
         };
-        let racks = operating().count();
-        let with_data = operating().filter(|i| values[*i].is_some()).count();
+        Ok((values, source, at))
+    }
+
+    /// Racks of the operating centres, and how many of them have a value.
+    fn rack_counts(&self, values: &[Option<f64>]) -> (u32, u32) {
+        let operating = self
+            .layout
+            .operating
+            .iter()
+            .flat_map(|(start, n)| *start..start + n);
+        let racks = operating.clone().count();
+        let with_data = operating.filter(|i| values[*i].is_some()).count();
+        (
+            u32::try_from(racks).unwrap_or(0),
+            u32::try_from(with_data).unwrap_or(0),
+        )
+    }
+
+    /// The heatmap as a binary frame (see [`crate::heatmap::frame`]), for the live view's
+    /// updates: the same values as [`Self::rack_heatmap`], without the layout.
+    pub async fn rack_heatmap_frame(&self, args: HeatmapArgs) -> Result<Vec<u8>, ApiError> {
+        let (values, source, at) = self.rack_values(&args).await?;
+        let (racks, racks_with_data) = self.rack_counts(&values);
+        Ok(self.layout.frame(
+            FrameHead {
+                metric: args.metric,
+                source,
+                at_s: at.map(|t| u32::try_from(t.as_second()).unwrap_or(0)),
+                racks,
+                racks_with_data,
+            },
+            &values,
+        ))
+    }
+
+    /// Every physical rack coloured by `metric`, with the layout of its centres and halls.
+    pub async fn rack_heatmap(&self, args: HeatmapArgs) -> Result<Heatmap, ApiError> {
+        let (values, source, at) = self.rack_values(&args).await?;
+        let (racks, racks_with_data) = self.rack_counts(&values);
+        let layout = &self.layout;
         Ok(Heatmap {
             metric: args.metric,
             at_s: at.map(|t| u32::try_from(t.as_second()).unwrap_or(0)),
@@ -373,8 +415,8 @@ impl<S: Store + 'static> Live<S> {
             height: layout.height,
             cells: layout.grid(&values),
             blocks: layout.blocks.clone(),
-            racks_with_data: u32::try_from(with_data).unwrap_or(0),
-            racks: u32::try_from(racks).unwrap_or(0),
+            racks_with_data,
+            racks,
         })
     }
 

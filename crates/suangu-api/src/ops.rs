@@ -3,10 +3,10 @@
 
 use crate::dto::{
     AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreArgs,
-    CentreDetail, CentreHeadroom, Contingency, DemoStatus, DemoStepDto, Drill, DrillArgs,
-    ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, FeedNow, HallRacks, LedgerArgs,
-    LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule, ScheduleMetrics,
-    ScheduledJob, ZoneHeadroom,
+    CentreDetail, CentreHeadroom, Contingency, DemoPackDto, DemoStatus, DemoStepDto, Drill,
+    DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, FeedNow, HallRacks,
+    LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule,
+    ScheduleMetrics, ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -21,6 +21,18 @@ use suangu_core::units::Mw;
 use suangu_engine::plan::{SLOT_S, problem, problem_at};
 use suangu_sim::{FaultKind, generate_jobs};
 use suangu_store::{Event, Store};
+
+/// Every built-in demo pack, for the window's picker.
+fn packs() -> Vec<DemoPackDto> {
+    suangu_sim::demo_packs()
+        .iter()
+        .map(|p| DemoPackDto {
+            id: p.id.to_owned(),
+            name: crate::name(&p.name()),
+            real_s: (p.length_s as f64 / p.speed).ceil() as u32,
+        })
+        .collect()
+}
 
 fn bad(command: &str, message: String) -> ApiError {
     ApiError {
@@ -384,6 +396,7 @@ impl<S: Store + 'static> Live<S> {
                 now_s: seconds(now),
                 finished: false,
                 steps: Vec::new(),
+                packs: packs(),
             },
             Some((pack, start)) => {
                 let end = start.as_second() + pack.length_s;
@@ -407,6 +420,7 @@ impl<S: Store + 'static> Live<S> {
                             done: now.as_second() >= start.as_second() + s.at_s,
                         })
                         .collect(),
+                    packs: packs(),
                 }
             }
         }

@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use suangu_api::console::Console;
 use suangu_api::dto::{CentreStatus, ErrorCode, Supply};
-use suangu_api::live::Live;
+use suangu_api::live::{Live, LiveArgs, live_config};
 use suangu_api::{Api, COMMANDS, Session, bindings};
 use suangu_engine::live::LiveConfig;
 use suangu_store::SqliteStore;
@@ -56,6 +57,15 @@ async fn every_command_answers_through_a_session() {
     let from_s = start.as_second();
     tokio::time::sleep(Duration::from_millis(800)).await;
     for command in COMMANDS {
+        if command.name == "demo_play" {
+            // Restarting the park is a host's (the window's console), never a session's.
+            let refused = session
+                .call("demo_play", serde_json::json!({ "pack": "day-in-60s" }))
+                .await
+                .expect_err("a session cannot restart itself");
+            assert_eq!(refused.code, ErrorCode::ReadOnly);
+            continue;
+        }
         let call_args = match command.name {
             "park_trend" => args(6),
             "series_history" => history("park/it_kw", from_s, from_s + 3600),
@@ -264,6 +274,78 @@ async fn every_command_answers_through_a_session() {
 
 /// The rack heatmap of the mini park: now from the engine, and a past instant from the raw
 /// store once the racks were recorded.
+/// The window's console: a demo pack started from the window restarts the park on the pack's
+/// story (its start, pace and steps); stopping it returns to the live park; a bad pack is
+/// refused and leaves the running park alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_pack_starts_and_stops_from_the_console() {
+    let db = std::env::temp_dir().join(format!("suangu-console-test-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let store = Arc::new(SqliteStore::open(&db).await.expect("store"));
+    let opened = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = opened.clone();
+    let console = Console::new(
+        LiveArgs::default(),
+        Box::new(move |flags: LiveArgs| {
+            let store = store.clone();
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async move {
+                let (api, config) = live_config(Api::open(None)?, &flags)?;
+                let config = LiveConfig {
+                    backfill: Duration::from_secs(3600),
+                    tick: Duration::from_millis(50),
+                    ..config
+                };
+                let live = Live::start(api.park().clone(), 1, store, config).await;
+                Ok(Session { api, live })
+            })
+        }),
+    );
+    let before = console
+        .call("demo_status", serde_json::json!({}))
+        .await
+        .expect("status");
+    assert_eq!(before["active"], false);
+    assert_eq!(before["packs"].as_array().expect("packs").len(), 4);
+    let playing = console
+        .call("demo_play", serde_json::json!({ "pack": "trip-330kv" }))
+        .await
+        .expect("play");
+    assert_eq!(playing["active"], true);
+    assert_eq!(playing["id"], "trip-330kv");
+    // The pack's story starts on the scenario's date, at its own pace.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let status = console
+        .call("demo_status", serde_json::json!({}))
+        .await
+        .expect("status");
+    assert_eq!(status["id"], "trip-330kv");
+    assert!(status["now_s"].as_u64() > status["start_s"].as_u64());
+    let bad = console
+        .call("demo_play", serde_json::json!({ "pack": "no-such-pack" }))
+        .await
+        .expect_err("unknown pack");
+    assert_eq!(bad.code, ErrorCode::BadArguments);
+    assert!(bad.message.contains("day-in-60s"), "{}", bad.message);
+    let extra = console
+        .call(
+            "demo_play",
+            serde_json::json!({ "pack": "trip-330kv", "x": 1 }),
+        )
+        .await
+        .expect_err("unknown field");
+    assert_eq!(extra.code, ErrorCode::BadArguments);
+    // Still the same pack, not restarted by the refused calls.
+    assert_eq!(opened.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let stopped = console
+        .call("demo_play", serde_json::json!({}))
+        .await
+        .expect("back to live");
+    assert_eq!(stopped["active"], false);
+    assert_eq!(opened.load(std::sync::atomic::Ordering::SeqCst), 3);
+    console.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rack_heatmap_now_and_in_the_past() {
     let api = Api::open(Some(&repo(

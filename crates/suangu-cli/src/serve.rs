@@ -129,6 +129,7 @@ fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
         |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     Router::new()
         .route("/api/live", get(live))
+        .route("/api/rack_heatmap.bin", get(heatmap_frame))
         .route("/api/{command}", get(command))
         .with_state(session)
         .fallback_service(ServeDir::new(ui_dir))
@@ -136,6 +137,50 @@ fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
+}
+
+/// The rack heatmap as a binary frame (`suangu_api::heatmap::frame`), stamped as it leaves.
+async fn heatmap_frame(
+    State(session): State<Arc<AppSession>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let answer = async {
+        let args = suangu_api::parse("rack_heatmap.bin", query_args(query))?;
+        session.live()?.rack_heatmap_frame(args).await
+    };
+    match answer.await {
+        Ok(mut frame) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+            suangu_api::heatmap::frame::stamp_sent(&mut frame, now);
+            (
+                [
+                    (header::CONTENT_TYPE, "application/octet-stream"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                frame,
+            )
+                .into_response()
+        }
+        Err(error) => error_response(error),
+    }
+}
+
+/// Query values are text; numbers become JSON numbers so typed arguments deserialize.
+fn query_args(query: HashMap<String, String>) -> serde_json::Value {
+    serde_json::Value::Object(
+        query
+            .into_iter()
+            .map(|(k, v)| {
+                let value = v
+                    .parse::<u64>()
+                    .map(serde_json::Value::from)
+                    .unwrap_or(serde_json::Value::String(v));
+                (k, value)
+            })
+            .collect(),
+    )
 }
 
 async fn command(
@@ -151,18 +196,7 @@ async fn command(
             details: Vec::new(),
         });
     }
-    // Query values are text; numbers become JSON numbers so typed arguments deserialize.
-    let args: serde_json::Map<String, serde_json::Value> = query
-        .into_iter()
-        .map(|(k, v)| {
-            let value = v
-                .parse::<u64>()
-                .map(serde_json::Value::from)
-                .unwrap_or(serde_json::Value::String(v));
-            (k, value)
-        })
-        .collect();
-    match session.call(&name, serde_json::Value::Object(args)).await {
+    match session.call(&name, query_args(query)).await {
         Ok(value) => Json(value).into_response(),
         Err(error) => error_response(error),
     }

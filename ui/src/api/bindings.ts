@@ -359,7 +359,11 @@ export type DemoStatus = { active: boolean, id: string | null, name: Name | null
 /**
  * Simulated now.
  */
-now_s: number, finished: boolean, steps: Array<DemoStepDto>, };
+now_s: number, finished: boolean, steps: Array<DemoStepDto>, 
+/**
+ * Every pack there is, to start one from the window.
+ */
+packs: Array<DemoPackDto>, };
 
 export type CentreArgs = { centre: string, };
 
@@ -378,6 +382,14 @@ export type FeedNow = { feeder: string, side: string, energised: boolean, load_m
 export type HallRacks = { id: string, rows: number, racks_per_row: number, power_kw: Array<number>, };
 
 export type DemoStepDto = { at_s: number, label: Name, done: boolean, };
+
+export type DemoPackDto = { id: string, name: Name, 
+/**
+ * How long the story lasts in real time at the pack's pace, seconds.
+ */
+real_s: number, };
+
+export type DemoArgs = { pack?: string, };
 
 /** The command contract: name -> arguments and result. */
 export interface Commands {
@@ -405,6 +417,8 @@ export interface Commands {
   centre_detail: { args: CentreArgs; result: CentreDetail };
   /** The demo pack being played (started with --demo), its progress and its steps. */
   demo_status: { args: Record<string, never>; result: DemoStatus };
+  /** Restart the live park on a demo pack (its start, pace and assets), or back to live without one. */
+  demo_play: { args: DemoArgs; result: DemoStatus };
   /** Faults, drills and actions of the last hours. */
   park_events: { args: EventsArgs; result: Events };
 }
@@ -415,4 +429,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_events"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "demo_play", "park_events"] as const;

@@ -21,6 +21,21 @@ export function httpGateway(base: URL, fetcher: typeof fetch = fetch.bind(window
       }
       return body as never;
     },
+    async heatmapFrame(args) {
+      const url = new URL("rack_heatmap.bin", base);
+      for (const [k, v] of Object.entries(args)) if (v !== undefined) url.searchParams.set(k, String(v));
+      let response: Response;
+      try {
+        response = await fetcher(url);
+      } catch (e) {
+        throw new GatewayError(transport(String(e)));
+      }
+      if (!response.ok) {
+        const body: unknown = await response.json().catch(() => null);
+        throw new GatewayError(isApiError(body) ? body : transport(`HTTP ${response.status} for rack_heatmap.bin`));
+      }
+      return response.arrayBuffer();
+    },
     subscribe(stream, onItem, onState) {
       onState("connecting");
       const source = new EventSource(new URL(stream, base));

@@ -14,6 +14,13 @@ export function tauriGateway(): Gateway {
         throw new GatewayError(isApiError(e) ? e : transport(String(e)));
       }
     },
+    async heatmapFrame(args) {
+      try {
+        return await invoke<ArrayBuffer>("rack_heatmap_frame", args);
+      } catch (e) {
+        throw new GatewayError(isApiError(e) ? e : transport(String(e)));
+      }
+    },
     subscribe(stream, onItem, onState) {
       let active = true;
       const channel = new Channel<Parameters<typeof onItem>[0]>();

@@ -4,11 +4,17 @@
 import type { Heatmap, MapCentre, RackMetricName } from "../../api/bindings";
 import { h } from "../../dom";
 import { type Key, lang, nameOf, num, t } from "../../i18n";
-import { colour, paint, scale } from "./paint";
+import { fromHeatmap, frameMax, type HeatmapFrame, paintFrame } from "./frame";
+import { colour, scale } from "./paint";
 
 export interface HeatmapPanel {
   el: HTMLElement;
+  /** The layout (centre blocks, labels) and the racks' values, from the JSON answer. */
   setData(heatmap: Heatmap): void;
+  /** New values for the same layout: the binary frame of every live update. */
+  setFrame(frame: HeatmapFrame): void;
+  /** Whether the layout is known (frames can be painted). */
+  ready(): boolean;
   destroy(): void;
 }
 
@@ -50,6 +56,8 @@ export function heatmapPanel(
     legend,
   );
   let current: Heatmap | null = null;
+  let laidOut: Heatmap | null = null;
+  let image: ImageData | null = null;
 
   const layout = () => {
     if (!current || stage.clientWidth === 0) return;
@@ -84,27 +92,37 @@ export function heatmapPanel(
     el,
     setData(heatmap) {
       current = heatmap;
-      canvas.width = heatmap.width;
-      canvas.height = heatmap.height;
+      this.setFrame(fromHeatmap(heatmap));
+    },
+    setFrame(frame) {
+      if (!current) return;
+      if (canvas.width !== frame.width || canvas.height !== frame.height) {
+        canvas.width = frame.width;
+        canvas.height = frame.height;
+        image = null;
+      }
       const ctx = canvas.getContext("2d");
-      const range = scale(heatmap.metric, heatmap.cells);
+      const range = scale(frame.metric, frameMax(frame));
       if (ctx) {
-        const image = ctx.createImageData(heatmap.width, heatmap.height);
-        const inBlock = blockMask(heatmap);
-        paint(heatmap.cells, range, (i) => inBlock[i] === 1, NO_DATA, image.data);
+        image ??= ctx.createImageData(frame.width, frame.height);
+        paintFrame(frame, range, NO_DATA, new Uint32Array(image.data.buffer));
         ctx.putImageData(image, 0, 0);
       }
-      const unit = UNIT[heatmap.metric];
-      const stops = [0, 0.25, 0.5, 0.75, 1].map((s) => `rgb(${colour(s).join(",")}) ${s * 100}%`).join(",");
-      legend.replaceChildren(
-        h("span", {}, `${num(range[0])} ${unit}`),
-        h("span", { class: "heatmap-bar", style: `background:linear-gradient(90deg,${stops})` }),
-        h("span", {}, `${num(range[1])} ${unit}`),
-        h("span", { class: "heatmap-swatch", style: `background:rgb(${NO_DATA.join(",")})` }),
-        h("span", {}, t("heatmap_no_data")),
-      );
+      const unit = UNIT[frame.metric];
+      const legendKey = `${frame.metric}/${range[0]}/${range[1]}/${lang()}`;
+      if (legend.dataset.key !== legendKey) {
+        legend.dataset.key = legendKey;
+        const stops = [0, 0.25, 0.5, 0.75, 1].map((s) => `rgb(${colour(s).join(",")}) ${s * 100}%`).join(",");
+        legend.replaceChildren(
+          h("span", {}, `${num(range[0])} ${unit}`),
+          h("span", { class: "heatmap-bar", style: `background:linear-gradient(90deg,${stops})` }),
+          h("span", {}, `${num(range[1])} ${unit}`),
+          h("span", { class: "heatmap-swatch", style: `background:rgb(${NO_DATA.join(",")})` }),
+          h("span", {}, t("heatmap_no_data")),
+        );
+      }
       const when =
-        heatmap.at_s === null
+        frame.at_s === null
           ? "--"
           : new Intl.DateTimeFormat(lang(), {
               month: "2-digit",
@@ -114,33 +132,26 @@ export function heatmapPanel(
               second: "2-digit",
               hour12: false,
               timeZone,
-            }).format(new Date(heatmap.at_s * 1000));
-      const source = t(heatmap.source === "live" ? "heatmap_live" : "heatmap_history");
+            }).format(new Date(frame.at_s * 1000));
+      const source = t(frame.source === "live" ? "heatmap_live" : "heatmap_history");
       status.textContent =
-        heatmap.source === "raw" && heatmap.racks_with_data === 0
+        frame.source === "raw" && frame.racks_with_data === 0
           ? `${source} ${when}: ${t("heatmap_none_recorded")}`
-          : `${source} ${when} · ${num(heatmap.racks_with_data)} / ${num(heatmap.racks)} ${t("heatmap_racks")}`;
-      el.dataset.source = heatmap.source;
-      el.dataset.racks = String(heatmap.racks);
-      el.dataset.withData = String(heatmap.racks_with_data);
-      el.dataset.at = heatmap.at_s === null ? "" : String(heatmap.at_s);
-      layout();
+          : `${source} ${when} · ${num(frame.racks_with_data)} / ${num(frame.racks)} ${t("heatmap_racks")}`;
+      el.dataset.source = frame.source;
+      el.dataset.racks = String(frame.racks);
+      el.dataset.withData = String(frame.racks_with_data);
+      el.dataset.at = frame.at_s === null ? "" : String(frame.at_s);
+      if (laidOut !== current) {
+        laidOut = current;
+        layout();
+      }
+    },
+    ready() {
+      return current !== null;
     },
     destroy() {
       resize.disconnect();
     },
   };
-}
-
-/** 1 where a cell is a rack that should report (inside a hall of an operating centre); a
- * planned centre's racks are left clear, under its "planned" label. */
-function blockMask(heatmap: Heatmap): Uint8Array {
-  const mask = new Uint8Array(heatmap.width * heatmap.height);
-  for (const b of heatmap.blocks) {
-    if (b.planned) continue;
-    for (const r of b.halls) {
-      for (let y = r.y; y < r.y + r.h; y++) mask.fill(1, y * heatmap.width + r.x, y * heatmap.width + r.x + r.w);
-    }
-  }
-  return mask;
 }

@@ -1,5 +1,5 @@
-// Painting the rack heatmap (pure; unit-tested): one pixel per rack into an RGBA buffer, drawn
-// once into a small canvas and scaled by CSS (the fastest way measured here: ~1 ms a frame).
+// The rack heatmap's colours (pure; unit-tested): viridis, and each metric's scale. Frames are
+// painted by `frame.ts`, one pixel per rack, into a small canvas scaled by CSS.
 import type { RackMetricName } from "../../api/bindings";
 
 export type Rgb = [number, number, number];
@@ -28,44 +28,9 @@ export function colour(t: number): Rgb {
 }
 
 /** The colour scale of a metric: fixed for temperature and utilisation, so screens compare
- * across time; rack power up to the largest value shown, rounded up to 5 kW. */
-export function scale(metric: RackMetricName, cells: (number | null)[]): [number, number] {
+ * across time; rack power up to `max` (the largest value shown), rounded up to 5 kW. */
+export function scale(metric: RackMetricName, max: number): [number, number] {
   if (metric === "inlet_c") return [18, 32];
   if (metric === "utilisation_pct") return [0, 100];
-  let max = 0;
-  for (const v of cells) if (v !== null && v > max) max = v;
-  return [0, Math.max(5, Math.ceil(max / 5) * 5)];
-}
-
-/** Cell colours: scaled values; racks without data in `noData`; no rack at all transparent.
- * `inBlock(i)` says whether cell i belongs to a centre (a rack). */
-export function paint(
-  cells: (number | null)[],
-  range: [number, number],
-  inBlock: (i: number) => boolean,
-  noData: Rgb,
-  out: Uint8ClampedArray,
-): void {
-  const [lo, hi] = range;
-  const span = hi > lo ? hi - lo : 1;
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
-    const o = i * 4;
-    if (v === null || v === undefined) {
-      if (inBlock(i)) {
-        out[o] = noData[0];
-        out[o + 1] = noData[1];
-        out[o + 2] = noData[2];
-        out[o + 3] = 255;
-      } else {
-        out[o + 3] = 0;
-      }
-      continue;
-    }
-    const [r, g, b] = colour((v - lo) / span);
-    out[o] = r;
-    out[o + 1] = g;
-    out[o + 2] = b;
-    out[o + 3] = 255;
-  }
+  return [0, Math.max(5, Math.ceil((Number.isFinite(max) ? max : 0) / 5) * 5)];
 }

@@ -1,0 +1,100 @@
+// Settings: language, theme, the demo packs (played from here on the desktop app) and where the
+// data comes from, with each source's state now.
+import type { DemoStatus, LiveFrame, ParkSummary } from "../../api/bindings";
+import type { LinkState } from "../../api/gateway";
+import { h } from "../../dom";
+import { type Key, type Lang, lang, nameOf, num, t } from "../../i18n";
+import { THEMES, type Theme, theme } from "../../theme/theme";
+import { badge } from "../live/live";
+
+export interface SettingsState {
+  summary: ParkSummary;
+  host: "tauri" | "http";
+  readOnly: boolean;
+  demo: DemoStatus | null;
+  frame: LiveFrame | null;
+  link: LinkState;
+  /** Why live data is unavailable (the store could not be opened), or null. */
+  unavailable: string | null;
+  /** A demo that could not be started, and why. */
+  demoError: string | null;
+}
+
+export interface SettingsActions {
+  lang(next: Lang): void;
+  theme(next: Theme): void;
+  /** Play a pack, or go back to the live park (null). */
+  play(pack: string | null): void;
+}
+
+const THEME_KEY: Record<Theme, Key> = { dark: "theme_dark", contrast: "theme_contrast" };
+
+function choice(label: string, pressed: boolean, testid: string, onClick: () => void, disabled = false): HTMLButtonElement {
+  const b = h("button", { type: "button", class: "period", "data-testid": testid, "aria-pressed": String(pressed), disabled }, label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function section(title: Key, testid: string, ...body: (HTMLElement | null)[]): HTMLElement {
+  return h("section", { class: "settings-section", "data-testid": testid }, h("h3", { class: "settings-title" }, t(title)), ...body);
+}
+
+export function settingsView(state: SettingsState, act: SettingsActions): HTMLElement {
+  const languages = h(
+    "div",
+    { class: "settings-choices" },
+    choice("中文", lang() === "zh-CN", "settings-lang-zh-CN", () => act.lang("zh-CN")),
+    choice("English", lang() === "en", "settings-lang-en", () => act.lang("en")),
+  );
+  const themes = h(
+    "div",
+    { class: "settings-choices" },
+    ...THEMES.map((th) => choice(t(THEME_KEY[th]), theme() === th, `settings-theme-${th}`, () => act.theme(th))),
+  );
+  const demo = state.demo;
+  const playing = demo?.active ? demo.id : null;
+  const packs = h(
+    "ul",
+    { class: "settings-packs" },
+    ...(demo?.packs ?? []).map((p) =>
+      h(
+        "li",
+        { "data-pack": p.id },
+        choice(p.id === playing ? `▶ ${t("demo_playing")}` : t("demo_play"), p.id === playing, `demo-play-${p.id}`, () => act.play(p.id), state.readOnly),
+        h("strong", {}, nameOf(p.name)),
+        h("span", { class: "ops-label" }, `${t("demo_length")} ${num(p.real_s)} s`),
+      ),
+    ),
+  );
+  const stop = playing ? choice(t("demo_stop"), false, "demo-stop", () => act.play(null), state.readOnly) : null;
+  const live = badge(state.frame, state.link, state.summary.time_zone);
+  const row = (label: Key, value: string, quality: string, testid: string) =>
+    h("tr", { "data-testid": testid, "data-quality": quality }, h("th", {}, t(label)), h("td", {}, value));
+  const sources = h(
+    "table",
+    { class: "settings-sources" },
+    h(
+      "tbody",
+      {},
+      row("source_park", state.summary.source, "live", "source-park"),
+      row("source_live", `${t("source_twin")} · ${state.unavailable === null ? live.text : t("quality_bad")}`, state.unavailable === null ? live.state : "bad", "source-live"),
+      row("source_store", state.unavailable ?? t("source_store_ok"), state.unavailable === null ? "live" : "bad", "source-store"),
+      row("source_host", t(state.host === "tauri" ? "host_tauri" : "host_http"), "live", "source-host"),
+    ),
+  );
+  return h(
+    "section",
+    { class: "ops-view settings", "data-testid": "settings" },
+    section("settings_language", "settings-language", languages),
+    section("settings_theme", "settings-theme", themes),
+    section(
+      "settings_demo",
+      "settings-demo",
+      h("p", { class: "ops-label" }, t(state.readOnly ? "demo_read_only" : "settings_demo_note")),
+      packs,
+      stop,
+      state.demoError ? h("p", { class: "warning", role: "alert", "data-testid": "demo-error" }, `${t("demo_failed")}: ${state.demoError}`) : null,
+    ),
+    section("settings_sources", "settings-sources", sources),
+  );
+}
