@@ -45,11 +45,20 @@ e2e: build bench-smoke e2e-browser e2e-window
 
 # Benchmarks: our code beside a baseline, ratios printed. Full sizes in release; numbers go to
 # docs/benchmarks.md. The smoke run (tiny sizes, debug build) keeps them alive in `make test`.
-bench:
-	SUANGU_BENCH_PG=$$(scripts/test-postgres.sh) $(CARGO) run --release --locked -p suangu-bench
+# The heatmap benchmark runs on the release `suangu serve`, on Qingyang six times over (113,424
+# operating racks); the window's start-up on the app `make run` opens (debug build).
+bench: ui
+	$(CARGO) build --release --locked -p suangu-bench -p suangu-cli
+	SUANGU_BENCH_PG=$$(scripts/test-postgres.sh) $(CARGO_TARGET_DIR)/release/suangu-bench
+	$(CARGO_TARGET_DIR)/release/suangu-bench --write-park 6 $(CARGO_TARGET_DIR)/bench-park-6x.toml
+	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-heatmap.mjs --scenario $(CARGO_TARGET_DIR)/bench-park-6x.toml --frames 60
+	$(MAKE) build
+	cd tests/e2e && node bench-window.mjs --runs 10
 
 bench-smoke:
 	$(CARGO_TARGET_DIR)/debug/suangu-bench --smoke
+	cd tests/e2e && node bench-heatmap.mjs --smoke --frames 3
+	cd tests/e2e && node bench-window.mjs --smoke --runs 1
 
 e2e-browser:
 	cd tests/e2e && npm run --silent browser

@@ -10,6 +10,8 @@ export default defineConfig({
     target: "es2022",
     // Fonts are large and must stay files (never inlined as data: URLs).
     assetsInlineLimit: 0,
+    // The app, and the heatmap benchmark's page (opened only by tests/e2e/bench-heatmap.mjs).
+    rollupOptions: { input: { main: "index.html", bench: "bench.html" } },
   },
   server: { fs: { allow: [".."] } },
   test: {

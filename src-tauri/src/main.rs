@@ -18,7 +18,7 @@ use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
 use suangu_engine::live::LiveConfig;
 use suangu_store::{AnyStore, Location};
-use tauri::ipc::Channel;
+use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{Manager, State};
 
 #[derive(Parser, Clone)]
@@ -46,6 +46,8 @@ struct Args {
 /// commands wait for it.
 struct Shell {
     console: Console<AnyStore>,
+    /// The window's heatmap stream, if one runs.
+    heatmap: std::sync::Mutex<Option<(u64, tauri::async_runtime::JoinHandle<()>)>>,
 }
 
 impl Shell {
@@ -110,26 +112,6 @@ async fn rack_heatmap(
         .live()?
         .rack_heatmap(HeatmapArgs { metric, at_s })
         .await
-}
-
-/// The rack heatmap as a binary frame (an ArrayBuffer in the window), stamped as it leaves.
-#[tauri::command(rename_all = "snake_case")]
-async fn rack_heatmap_frame(
-    shell: State<'_, Shell>,
-    metric: RackMetricName,
-    at_s: Option<u32>,
-) -> Result<tauri::ipc::Response, ApiError> {
-    let mut frame = shell
-        .session()
-        .await?
-        .live()?
-        .rack_heatmap_frame(HeatmapArgs { metric, at_s })
-        .await?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-    suangu_api::heatmap::frame::stamp_sent(&mut frame, now);
-    Ok(tauri::ipc::Response::new(frame))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -220,13 +202,67 @@ async fn live_subscribe(
     Ok(())
 }
 
+/// Stream the live rack heatmap into the window's channel as binary frames (ArrayBuffers), one
+/// at every new sample of the racks, each stamped as it leaves. One heatmap stream per window:
+/// a new one (another metric) replaces the last. Returns the stream's id, to stop it.
+#[tauri::command(rename_all = "snake_case")]
+async fn rack_heatmap_subscribe(
+    shell: State<'_, Shell>,
+    metric: RackMetricName,
+    on_frame: Channel<InvokeResponseBody>,
+) -> Result<u64, ApiError> {
+    let session = shell.session().await?;
+    session.live()?;
+    let task = tauri::async_runtime::spawn(async move {
+        let Ok(live) = session.live() else {
+            return;
+        };
+        let mut feed = live.heatmap_feed(metric);
+        while let Some(Ok(mut frame)) = feed.next().await {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+            suangu_api::heatmap::frame::stamp_sent(&mut frame, now);
+            if on_frame.send(InvokeResponseBody::Raw(frame)).is_err() {
+                return;
+            }
+        }
+    });
+    let mut current = shell.heatmap.lock().map_err(|_| poisoned())?;
+    let id = current.as_ref().map_or(1, |(id, _)| id + 1);
+    if let Some((_, last)) = current.replace((id, task)) {
+        last.abort();
+    }
+    Ok(id)
+}
+
+/// Stop the window's heatmap stream `id` (it left the heatmap); a newer stream is left alone.
+#[tauri::command]
+fn rack_heatmap_unsubscribe(shell: State<'_, Shell>, id: u64) -> Result<(), ApiError> {
+    let mut current = shell.heatmap.lock().map_err(|_| poisoned())?;
+    if current.as_ref().is_some_and(|(running, _)| *running == id)
+        && let Some((_, task)) = current.take()
+    {
+        task.abort();
+    }
+    Ok(())
+}
+
+fn poisoned() -> ApiError {
+    ApiError {
+        code: ErrorCode::NotReady,
+        message: "the heatmap stream's state is damaged; restart the app".to_owned(),
+        details: Vec::new(),
+    }
+}
+
 /// Registers the commands and lists their names, from one list.
 macro_rules! commands {
     ($($name:ident),* $(,)?) => {
         #[cfg(test)]
         const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*, live_subscribe, rack_heatmap_frame]
+            tauri::generate_handler![$($name),*, live_subscribe, rack_heatmap_subscribe, rack_heatmap_unsubscribe]
         }
     };
 }
@@ -301,6 +337,7 @@ fn main() -> std::process::ExitCode {
                     args.live,
                     Box::new(move |live| Box::pin(open(opening.clone(), live))),
                 ),
+                heatmap: std::sync::Mutex::new(None),
             }
         })
         .setup(|app| {

@@ -238,6 +238,8 @@ describe("the rack heatmap, recording racks", () => {
     // The planned centre is drawn and labelled as planned.
     assert.ok((await page.$$(".heatmap-label.planned")).length === 1);
     const first = Number(await page.getAttribute(".heatmap-view", "data-at"));
+    // Every new sample of the racks arrives pushed, as a binary frame over a WebSocket.
+    await page.waitForFunction((t0) => Number(document.querySelector(".heatmap-view")?.getAttribute("data-at")) > t0, first, { timeout: 10000 });
     await page.screenshot({ path: join(SHOTS, "browser-heatmap-live-1920x1080.png") });
     await page.click("[data-testid=heatmap-metric-inlet_c]");
     await page.waitForSelector('.heatmap-view[data-metric="inlet_c"][data-source="live"]');

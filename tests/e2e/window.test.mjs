@@ -126,6 +126,9 @@ describe("the real window", () => {
       await driver.findElement(By.css("[data-testid=view-heatmap]")).click();
       await driver.wait(until.elementLocated(By.css('.heatmap-view[data-source="live"]')), 15000);
       assert.ok(Number(await driver.findElement(By.css(".heatmap-view")).getAttribute("data-with-data")) > 1000);
+      // Then the racks' every new sample, pushed as binary frames over a Tauri channel.
+      const first = Number(await driver.findElement(By.css(".heatmap-view")).getAttribute("data-at"));
+      await driver.wait(async () => Number(await driver.findElement(By.css(".heatmap-view")).getAttribute("data-at")) > first, 10000);
       await screenshot(driver, "window-heatmap.png");
       await driver.findElement(By.css("[data-testid=view-map]")).click();
       await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 10000);

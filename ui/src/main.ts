@@ -47,8 +47,8 @@ const live: {
   heatmapData: Heatmap | null;
   /** The newest binary frame painted over the layout of `heatmapData`. */
   heatmapFrame: HeatmapFrame | null;
-  heatmapBusy: boolean;
-  heatmapAt: number;
+  /** Stops the live heatmap stream. */
+  heatmapStop: (() => void) | null;
   demo: DemoStatus | null;
   demoEl: HTMLElement | null;
   /** A demo that could not be started, and why. */
@@ -83,8 +83,7 @@ const live: {
   heatmap: null,
   heatmapData: null,
   heatmapFrame: null,
-  heatmapBusy: false,
-  heatmapAt: -1,
+  heatmapStop: null,
   demo: null,
   demoEl: null,
   demoError: null,
@@ -173,6 +172,25 @@ function render(): void {
           if (gatewayRef) void refreshHeatmap(gatewayRef);
         })
       : null;
+  // The live heatmap follows every sample of the racks, pushed as binary frames; a past
+  // instant is one answer from the store.
+  live.heatmapStop?.();
+  live.heatmapStop = null;
+  if (live.heatmap && gatewayRef && live.period.until_s === null) {
+    const panel = live.heatmap;
+    live.heatmapStop = gatewayRef.heatmap(
+      live.metric,
+      (buffer) => {
+        try {
+          live.heatmapFrame = decodeFrame(buffer);
+          panel.setFrame(live.heatmapFrame);
+        } catch (e) {
+          showFatal(String(e));
+        }
+      },
+      () => {},
+    );
+  }
   const tab = (view: MainView, key: Key) => {
     const b = h("button", { type: "button", class: "period", "data-testid": `view-${view}`, "aria-pressed": String(live.view === view) }, t(key));
     b.addEventListener("click", () => {
@@ -421,28 +439,19 @@ async function runDrill(asset: string): Promise<void> {
   }
 }
 
-/** Fetch the heatmap: the layout with its values once (JSON), then every update as a binary
- * frame painted in place. One request at a time. */
+/** Fetch the heatmap's layout with its values (JSON): live, the stream takes over from there;
+ * at a past instant, from the raw store. */
 async function refreshHeatmap(gateway: Gateway): Promise<void> {
   const panel = live.heatmap;
-  if (live.view !== "heatmap" || !panel || live.heatmapBusy) return;
-  live.heatmapAt = live.frame?.at_s ?? 0;
-  live.heatmapBusy = true;
+  if (live.view !== "heatmap" || !panel || panel.ready()) return;
   try {
     const until = live.period.until_s;
     const args = until === null ? { metric: live.metric } : { metric: live.metric, at_s: until };
-    if (!panel.ready()) {
-      live.heatmapData = await gateway.call("rack_heatmap", args);
-      live.heatmapFrame = null;
-      panel.setData(live.heatmapData);
-    } else {
-      live.heatmapFrame = decodeFrame(await gateway.heatmapFrame(args));
-      panel.setFrame(live.heatmapFrame);
-    }
+    live.heatmapData = await gateway.call("rack_heatmap", args);
+    live.heatmapFrame = null;
+    panel.setData(live.heatmapData);
   } catch (e) {
     showFatal(e instanceof GatewayError ? e.error.message : String(e));
-  } finally {
-    live.heatmapBusy = false;
   }
 }
 
@@ -486,8 +495,6 @@ function startLive(gateway: Gateway): void {
       if (live.period.until_s === null) {
         const every = live.period.hours === 1 ? 10 : 900;
         if (Math.floor(frame.at_s / every) !== Math.floor(live.trendAt / every)) void refreshTrend(gateway);
-        // The live heatmap follows the racks at every new frame (about 1 Hz).
-        if (live.view === "heatmap" && frame.at_s !== live.heatmapAt) void refreshHeatmap(gateway);
       }
       // Operations views follow the park every 30 s of data time (the schedule every interval),
       // and at most every 5 s of real time: an accelerated twin must not re-plan every frame.
@@ -517,6 +524,8 @@ async function start(): Promise<void> {
     const [summary, map] = await Promise.all([gateway.call("park_summary", {}), gateway.call("park_map", {})]);
     view = { kind: "ready", summary, map, host: gateway.host };
     render();
+    // The first painted map, for the window's start-up benchmark (tests/e2e/bench-window.mjs).
+    requestAnimationFrame(() => setTimeout(() => performance.mark("suangu:map-painted"), 0));
     startLive(gateway);
     void refreshTrend(gateway);
     gateway.call("demo_status", {}).then(

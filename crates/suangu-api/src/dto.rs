@@ -472,6 +472,10 @@ pub struct Heatmap {
     pub width: u32,
     pub height: u32,
     pub cells: Vec<Option<f64>>,
+    /// The colour scale (metric units): fixed for temperature and utilisation, rack power from
+    /// 0 to the largest value rounded up to 5 kW.
+    pub scale_lo: f64,
+    pub scale_hi: f64,
     pub blocks: Vec<HeatmapBlock>,
     /// Racks with a value, out of the operating centres' racks.
     pub racks_with_data: u32,

@@ -146,11 +146,8 @@ impl Layout {
 
     /// The binary frame of `values` (one per rack, in rack order): see [`frame`].
     pub fn frame(&self, head: FrameHead, values: &[Option<f64>]) -> Vec<u8> {
-        let present = || values.iter().flatten().copied().filter(|v| v.is_finite());
-        let lo = present().fold(f64::INFINITY, f64::min);
-        let hi = present().fold(f64::NEG_INFINITY, f64::max);
-        let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 0.0) };
-        let step = (hi - lo) / f64::from(frame::MAX_LEVEL);
+        let (lo, hi) = scale(head.metric, values);
+        let per_level = f64::from(frame::MAX_LEVEL) / (hi - lo);
         let mut cells = vec![frame::NO_RACK; (self.width * self.height) as usize];
         let operating = self
             .operating
@@ -162,16 +159,15 @@ impl Layout {
             };
             if let Some(slot) = cells.get_mut(*cell as usize) {
                 *slot = match value {
-                    Some(v) if v.is_finite() && step > 0.0 => ((v - lo) / step)
+                    Some(v) if v.is_finite() => ((v - lo) * per_level)
                         .round()
                         .clamp(0.0, f64::from(frame::MAX_LEVEL))
-                        as u16,
-                    Some(v) if v.is_finite() => 0,
+                        as u8,
                     _ => frame::NO_DATA,
                 };
             }
         }
-        let mut out = Vec::with_capacity(frame::HEADER + cells.len() * 2);
+        let mut out = Vec::with_capacity(frame::HEADER + cells.len());
         out.extend_from_slice(frame::MAGIC);
         out.extend_from_slice(&frame::VERSION.to_le_bytes());
         out.push(match head.metric {
@@ -186,15 +182,32 @@ impl Layout {
         out.extend_from_slice(&self.width.to_le_bytes());
         out.extend_from_slice(&self.height.to_le_bytes());
         out.extend_from_slice(&lo.to_le_bytes());
-        out.extend_from_slice(&step.to_le_bytes());
+        out.extend_from_slice(&hi.to_le_bytes());
         out.extend_from_slice(&head.at_s.map_or(f64::NAN, f64::from).to_le_bytes());
         out.extend_from_slice(&0f64.to_le_bytes());
         out.extend_from_slice(&head.racks.to_le_bytes());
         out.extend_from_slice(&head.racks_with_data.to_le_bytes());
-        for c in cells {
-            out.extend_from_slice(&c.to_le_bytes());
-        }
+        out.extend_from_slice(&cells);
         out
+    }
+}
+
+/// The colour scale of `metric` for `values`: fixed for inlet temperature (18-32 °C) and
+/// utilisation (0-100 %), so screens compare across time; rack power from 0 up to the largest
+/// value, rounded up to 5 kW (at least 5).
+pub fn scale(metric: RackMetricName, values: &[Option<f64>]) -> (f64, f64) {
+    match metric {
+        RackMetricName::InletC => (18.0, 32.0),
+        RackMetricName::UtilisationPct => (0.0, 100.0),
+        RackMetricName::PowerKw => {
+            let max = values
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max);
+            (0.0, (max / 5.0).ceil().max(1.0) * 5.0)
+        }
     }
 }
 
@@ -209,7 +222,9 @@ pub struct FrameHead {
 }
 
 /// The binary heatmap frame: what the live heatmap receives every second (a JSON array of
-/// 100,000 numbers costs more to parse than to paint). Little-endian:
+/// 100,000 numbers costs more to parse than to paint). A display frame: each rack's colour
+/// level on the metric's scale (254 levels; values beyond the scale show at its ends; exact
+/// values come from the raw series). Little-endian:
 ///
 /// | offset | type | field |
 /// |---|---|---|
@@ -218,18 +233,18 @@ pub struct FrameHead {
 /// | 6 | u8 | metric: 0 power_kw, 1 inlet_c, 2 utilisation_pct |
 /// | 7 | u8 | source: 0 live, 1 raw |
 /// | 8 | u32, u32 | grid width, height |
-/// | 16 | f64, f64 | `lo`, `step`: a cell's value is `lo + level * step` |
+/// | 16 | f64, f64 | the scale `lo`, `hi`: level `l` is the value `lo + l * (hi - lo) / 253` |
 /// | 32 | f64 | the instant shown, unix seconds (NaN: no sample yet) |
 /// | 40 | f64 | when the host sent it, unix milliseconds (0: not stamped) |
 /// | 48 | u32, u32 | racks of the operating centres, racks with data |
-/// | 56 | u16 per cell | level 0..=65533, 65534 rack without data, 65535 no reporting rack (an aisle, or a planned centre's rack) |
+/// | 56 | u8 per cell | level 0..=253, 254 rack without data, 255 no reporting rack (an aisle, or a planned centre's rack) |
 pub mod frame {
     pub const MAGIC: &[u8; 4] = b"SGHM";
     pub const VERSION: u16 = 1;
     pub const HEADER: usize = 56;
-    pub const MAX_LEVEL: u16 = 65_533;
-    pub const NO_DATA: u16 = 65_534;
-    pub const NO_RACK: u16 = 65_535;
+    pub const MAX_LEVEL: u8 = 253;
+    pub const NO_DATA: u8 = 254;
+    pub const NO_RACK: u8 = 255;
     const SENT_AT: usize = 40;
 
     /// Stamp the moment the host sends the frame (the host reads the clock, not the API).
@@ -309,13 +324,9 @@ mod tests {
     }
 
     /// Read a frame back the way the UI does (`ui/src/panels/heatmap/frame.ts`).
-    fn read(bytes: &[u8]) -> (Vec<u8>, u32, u32, f64, f64, f64, Vec<u16>) {
+    fn read(bytes: &[u8]) -> (Vec<u8>, u32, u32, f64, f64, f64, Vec<u8>) {
         let f64_at = |o: usize| f64::from_le_bytes(bytes[o..o + 8].try_into().expect("8"));
         let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().expect("4"));
-        let cells = bytes[frame::HEADER..]
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
         (
             bytes[..8].to_vec(),
             u32_at(8),
@@ -323,18 +334,26 @@ mod tests {
             f64_at(16),
             f64_at(24),
             f64_at(40),
-            cells,
+            bytes[frame::HEADER..].to_vec(),
         )
     }
 
     #[test]
-    fn a_binary_frame_carries_every_rack_to_within_its_step_and_tells_gaps_from_aisles() {
+    fn a_binary_frame_carries_every_rack_on_its_scale_and_tells_gaps_from_aisles() {
         let park = suangu_core::qingyang().expect("park");
         let layout = Layout::of(&park);
-        // Every third rack without data, the others spread over 0..40 kW.
-        let values: Vec<Option<f64>> = (0..layout.cells.len())
+        let operating: std::collections::HashSet<usize> = layout
+            .operating
+            .iter()
+            .flat_map(|(start, n)| *start..start + n)
+            .collect();
+        assert!(operating.len() < layout.cells.len(), "B01 is planned");
+        // Every third rack without data, the others spread over 0..40 °C (beyond the scale at
+        // both ends), one NaN.
+        let mut values: Vec<Option<f64>> = (0..layout.cells.len())
             .map(|i| (i % 3 != 0).then_some((i % 997) as f64 * 0.04))
             .collect();
+        values[1] = Some(f64::NAN);
         let head = FrameHead {
             metric: RackMetricName::InletC,
             source: HeatmapSource::Raw,
@@ -344,17 +363,14 @@ mod tests {
         };
         let mut bytes = layout.frame(head, &values);
         frame::stamp_sent(&mut bytes, 1_780_000_000_123.5);
-        let (start, w, h, lo, step, sent, cells) = read(&bytes);
+        let (start, w, h, lo, hi, sent, cells) = read(&bytes);
         assert_eq!(&start[..4], b"SGHM");
         assert_eq!(&start[6..8], &[1, 1], "metric inlet_c, source raw");
         assert_eq!((w, h), (layout.width, layout.height));
+        assert_eq!((lo, hi), (18.0, 32.0), "the inlet scale");
         assert_eq!(cells.len(), (w * h) as usize);
         assert_eq!(sent, 1_780_000_000_123.5);
-        let operating: std::collections::HashSet<usize> = layout
-            .operating
-            .iter()
-            .flat_map(|(start, n)| *start..start + n)
-            .collect();
+        let step = (hi - lo) / f64::from(frame::MAX_LEVEL);
         for (rack, (cell, value)) in layout.cells.iter().zip(&values).enumerate() {
             let level = cells[*cell as usize];
             if !operating.contains(&rack) {
@@ -362,38 +378,44 @@ mod tests {
                 continue;
             }
             match value {
-                None => assert_eq!(level, frame::NO_DATA, "rack {rack}"),
-                Some(v) => {
+                Some(v) if v.is_finite() => {
                     let back = lo + f64::from(level) * step;
+                    let on_scale = v.clamp(lo, hi);
                     assert!(
-                        (back - v).abs() <= step / 2.0 + 1e-12,
+                        (back - on_scale).abs() <= step / 2.0 + 1e-9,
                         "rack {rack}: {v} -> {back}"
                     );
                 }
+                _ => assert_eq!(level, frame::NO_DATA, "rack {rack}: {value:?}"),
             }
         }
-        assert!(operating.len() < layout.cells.len(), "B01 is planned");
         let racks: std::collections::HashSet<u32> = layout.cells.iter().copied().collect();
         for (i, level) in cells.iter().enumerate() {
             if !racks.contains(&(i as u32)) {
                 assert_eq!(*level, frame::NO_RACK, "cell {i} is an aisle");
             }
         }
-        // One value, or none at all: no division by zero, still every rack told apart.
-        let flat = layout.frame(head, &vec![Some(21.5); layout.cells.len()]);
-        let (_, _, _, lo, _, _, cells) = read(&flat);
-        assert_eq!(lo, 21.5);
-        assert!(
-            operating
-                .iter()
-                .all(|r| cells[layout.cells[*r] as usize] == 0)
-        );
-        let empty = layout.frame(head, &vec![None; layout.cells.len()]);
-        let (_, _, _, _, _, _, cells) = read(&empty);
-        assert!(
-            operating
-                .iter()
-                .all(|r| cells[layout.cells[*r] as usize] == frame::NO_DATA)
-        );
+        // Power: the scale runs to the largest value rounded up to 5 kW; all zero, to 5 kW.
+        let power = |v: Option<f64>| {
+            let bytes = layout.frame(
+                FrameHead {
+                    metric: RackMetricName::PowerKw,
+                    ..head
+                },
+                &vec![v; layout.cells.len()],
+            );
+            let (_, _, _, lo, hi, _, cells) = read(&bytes);
+            (
+                lo,
+                hi,
+                operating
+                    .iter()
+                    .map(|r| cells[layout.cells[*r] as usize])
+                    .max(),
+            )
+        };
+        assert_eq!(power(Some(17.9)), (0.0, 20.0, Some(226)));
+        assert_eq!(power(Some(0.0)), (0.0, 5.0, Some(0)));
+        assert_eq!(power(None), (0.0, 5.0, Some(frame::NO_DATA)));
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use suangu_core::Park;
 use suangu_core::interval::interval_start;
-use suangu_engine::live::{self, Engine, Frame, LiveConfig};
+use suangu_engine::live::{self, Engine, Frame, LiveConfig, RackFrame};
 use suangu_engine::raw::RackFeed;
 use suangu_sim::Twin;
 use suangu_store::{Level, Scope, Store, chunk};
@@ -124,6 +124,30 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
     Ok((api, config))
 }
 
+/// See [`Live::heatmap_feed`].
+pub struct HeatmapFeed<'a, S: Store + 'static> {
+    live: &'a Live<S>,
+    updates: watch::Receiver<Option<Arc<RackFrame>>>,
+    metric: RackMetricName,
+}
+
+impl<S: Store + 'static> HeatmapFeed<'_, S> {
+    /// The next frame (see [`crate::heatmap::frame`]; the host stamps it as it sends it), or
+    /// None once the engine has stopped.
+    pub async fn next(&mut self) -> Option<Result<Vec<u8>, ApiError>> {
+        loop {
+            self.updates.changed().await.ok()?;
+            if self.updates.borrow_and_update().is_some() {
+                let args = HeatmapArgs {
+                    metric: self.metric,
+                    at_s: None,
+                };
+                return Some(self.live.rack_heatmap_frame(args).await);
+            }
+        }
+    }
+}
+
 /// A store failure as the wire reports it.
 pub fn store_error(e: impl std::fmt::Display) -> ApiError {
     ApiError {
@@ -161,6 +185,18 @@ impl<S: Store + 'static> Live<S> {
     /// Every new frame, newest first (a new subscriber gets the current one at once).
     pub fn frames(&self) -> watch::Receiver<Option<Arc<Frame>>> {
         self.engine.subscribe()
+    }
+
+    /// The live heatmap of `metric` as a feed of binary frames: one at once, then one at every
+    /// new sample of the racks (the newest, never a backlog).
+    pub fn heatmap_feed(&self, metric: RackMetricName) -> HeatmapFeed<'_, S> {
+        let mut updates = self.engine.subscribe_racks();
+        updates.mark_changed();
+        HeatmapFeed {
+            live: self,
+            updates,
+            metric,
+        }
     }
 
     /// Park load and green share per 15 minutes for the last `hours` before the newest frame.
@@ -407,6 +443,7 @@ impl<S: Store + 'static> Live<S> {
         let (values, source, at) = self.rack_values(&args).await?;
         let (racks, racks_with_data) = self.rack_counts(&values);
         let layout = &self.layout;
+        let (scale_lo, scale_hi) = crate::heatmap::scale(args.metric, &values);
         Ok(Heatmap {
             metric: args.metric,
             at_s: at.map(|t| u32::try_from(t.as_second()).unwrap_or(0)),
@@ -414,6 +451,8 @@ impl<S: Store + 'static> Live<S> {
             width: layout.width,
             height: layout.height,
             cells: layout.grid(&values),
+            scale_lo,
+            scale_hi,
             blocks: layout.blocks.clone(),
             racks_with_data,
             racks,

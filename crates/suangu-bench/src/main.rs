@@ -24,6 +24,28 @@ fn main() -> std::process::ExitCode {
         eprintln!("suangu-bench: --only {name}: expected rollup, twin, n1, schedule or raw");
         return std::process::ExitCode::from(2);
     }
+    // `--write-park N FILE`: Qingyang N times over, as a scenario file, for the browser
+    // benchmarks (`tests/e2e/bench-heatmap.mjs` serves it).
+    if let Some(i) = args.iter().position(|a| a == "--write-park") {
+        let (Some(n), Some(file)) = (
+            args.get(i + 1).and_then(|n| n.parse::<usize>().ok()),
+            args.get(i + 2),
+        ) else {
+            eprintln!("suangu-bench: --write-park N FILE: N copies (a number) and a file");
+            return std::process::ExitCode::from(2);
+        };
+        return match n1::copies_toml(n).map(|text| std::fs::write(file, text)) {
+            Ok(Ok(())) => std::process::ExitCode::SUCCESS,
+            Ok(Err(e)) => {
+                eprintln!("suangu-bench: --write-park: {file}: {e}");
+                std::process::ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("suangu-bench: --write-park: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let wanted = |name: &str| only.is_none_or(|o| o == name);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

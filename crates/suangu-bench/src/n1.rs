@@ -103,6 +103,12 @@ fn bench(label: &str, park: &Park, goal_ms: f64, runs: usize) -> Result<(), Erro
 /// Qingyang's centres, grid, substations, feeders and cooling plants `n` times, each copy under
 /// its own ids and wired to its own copy of the chain.
 fn copies(n: usize) -> Result<Park, Error> {
+    Ok(suangu_core::load_str(&copies_toml(n)?, "bench-copies").map_err(|e| e.to_string())?)
+}
+
+/// The scenario text of [`copies`] (`suangu-bench --write-park N FILE` writes it for the
+/// browser benchmarks).
+pub(crate) fn copies_toml(n: usize) -> Result<String, Error> {
     let mut doc: toml::Table = suangu_core::QINGYANG.parse()?;
     // The first copy keeps the original ids, so the green plants still connect.
     let suffix = |v: &mut toml::Value, k: usize| {
@@ -152,5 +158,5 @@ fn copies(n: usize) -> Result<Park, Error> {
         }
         doc.insert(key.into(), all.into());
     }
-    Ok(suangu_core::load_str(&toml::to_string(&doc)?, "bench-10x").map_err(|e| e.to_string())?)
+    Ok(toml::to_string(&doc)?)
 }

@@ -3,11 +3,13 @@
 
 use crate::common::{Context, ExitCode};
 use crate::i18n::{Key, Lang};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use clap::Args;
 use std::collections::HashMap;
@@ -17,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use suangu_api::Session;
-use suangu_api::dto::{ApiError, ErrorCode};
+use suangu_api::dto::{ApiError, ErrorCode, HeatmapArgs, RackMetricName};
 use suangu_api::live::{Live, live_frame};
 use suangu_api::live::{LiveArgs, live_config};
 use suangu_engine::live::LiveConfig;
@@ -97,6 +99,12 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
         println!("{} http://{local}/", lang.text(Key::Serving));
         tracing::info!(%local, ui = %ui_dir.display(), db = %context.db, "serving");
         let stopping = session.clone();
+        // Live pushes are small writes that must leave at once, not wait for an ACK (Nagle).
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("TCP_NODELAY: {e}");
+            }
+        });
         let served = axum::serve(listener, router(session.clone(), ui_dir))
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
@@ -129,7 +137,7 @@ fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
         |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     Router::new()
         .route("/api/live", get(live))
-        .route("/api/rack_heatmap.bin", get(heatmap_frame))
+        .route("/api/rack_heatmap.ws", get(heatmap_stream))
         .route("/api/{command}", get(command))
         .with_state(session)
         .fallback_service(ServeDir::new(ui_dir))
@@ -139,32 +147,76 @@ fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
 }
 
-/// The rack heatmap as a binary frame (`suangu_api::heatmap::frame`), stamped as it leaves.
-async fn heatmap_frame(
+/// The live rack heatmap over a WebSocket: a binary frame (`suangu_api::heatmap::frame`) at once
+/// and at every new sample of the racks, each stamped as it leaves. Pushed, not polled: a fetch
+/// per frame costs a browser milliseconds of its network stack.
+async fn heatmap_stream(
     State(session): State<Arc<AppSession>>,
     Query(query): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
 ) -> Response {
-    let answer = async {
-        let args = suangu_api::parse("rack_heatmap.bin", query_args(query))?;
-        session.live()?.rack_heatmap_frame(args).await
+    let args: HeatmapArgs = match suangu_api::parse("rack_heatmap.ws", query_args(query)) {
+        Ok(args) => args,
+        Err(error) => return error_response(error),
     };
-    match answer.await {
-        Ok(mut frame) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-            suangu_api::heatmap::frame::stamp_sent(&mut frame, now);
-            (
-                [
-                    (header::CONTENT_TYPE, "application/octet-stream"),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                frame,
-            )
-                .into_response()
-        }
-        Err(error) => error_response(error),
+    if args.at_s.is_some() {
+        return error_response(ApiError {
+            code: ErrorCode::BadArguments,
+            message: "rack_heatmap.ws: live only; a past instant is a rack_heatmap question"
+                .to_owned(),
+            details: Vec::new(),
+        });
     }
+    if let Err(error) = session.live() {
+        return error_response(error);
+    }
+    ws.on_upgrade(move |socket| send_heatmap(socket, session, args.metric))
+}
+
+async fn send_heatmap(mut socket: WebSocket, session: Arc<AppSession>, metric: RackMetricName) {
+    let Ok(live) = session.live() else {
+        return;
+    };
+    let mut feed = live.heatmap_feed(metric);
+    loop {
+        tokio::select! {
+            next = feed.next() => match next {
+                Some(Ok(mut frame)) => {
+                    suangu_api::heatmap::frame::stamp_sent(&mut frame, unix_ms());
+                    if socket.send(Message::Binary(frame.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Err(error)) => {
+                    tracing::warn!(message = %error.message, "heatmap stream");
+                    let _ = socket.send(Message::Close(Some(CloseFrame {
+                        code: close_code::ERROR,
+                        reason: error.message.into(),
+                    }))).await;
+                    return;
+                }
+                // The engine stopped (the server is shutting down).
+                None => {
+                    let _ = socket.send(Message::Close(Some(CloseFrame {
+                        code: close_code::AWAY,
+                        reason: "shutting down".into(),
+                    }))).await;
+                    return;
+                }
+            },
+            // The client closed or went away; anything it sends is ignored.
+            received = socket.recv() => if matches!(received, None | Some(Err(_)) | Some(Ok(Message::Close(_)))) {
+                return;
+            },
+        }
+    }
+}
+
+/// Now, unix milliseconds: the moment a frame leaves (read here, at the edge).
+fn unix_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 /// Query values are text; numbers become JSON numbers so typed arguments deserialize.

@@ -351,6 +351,11 @@ impl Engine {
         self.frames.clone()
     }
 
+    /// A receiver that sees every new sample of the racks (the newest, never a backlog).
+    pub fn subscribe_racks(&self) -> watch::Receiver<Option<Arc<RackFrame>>> {
+        self.racks.clone()
+    }
+
     /// Inject a fault (a drill or a test); it is recorded as an event.
     pub async fn inject(
         &self,

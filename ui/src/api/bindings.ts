@@ -224,7 +224,12 @@ export type Heatmap = { metric: RackMetricName,
 /**
  * The instant shown (None when the live engine has no sample yet).
  */
-at_s: number | null, source: HeatmapSource, width: number, height: number, cells: Array<number | null>, blocks: Array<HeatmapBlock>, 
+at_s: number | null, source: HeatmapSource, width: number, height: number, cells: Array<number | null>, 
+/**
+ * The colour scale (metric units): fixed for temperature and utilisation, rack power from
+ * 0 to the largest value rounded up to 5 kW.
+ */
+scale_lo: number, scale_hi: number, blocks: Array<HeatmapBlock>, 
 /**
  * Racks with a value, out of the operating centres' racks.
  */

@@ -1,6 +1,6 @@
 // The one way panels reach the core. Two hosts implement it: Tauri IPC in the window and HTTP
 // under `suangu serve`. No panel imports either host; they get a Gateway.
-import type { ApiError, Commands, HeatmapArgs, Streams } from "./bindings";
+import type { ApiError, Commands, RackMetricName, Streams } from "./bindings";
 
 export type CommandName = keyof Commands;
 export type Args<K extends CommandName> = Commands[K]["args"];
@@ -16,9 +16,10 @@ export interface Gateway {
   /** A read-only host refuses commands that change something (drills): their buttons say so. */
   readonly readOnly: boolean;
   call<K extends CommandName>(command: K, args: Args<K>): Promise<Result<K>>;
-  /** The rack heatmap as a binary frame (`rack_heatmap`'s values without the layout): what the
-   * live heatmap fetches every second. Decoded by panels/heatmap/frame.ts. */
-  heatmapFrame(args: HeatmapArgs): Promise<ArrayBuffer>;
+  /** The live rack heatmap as binary frames (`rack_heatmap`'s values without the layout), one at
+   * every new sample of the racks, until the returned function is called. Decoded by
+   * panels/heatmap/frame.ts. */
+  heatmap(metric: RackMetricName, onFrame: (frame: ArrayBuffer) => void, onState: (state: LinkState) => void): () => void;
   /** Receive a stream's items until the returned function is called. */
   subscribe<S extends StreamName>(
     stream: S,

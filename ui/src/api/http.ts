@@ -21,20 +21,36 @@ export function httpGateway(base: URL, fetcher: typeof fetch = fetch.bind(window
       }
       return body as never;
     },
-    async heatmapFrame(args) {
-      const url = new URL("rack_heatmap.bin", base);
-      for (const [k, v] of Object.entries(args)) if (v !== undefined) url.searchParams.set(k, String(v));
-      let response: Response;
-      try {
-        response = await fetcher(url);
-      } catch (e) {
-        throw new GatewayError(transport(String(e)));
-      }
-      if (!response.ok) {
-        const body: unknown = await response.json().catch(() => null);
-        throw new GatewayError(isApiError(body) ? body : transport(`HTTP ${response.status} for rack_heatmap.bin`));
-      }
-      return response.arrayBuffer();
+    heatmap(metric, onFrame, onState) {
+      // A WebSocket reconnects by hand: after a drop, again and again, backing off to 10 s.
+      let socket: WebSocket | null = null;
+      let stopped = false;
+      let retryMs = 500;
+      const open = () => {
+        const url = new URL(`rack_heatmap.ws?metric=${metric}`, base);
+        url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+        socket = new WebSocket(url);
+        socket.binaryType = "arraybuffer";
+        socket.onopen = () => {
+          retryMs = 500;
+          onState("open");
+        };
+        socket.onmessage = (e: MessageEvent<unknown>) => {
+          if (e.data instanceof ArrayBuffer) onFrame(e.data);
+        };
+        socket.onclose = () => {
+          if (stopped) return;
+          onState("reconnecting");
+          setTimeout(() => stopped || open(), retryMs);
+          retryMs = Math.min(10_000, retryMs * 2);
+        };
+      };
+      onState("connecting");
+      open();
+      return () => {
+        stopped = true;
+        socket?.close();
+      };
     },
     subscribe(stream, onItem, onState) {
       onState("connecting");

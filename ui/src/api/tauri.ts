@@ -14,12 +14,22 @@ export function tauriGateway(): Gateway {
         throw new GatewayError(isApiError(e) ? e : transport(String(e)));
       }
     },
-    async heatmapFrame(args) {
-      try {
-        return await invoke<ArrayBuffer>("rack_heatmap_frame", args);
-      } catch (e) {
-        throw new GatewayError(isApiError(e) ? e : transport(String(e)));
-      }
+    heatmap(metric, onFrame, onState) {
+      let active = true;
+      const channel = new Channel<ArrayBuffer>();
+      channel.onmessage = (frame) => {
+        if (active) onFrame(frame);
+      };
+      onState("connecting");
+      const id = invoke<number>("rack_heatmap_subscribe", { metric, on_frame: channel });
+      id.then(
+        () => onState("open"),
+        () => onState("reconnecting"),
+      );
+      return () => {
+        active = false;
+        id.then((id) => invoke("rack_heatmap_unsubscribe", { id })).catch(() => {});
+      };
     },
     subscribe(stream, onItem, onState) {
       let active = true;

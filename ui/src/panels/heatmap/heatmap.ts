@@ -4,8 +4,8 @@
 import type { Heatmap, MapCentre, RackMetricName } from "../../api/bindings";
 import { h } from "../../dom";
 import { type Key, lang, nameOf, num, t } from "../../i18n";
-import { fromHeatmap, frameMax, type HeatmapFrame, paintFrame } from "./frame";
-import { colour, scale } from "./paint";
+import { fromHeatmap, type HeatmapFrame, paintFrame, palette } from "./frame";
+import { colour } from "./paint";
 
 export interface HeatmapPanel {
   el: HTMLElement;
@@ -26,6 +26,7 @@ const METRIC_KEY: Record<RackMetricName, Key> = {
 };
 const UNIT: Record<RackMetricName, string> = { power_kw: "kW", inlet_c: "°C", utilisation_pct: "%" };
 const NO_DATA: [number, number, number] = [72, 80, 96];
+const LUT = palette(NO_DATA);
 
 export function heatmapPanel(
   centres: MapCentre[],
@@ -55,6 +56,8 @@ export function heatmapPanel(
     stage,
     legend,
   );
+  // Made once: a formatter costs more to build than a frame to paint.
+  const stamp = new Intl.DateTimeFormat(lang(), { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone });
   let current: Heatmap | null = null;
   let laidOut: Heatmap | null = null;
   let image: ImageData | null = null;
@@ -102,10 +105,10 @@ export function heatmapPanel(
         image = null;
       }
       const ctx = canvas.getContext("2d");
-      const range = scale(frame.metric, frameMax(frame));
+      const range: [number, number] = [frame.lo, frame.hi];
       if (ctx) {
         image ??= ctx.createImageData(frame.width, frame.height);
-        paintFrame(frame, range, NO_DATA, new Uint32Array(image.data.buffer));
+        paintFrame(frame, LUT, new Uint32Array(image.data.buffer));
         ctx.putImageData(image, 0, 0);
       }
       const unit = UNIT[frame.metric];
@@ -121,18 +124,7 @@ export function heatmapPanel(
           h("span", {}, t("heatmap_no_data")),
         );
       }
-      const when =
-        frame.at_s === null
-          ? "--"
-          : new Intl.DateTimeFormat(lang(), {
-              month: "2-digit",
-              day: "2-digit",
-              hour: "2-digit",
-              minute: "2-digit",
-              second: "2-digit",
-              hour12: false,
-              timeZone,
-            }).format(new Date(frame.at_s * 1000));
+      const when = frame.at_s === null ? "--" : stamp.format(new Date(frame.at_s * 1000));
       const source = t(frame.source === "live" ? "heatmap_live" : "heatmap_history");
       status.textContent =
         frame.source === "raw" && frame.racks_with_data === 0

@@ -1,6 +1,6 @@
-// The rack heatmap's colours (pure; unit-tested): viridis, and each metric's scale. Frames are
-// painted by `frame.ts`, one pixel per rack, into a small canvas scaled by CSS.
-import type { RackMetricName } from "../../api/bindings";
+// The rack heatmap's colours (pure; unit-tested): viridis. The scale of each metric is the
+// core's (`suangu_api::heatmap::scale`); frames are painted by `frame.ts`, one pixel per rack,
+// into a small canvas scaled by CSS.
 
 export type Rgb = [number, number, number];
 
@@ -25,12 +25,4 @@ export function colour(t: number): Rgb {
   const a = VIRIDIS[i] as Rgb;
   const b = VIRIDIS[i + 1] as Rgb;
   return [0, 1, 2].map((k) => Math.round((a[k] as number) + ((b[k] as number) - (a[k] as number)) * f)) as Rgb;
-}
-
-/** The colour scale of a metric: fixed for temperature and utilisation, so screens compare
- * across time; rack power up to `max` (the largest value shown), rounded up to 5 kW. */
-export function scale(metric: RackMetricName, max: number): [number, number] {
-  if (metric === "inlet_c") return [18, 32];
-  if (metric === "utilisation_pct") return [0, 100];
-  return [0, Math.max(5, Math.ceil((Number.isFinite(max) ? max : 0) / 5) * 5)];
 }
