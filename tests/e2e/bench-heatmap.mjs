@@ -26,7 +26,7 @@ if (!Number.isInteger(frames) || frames < 1) {
 
 // rAF unthrottled: a frame is painted as soon as it is ready, not at the next 60 Hz vsync, so
 // the time measured is the work (the same for both renderers).
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-gpu-vsync", "--disable-frame-rate-limit", "--disable-background-networking", "--no-first-run"];
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-gpu-vsync", "--disable-frame-rate-limit", "--disable-background-networking", "--no-first-run", "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"];
 
 function quantile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
