@@ -223,6 +223,52 @@ describe("Qingyang in the browser", () => {
   });
 });
 
+describe("every screen, at 1080p and 4K, in both languages", () => {
+  let server;
+  before(async () => (server = await serve()));
+  after(async () => server?.stop());
+
+  // Each screen: how to reach it from the map (at most two clicks) and what shows it is drawn.
+  const SCREENS = [
+    ["overview", ["[data-testid=view-overview]"], "[data-testid=ov-regions] li"],
+    ["map", ["[data-testid=view-map]"], ".park-map g.centre .centre-value"],
+    ["zone", ['g.zone[data-id="Z-AI"] .zone-label'], '[data-testid=zone] [data-centre="CM-N01"]'],
+    ["centre", ['g.centre[data-id="CM-N02"]'], '[data-testid=centre][data-id="CM-N02"] .rack'],
+    ["heatmap", ["[data-testid=view-heatmap]"], '.heatmap-view[data-source="live"]'],
+    ["capacity", ["[data-testid=view-capacity]"], "[data-testid=capacity] .cap-row"],
+    ["ledger", ["[data-testid=view-ledger]"], "[data-testid=ledger] .ledger-cell"],
+    ["n1", ["[data-testid=view-n1]"], "[data-testid=n1] tbody tr"],
+    ["schedule", ["[data-testid=view-schedule]"], "[data-testid=gantt] rect[data-job]"],
+    ["settings", ["[data-testid=view-settings]"], '[data-testid=source-live][data-quality="live"]'],
+  ];
+
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+    for (const lang of ["zh-CN", "en"]) {
+      it(`${viewport.width}x${viewport.height}, ${lang}`, async () => {
+        const { page, errors } = await open(`${server.url}?lang=${lang}`, viewport);
+        assert.equal(await page.getAttribute("html", "lang"), lang);
+        await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+        for (const [name, clicks, drawn] of SCREENS) {
+          await page.click("[data-testid=view-map]");
+          for (const target of clicks) await page.click(target);
+          await page.waitForSelector(drawn, { timeout: 20000 });
+          // Live data says how current it is, on every screen.
+          if (name === "heatmap") assert.match(await page.textContent("[data-testid=heatmap-status]"), /\d\d:\d\d:\d\d/);
+          else if (name !== "settings") await page.waitForSelector(`[data-testid=${name === "map" ? "map" : "ops"}-quality][data-state="live"]`);
+          const size = `${viewport.width}x${viewport.height}`;
+          // 4K as JPEG: the same pixels, a quarter of the bytes of a PNG in the repository.
+          const file = viewport.width > 1920 ? `screen-${name}-${lang}-${size}.jpg` : `screen-${name}-${lang}-${size}.png`;
+          await page.screenshot({ path: join(SHOTS, file), ...(file.endsWith(".jpg") ? { type: "jpeg", quality: 80 } : {}) });
+        }
+        // The read-only server offers no demo to start; the packs are listed.
+        assert.equal(await page.isDisabled("[data-testid=demo-play-day-in-60s]"), true);
+        assert.deepEqual(errors, []);
+        await page.close();
+      });
+    }
+  }
+});
+
 describe("the rack heatmap, recording racks", () => {
   let server;
   before(async () => (server = await serve(["--record-racks", "--speed", "60"])));

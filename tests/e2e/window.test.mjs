@@ -166,6 +166,33 @@ describe("the real window", () => {
     }
   });
 
+  it("plays a demo pack from Settings, and goes back to the live park", async () => {
+    const driver = await session();
+    try {
+      await driver.wait(until.elementLocated(By.css('[data-testid=live-quality][data-state="live"]')), 15000);
+      await driver.findElement(By.css("[data-testid=view-settings]")).click();
+      // The view is redrawn as the park moves: elements are looked up afresh for each step.
+      const play = By.css("[data-testid=demo-play-trip-330kv]");
+      await driver.wait(until.elementLocated(play), 10000);
+      assert.equal(await driver.findElement(play).isEnabled(), true, "the window may start demos");
+      await screenshot(driver, "window-settings.png");
+      await driver.findElement(play).click();
+      // The park restarts on the pack's story: the banner names it.
+      const banner = By.css('[data-testid=demo][data-id="trip-330kv"]');
+      await driver.wait(until.elementLocated(banner), 30000);
+      await driver.wait(async () => /330/.test(await driver.findElement(banner).getText().catch(() => "")), 10000);
+      await driver.wait(until.elementLocated(By.css('[data-testid=live-quality][data-state="live"]')), 15000);
+      await screenshot(driver, "window-demo.png");
+      await driver.findElement(By.css("[data-testid=view-settings]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=demo-play-trip-330kv][aria-pressed="true"]')), 10000);
+      await driver.findElement(By.css("[data-testid=demo-stop]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=live-quality][data-state="live"]')), 30000);
+      await driver.wait(async () => (await driver.findElements(By.css("[data-testid=demo]"))).length === 0, 10000);
+    } finally {
+      await driver.quit();
+    }
+  });
+
   it("opens a second, different park from a file and finds its centres", async () => {
     const park = scenario(MINI);
     const driver = await session(["--scenario", MINI]);

@@ -9,7 +9,7 @@ import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
 import { messages } from "./i18n/messages";
 import { renderHeader } from "./panels/header/header";
-import { type LivePanel, livePanel } from "./panels/live/live";
+import { badge, type LivePanel, livePanel, qualityBadge } from "./panels/live/live";
 import { renderLegend, renderMap, updateMapLive } from "./panels/map/map";
 import { type HeatmapPanel, heatmapPanel } from "./panels/heatmap/heatmap";
 import { decodeFrame, type HeatmapFrame } from "./panels/heatmap/frame";
@@ -51,6 +51,8 @@ const live: {
   heatmapStop: (() => void) | null;
   demo: DemoStatus | null;
   demoEl: HTMLElement | null;
+  /** Where the open view shows its data's quality. */
+  qualitySlot: HTMLElement | null;
   /** A demo that could not be started, and why. */
   demoError: string | null;
   ops: {
@@ -86,6 +88,7 @@ const live: {
   heatmapStop: null,
   demo: null,
   demoEl: null,
+  qualitySlot: null,
   demoError: null,
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
@@ -281,10 +284,10 @@ function render(): void {
         { class: "map-panel", "aria-label": t("map_title") },
         h("div", { class: "view-tabs", role: "tablist" }, ...VIEWS.map(([v, key]) => tab(v, key))),
         ...(live.view === "map"
-          ? [live.map, renderLegend(), ...(drilling ? [drillBanner(drilling, summary.time_zone)] : [])]
+          ? [live.map, renderLegend(), (live.qualitySlot = h("div", { class: "map-quality" })), ...(drilling ? [drillBanner(drilling, summary.time_zone)] : [])]
           : live.heatmap
             ? [live.heatmap.el]
-            : [h("div", { class: "ops-stage" }, ...opsView())]),
+            : [h("div", { class: "ops-stage" }, (live.qualitySlot = h("div", { class: "ops-quality" })), ...opsView())]),
       ),
       h(
         "aside",
@@ -354,6 +357,15 @@ function renderFailure(failure: Failure): HTMLElement {
 
 function applyLive(): void {
   live.panel?.update(live.frame, live.link);
+  // Every view of live data says how current it is: the map the frame's state, an operations
+  // view the instant its answer was computed at.
+  if (view.kind === "ready" && live.qualitySlot) {
+    const tz = view.summary.time_zone;
+    const onMap = live.view === "map";
+    const asOf = onMap || live.view === "settings" || live.ops.at <= 0 ? undefined : live.ops.at;
+    live.qualitySlot.replaceChildren(qualityBadge(live.frame, live.link, tz, onMap ? "map-quality" : "ops-quality", asOf));
+    if (live.map) live.map.dataset.quality = badge(live.frame, live.link, tz).state;
+  }
   if (live.frame && live.map) updateMapLive(live.map, live.frame);
   if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
   // A rebuilt heatmap panel starts from the last answers (layout, then the newest frame).

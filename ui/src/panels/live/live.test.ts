@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveFrame } from "../../api/bindings";
 import { setLang } from "../../i18n";
-import { CARDS, badge } from "./live";
+import { CARDS, badge, cardValue } from "./live";
 
 const frame: LiveFrame = {
   seq: 1,
@@ -28,8 +28,16 @@ const frame: LiveFrame = {
 describe("live panel", () => {
   it("formats every card", () => {
     setLang("en");
-    const values = Object.fromEntries(CARDS.map((c) => [c.id, c.value(frame)]));
+    const values = Object.fromEntries(CARDS.map((c) => [c.id, cardValue(c, frame, "live").text]));
     expect(values).toEqual({ facility: "220.5", it: "190", green_share: "100", pue: "1.16", wind: "250", pv: "50", outdoor: "4.3" });
+  });
+
+  it("shows a value that is not a number as bad data, never as a number", () => {
+    const pue = CARDS.find((c) => c.id === "pue");
+    if (!pue) throw new Error("no PUE card");
+    expect(cardValue(pue, { ...frame, pue: Number.NaN }, "live")).toEqual({ text: "—", quality: "bad" });
+    expect(cardValue(pue, { ...frame, pue: Number.POSITIVE_INFINITY }, "stale").quality).toBe("bad");
+    expect(cardValue(pue, frame, "stale")).toEqual({ text: "1.16", quality: "stale" });
   });
 
   it("never shows an old number as live", () => {

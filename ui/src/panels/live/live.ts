@@ -8,20 +8,39 @@ import { type Key, num, t, time } from "../../i18n";
 interface Card {
   key: Key;
   unit: string;
-  value: (f: LiveFrame) => string;
+  /** The number, in the card's unit. */
+  raw: (f: LiveFrame) => number;
+  digits: number;
   id: string;
 }
 
 /** The cards, as data. */
 export const CARDS: Card[] = [
-  { id: "facility", key: "live_facility", unit: "MW", value: (f) => num(f.facility_mw, 1) },
-  { id: "it", key: "live_it", unit: "MW", value: (f) => num(f.it_mw, 1) },
-  { id: "green_share", key: "live_green_share", unit: "%", value: (f) => num(f.green_share_now * 100, 1) },
-  { id: "pue", key: "live_pue", unit: "", value: (f) => num(f.pue, 3) },
-  { id: "wind", key: "live_wind", unit: "MW", value: (f) => num(f.wind_mw, 0) },
-  { id: "pv", key: "live_pv", unit: "MW", value: (f) => num(f.pv_mw, 0) },
-  { id: "outdoor", key: "live_outdoor", unit: "°C", value: (f) => num(f.outdoor_c, 1) },
+  { id: "facility", key: "live_facility", unit: "MW", raw: (f) => f.facility_mw, digits: 1 },
+  { id: "it", key: "live_it", unit: "MW", raw: (f) => f.it_mw, digits: 1 },
+  { id: "green_share", key: "live_green_share", unit: "%", raw: (f) => f.green_share_now * 100, digits: 1 },
+  { id: "pue", key: "live_pue", unit: "", raw: (f) => f.pue, digits: 3 },
+  { id: "wind", key: "live_wind", unit: "MW", raw: (f) => f.wind_mw, digits: 0 },
+  { id: "pv", key: "live_pv", unit: "MW", raw: (f) => f.pv_mw, digits: 0 },
+  { id: "outdoor", key: "live_outdoor", unit: "°C", raw: (f) => f.outdoor_c, digits: 1 },
 ];
+
+/** One card's text and quality: a number that is not a number is bad data, shown as such,
+ * never as a zero or a blank that looks like one; otherwise the frame's state. */
+export function cardValue(card: Card, frame: LiveFrame, state: string): { text: string; quality: string } {
+  const v = card.raw(frame);
+  if (!Number.isFinite(v)) return { text: "—", quality: "bad" };
+  return { text: num(v, card.digits), quality: state };
+}
+
+/** A quality badge element (live / stale since / reconnecting), for any panel of live data;
+ * `asOfS` when the panel shows an answer computed at that (data) instant rather than the frame. */
+export function qualityBadge(frame: LiveFrame | null, link: LinkState, timeZone: string, testid: string, asOfS?: number): HTMLElement {
+  const b = badge(frame, link, timeZone);
+  const instant = asOfS !== undefined ? new Date(asOfS * 1000).toISOString() : frame?.at;
+  const at = instant ? ` · ${t("quality_as_of")} ${time(instant, timeZone)}` : "";
+  return h("span", { class: "quality", "data-state": b.state, "data-testid": testid }, `${b.text}${at}`);
+}
 
 /** What the quality badge says. */
 export function badge(frame: LiveFrame | null, link: LinkState, timeZone: string): { text: string; state: string } {
@@ -43,6 +62,7 @@ export interface LivePanel {
 
 export function livePanel(timeZone: string): LivePanel {
   const values = new Map<string, HTMLElement>();
+  const items = new Map<string, HTMLElement>();
   const status = h("span", { class: "quality", "data-testid": "live-quality" });
   const at = h("span", { class: "live-at", "data-testid": "live-at" });
   const el = h(
@@ -55,12 +75,14 @@ export function livePanel(timeZone: string): LivePanel {
       ...CARDS.map((card) => {
         const value = h("span", { class: "live-value" }, "—");
         values.set(card.id, value);
-        return h(
+        const item = h(
           "li",
           { class: "live-card", "data-live": card.id },
           h("div", { class: "live-label" }, t(card.key)),
           h("div", {}, value, card.unit ? h("span", { class: "live-unit" }, ` ${card.unit}`) : null),
         );
+        items.set(card.id, item);
+        return item;
       }),
     ),
     h("div", { class: "live-foot" }, `${t("live_at")} `, at),
@@ -74,8 +96,14 @@ export function livePanel(timeZone: string): LivePanel {
       el.dataset.quality = b.state;
       if (!frame) return;
       for (const card of CARDS) {
+        const shown = cardValue(card, frame, b.state);
         const v = values.get(card.id);
-        if (v) v.textContent = card.value(frame);
+        if (v) v.textContent = shown.text;
+        const item = items.get(card.id);
+        if (item) {
+          item.dataset.quality = shown.quality;
+          item.title = shown.quality === "bad" ? t("quality_bad") : "";
+        }
       }
       at.textContent = time(frame.at, timeZone);
     },

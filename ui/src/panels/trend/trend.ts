@@ -49,6 +49,8 @@ export function trendPanel(timeZone: string, period: Period, onPeriod: (p: Perio
   const until = h("input", {
     type: "datetime-local",
     class: "period-until",
+    // Not restored by the browser on a reload: the period is the page's state, not the form's.
+    autocomplete: "off",
     "data-testid": "period-until",
     "aria-label": t("trend_until"),
     value: period.until_s === null ? "" : toLocalValue(period.until_s, timeZone),
