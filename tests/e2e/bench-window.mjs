@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { Builder } from "selenium-webdriver";
-import { SHOTS, TARGET } from "./harness.mjs";
+import { SHOTS, TARGET, removeStore } from "./harness.mjs";
 
 const argv = process.argv.slice(2);
 const runs = Number(argv.includes("--runs") ? argv[argv.indexOf("--runs") + 1] : 5);
@@ -98,6 +98,7 @@ try {
     rmSync(db, { force: true });
     cold.push(await launch(db));
     warm.push(await launch(db));
+    removeStore(db);
   }
   const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const max = (v) => Math.max(...v);

@@ -140,6 +140,21 @@ describe("Qingyang in the browser", () => {
     assert.ok((await page.$$('[data-testid=centre] [data-testid^="feed-"]')).length >= 2, "its feeds");
     assert.match(await page.getAttribute("[data-testid=centre] .rack", "title"), /kW/);
     await page.screenshot({ path: join(SHOTS, "browser-centre-1920x1080.png") });
+    // The racks by inlet temperature, then one hall alone, rack by rack, row by row.
+    await page.click("[data-testid=centre-metric-inlet_c]");
+    await page.waitForSelector('[data-testid=centre][data-metric="inlet_c"]');
+    assert.match(await page.getAttribute("[data-testid=centre] .rack", "title"), /°C/);
+    const hall = await page.getAttribute("[data-testid=centre] .hall >> nth=1", "data-hall");
+    await page.click(`[data-testid=centre] .hall[data-hall="${hall}"]`);
+    await page.waitForSelector(`[data-testid=centre][data-hall="${hall}"] .hall-focus`);
+    const rows = await page.$$("[data-testid=centre] .hall-focus .rack-row");
+    assert.ok(rows.length > 1);
+    assert.equal(await page.textContent("[data-testid=centre] .hall-focus .rack-row .row-label"), "R1");
+    assert.match(await page.getAttribute("[data-testid=centre] .hall-focus .rack-row >> nth=1 >> .rack >> nth=2", "title"), new RegExp(`^${hall} R2\\.3: [\\d.]+ °C$`));
+    await page.screenshot({ path: join(SHOTS, "browser-hall-1920x1080.png") });
+    await page.click("[data-testid=hall-back]");
+    await page.waitForSelector('[data-testid=centre][data-id="CM-N02"][data-hall=""] .halls');
+    await page.click("[data-testid=centre-metric-power_kw]");
     await page.click("[data-testid=centre-back]");
     await page.waitForSelector(".park-map g.centre");
     // Park -> zone -> centre: the AI zone lists its centres; one opens its racks.

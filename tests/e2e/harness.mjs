@@ -1,7 +1,7 @@
 // Shared pieces of the end-to-end tests: paths, the scenario as the test reads it (parsed here
 // with an independent TOML parser, not through our core), and `suangu serve` as a child process.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -29,7 +29,17 @@ export function scenario(file) {
 
 let servers = 0;
 
-/** Start `suangu serve` on a free loopback port with its own store; resolves to { url, stop }. */
+/** Remove a test's store: the database, its WAL files and its raw log (`<name>.<park>.rawlog`). */
+export function removeStore(db) {
+  const stem = db.replace(/\.db$/, "");
+  for (const entry of readdirSync(dirname(db))) {
+    const path = join(dirname(db), entry);
+    if (path === db || path.startsWith(`${db}-`) || path.startsWith(`${stem}.`)) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** Start `suangu serve` on a free loopback port with its own store (removed when it stops);
+ * resolves to { url, stop }. */
 export function serve(args = []) {
   const db = join(SHOTS, "..", "e2e-db", `serve-${process.pid}-${servers++}.db`);
   mkdirSync(dirname(db), { recursive: true });
@@ -50,7 +60,10 @@ export function serve(args = []) {
           stop: () =>
             new Promise((done) => {
               child.removeAllListeners("exit");
-              child.on("exit", done);
+              child.on("exit", () => {
+                removeStore(db);
+                done();
+              });
               child.kill("SIGTERM");
             }),
         });

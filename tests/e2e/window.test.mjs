@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
-import { MINI, QINGYANG, ROOT, SHOTS, TARGET, scenario } from "./harness.mjs";
+import { MINI, QINGYANG, ROOT, SHOTS, TARGET, removeStore, scenario } from "./harness.mjs";
 
 const APP = process.env.SUANGU_APP ?? join(TARGET, "debug", "suangu-app");
 const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), ".cargo", "bin", "tauri-driver");
@@ -51,7 +51,10 @@ before(async () => {
   await waitForPort(PORT);
 });
 
+const stores = [];
+
 after(() => {
+  for (const db of stores) removeStore(db);
   for (const child of children.reverse()) {
     child.stopping = true;
     child.kill("SIGTERM");
@@ -64,6 +67,7 @@ async function session(args = []) {
   const db = join(SHOTS, "..", "e2e-db", `window-${process.pid}-${sessions++}.db`);
   mkdirSync(dirname(db), { recursive: true });
   rmSync(db, { force: true });
+  stores.push(db);
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${PORT}/`)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args: ["--db", `sqlite://${db}`, ...args] } })

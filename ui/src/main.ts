@@ -65,6 +65,8 @@ const live: {
     schedule: Schedule | null;
     centre: CentreDetail | null;
     centreId: string | null;
+    /** The hall shown alone in the centre view, or null for all of them. */
+    hallId: string | null;
     zoneId: string | null;
     at: number;
     /** When they were last fetched, real time (ms). */
@@ -90,7 +92,7 @@ const live: {
   demoEl: null,
   qualitySlot: null,
   demoError: null,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, zoneId: null, at: -1, fetchedMs: 0 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
 type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule" | "settings";
@@ -147,6 +149,7 @@ function render(): void {
   const openCentre = (id: string | null) => {
     live.ops.centreId = id;
     live.ops.centre = null;
+    live.ops.hallId = null;
     live.view = "centre";
     render();
     applyLive();
@@ -225,10 +228,22 @@ function render(): void {
       case "centre":
         return o.centre
           ? [
-              centreView(o.centre, names.get(o.centre.id) ?? o.centre.id, summary.time_zone, () => {
-                live.view = "map";
-                render();
-                applyLive();
+              centreView(o.centre, names.get(o.centre.id) ?? o.centre.id, summary.time_zone, { metric: live.metric, hall: o.hallId }, {
+                back: () => {
+                  live.view = "map";
+                  render();
+                  applyLive();
+                },
+                metric: (m) => {
+                  live.metric = m;
+                  render();
+                  applyLive();
+                },
+                hall: (id) => {
+                  o.hallId = id;
+                  render();
+                  applyLive();
+                },
               }),
             ]
           : waiting();

@@ -88,6 +88,7 @@ pub fn typescript() -> String {
         DemoStepDto::decl(&cfg),
         DemoPackDto::decl(&cfg),
         DemoArgs::decl(&cfg),
+        MetricScale::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

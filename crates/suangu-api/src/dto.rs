@@ -834,8 +834,18 @@ pub struct CentreDetail {
     /// Each feed: feeder, side, energised now, its load and rating.
     pub feeds: Vec<FeedNow>,
     pub halls: Vec<HallRacks>,
+    /// The colour scale of each rack metric (the heatmap's, over this centre's racks).
+    pub scales: Vec<MetricScale>,
     /// Jobs planned here in the next 48 h.
     pub jobs: Vec<ScheduledJob>,
+}
+
+/// A rack metric's colour scale, in its unit.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MetricScale {
+    pub metric: RackMetricName,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -847,11 +857,14 @@ pub struct FeedNow {
     pub rating_mw: f64,
 }
 
-/// A hall's racks now, row by row (power, kW); empty when the live park has no sample yet.
+/// A hall's racks now, row by row: power, inlet temperature and utilisation; empty when the
+/// live park has no sample yet.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct HallRacks {
     pub id: String,
     pub rows: u32,
     pub racks_per_row: u32,
     pub power_kw: Vec<f32>,
+    pub inlet_c: Vec<f32>,
+    pub utilisation_pct: Vec<f32>,
 }

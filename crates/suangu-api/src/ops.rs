@@ -5,8 +5,8 @@ use crate::dto::{
     AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreArgs,
     CentreDetail, CentreHeadroom, Contingency, DemoPackDto, DemoStatus, DemoStepDto, Drill,
     DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, FeedNow, HallRacks,
-    LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, N1, OverloadDto, Schedule,
-    ScheduleMetrics, ScheduledJob, ZoneHeadroom,
+    LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, MetricScale, N1, OverloadDto,
+    RackMetricName, Schedule, ScheduleMetrics, ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
 use jiff::Timestamp;
@@ -18,6 +18,7 @@ use suangu_core::interval::CentrePower;
 use suangu_core::schedule::{Metrics, Move, Plan, Problem, Strategy, evacuate, evaluate, plan};
 use suangu_core::tariff::Period;
 use suangu_core::units::Mw;
+use suangu_engine::live::RackFrame;
 use suangu_engine::plan::{SLOT_S, problem, problem_at};
 use suangu_sim::{FaultKind, generate_jobs};
 use suangu_store::{Event, Store};
@@ -348,22 +349,27 @@ impl<S: Store + 'static> Live<S> {
             .sum();
         let racks = self.engine().racks();
         let mut at = first;
-        let halls = centre
+        let halls: Vec<HallRacks> = centre
             .halls
             .iter()
             .map(|h| {
                 let n = h.racks() as usize;
-                let power_kw = racks
-                    .as_ref()
-                    .and_then(|r| r.power_kw.get(at..at + n))
-                    .map(<[f32]>::to_vec)
-                    .unwrap_or_default();
+                let range = at..at + n;
                 at += n;
+                let column = |pick: fn(&RackFrame) -> &[f32], scale: f32| {
+                    racks
+                        .as_deref()
+                        .and_then(|r| pick(r).get(range.clone()))
+                        .map(|v| v.iter().map(|x| x * scale).collect())
+                        .unwrap_or_default()
+                };
                 HallRacks {
                     id: h.id.clone(),
                     rows: h.rows,
                     racks_per_row: h.racks_per_row,
-                    power_kw,
+                    power_kw: column(|r| &r.power_kw, 1.0),
+                    inlet_c: column(|r| &r.inlet_c, 1.0),
+                    utilisation_pct: column(|r| &r.utilisation, 100.0),
                 }
             })
             .collect();
@@ -373,12 +379,33 @@ impl<S: Store + 'static> Live<S> {
             .into_iter()
             .filter(|j| j.centre == args.centre)
             .collect();
+        let scales = [
+            RackMetricName::PowerKw,
+            RackMetricName::InletC,
+            RackMetricName::UtilisationPct,
+        ]
+        .into_iter()
+        .map(|metric| {
+            let values: Vec<Option<f64>> = halls
+                .iter()
+                .flat_map(|h| match metric {
+                    RackMetricName::PowerKw => &h.power_kw,
+                    RackMetricName::InletC => &h.inlet_c,
+                    RackMetricName::UtilisationPct => &h.utilisation_pct,
+                })
+                .map(|v| Some(f64::from(*v)))
+                .collect();
+            let (lo, hi) = crate::heatmap::scale(metric, &values);
+            MetricScale { metric, lo, hi }
+        })
+        .collect();
         Ok(CentreDetail {
             id: args.centre,
             at_s: seconds(self.engine().now()),
             headroom,
             feeds,
             halls,
+            scales,
             jobs,
         })
     }

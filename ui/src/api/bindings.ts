@@ -378,13 +378,17 @@ export type CentreDetail = { id: string, at_s: number, headroom: CentreHeadroom,
  */
 feeds: Array<FeedNow>, halls: Array<HallRacks>, 
 /**
+ * The colour scale of each rack metric (the heatmap's, over this centre's racks).
+ */
+scales: Array<MetricScale>, 
+/**
  * Jobs planned here in the next 48 h.
  */
 jobs: Array<ScheduledJob>, };
 
 export type FeedNow = { feeder: string, side: string, energised: boolean, load_mw: number, rating_mw: number, };
 
-export type HallRacks = { id: string, rows: number, racks_per_row: number, power_kw: Array<number>, };
+export type HallRacks = { id: string, rows: number, racks_per_row: number, power_kw: Array<number>, inlet_c: Array<number>, utilisation_pct: Array<number>, };
 
 export type DemoStepDto = { at_s: number, label: Name, done: boolean, };
 
@@ -395,6 +399,8 @@ export type DemoPackDto = { id: string, name: Name,
 real_s: number, };
 
 export type DemoArgs = { pack?: string, };
+
+export type MetricScale = { metric: RackMetricName, lo: number, hi: number, };
 
 /** The command contract: name -> arguments and result. */
 export interface Commands {

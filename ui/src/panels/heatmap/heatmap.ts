@@ -19,12 +19,12 @@ export interface HeatmapPanel {
 }
 
 export const METRICS: RackMetricName[] = ["power_kw", "inlet_c", "utilisation_pct"];
-const METRIC_KEY: Record<RackMetricName, Key> = {
+export const METRIC_KEY: Record<RackMetricName, Key> = {
   power_kw: "heatmap_power",
   inlet_c: "heatmap_inlet",
   utilisation_pct: "heatmap_utilisation",
 };
-const UNIT: Record<RackMetricName, string> = { power_kw: "kW", inlet_c: "°C", utilisation_pct: "%" };
+export const UNIT: Record<RackMetricName, string> = { power_kw: "kW", inlet_c: "°C", utilisation_pct: "%" };
 const NO_DATA: [number, number, number] = [72, 80, 96];
 const LUT = palette(NO_DATA);
 

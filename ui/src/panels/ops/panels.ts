@@ -1,8 +1,9 @@
 // The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
 // and the event time line. Each is rebuilt from the core's answer when it changes.
-import type { Capacity, CentreDetail, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
+import type { Capacity, CentreDetail, HallRacks, RackMetricName, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
 import { h, s } from "../../dom";
 import { nameOf, num, t } from "../../i18n";
+import { METRIC_KEY, METRICS, UNIT } from "../heatmap/heatmap";
 import { colour as heat } from "../heatmap/paint";
 import { bar, bindingText, impactText, reasonText, regionsServed, shareClass } from "./format";
 
@@ -357,33 +358,57 @@ export function overviewView(
 }
 
 /** One centre: its headroom and binding constraint, its feeds now, every rack row by row
- * (power, colour-blind-safe scale), and the jobs planned there. */
-export function centreView(d: CentreDetail, name: string, timeZone: string, onBack: () => void): HTMLElement {
-  const back = h("button", { type: "button", class: "period", "data-testid": "centre-back" }, `← ${t("view_map")}`);
-  back.addEventListener("click", onBack);
+ * coloured by the chosen metric (colour-blind-safe scale), and the jobs planned there. A click on
+ * a hall shows that hall alone, larger, rack by rack. */
+export function centreView(
+  d: CentreDetail,
+  name: string,
+  timeZone: string,
+  state: { metric: RackMetricName; hall: string | null },
+  act: { back(): void; metric(m: RackMetricName): void; hall(id: string | null): void },
+): HTMLElement {
+  const focus = d.halls.find((hall) => hall.id === state.hall) ?? null;
+  const back = h("button", { type: "button", class: "period", "data-testid": focus ? "hall-back" : "centre-back" }, `← ${focus ? name : t("view_map")}`);
+  back.addEventListener("click", () => (focus ? act.hall(null) : act.back()));
+  const metrics = METRICS.map((m) => {
+    const b = h("button", { type: "button", class: "period", "data-testid": `centre-metric-${m}`, "aria-pressed": String(m === state.metric) }, t(METRIC_KEY[m]));
+    b.addEventListener("click", () => act.metric(m));
+    return b;
+  });
   const c = d.headroom;
-  const max = Math.max(5, ...d.halls.flatMap((hall) => hall.power_kw));
-  const halls = d.halls.map((hall) => {
+  const scale = d.scales.find((x) => x.metric === state.metric);
+  const [lo, hi] = scale ? [scale.lo, scale.hi] : [0, 1];
+  const unit = UNIT[state.metric];
+  const valuesOf = (hall: HallRacks) => (state.metric === "power_kw" ? hall.power_kw : state.metric === "inlet_c" ? hall.inlet_c : hall.utilisation_pct);
+  const drawHall = (hall: HallRacks, large: boolean) => {
+    const values = valuesOf(hall);
     const rows = Array.from({ length: hall.rows }, (_, r) =>
       h(
         "div",
-        { class: "rack-row" },
+        { class: "rack-row", "data-row": r + 1 },
+        large ? h("span", { class: "row-label" }, `R${r + 1}`) : null,
         ...Array.from({ length: hall.racks_per_row }, (_, k) => {
-          const kw = hall.power_kw[r * hall.racks_per_row + k];
+          const v = values[r * hall.racks_per_row + k];
           return h("span", {
             class: "rack",
-            style: kw === undefined ? "" : `background:rgb(${heat(kw / max).join(",")})`,
-            title: kw === undefined ? t("heatmap_no_data") : `${hall.id} R${r + 1}.${k + 1}: ${num(kw, 1)} kW`,
+            style: v === undefined ? "" : `background:rgb(${heat((v - lo) / (hi - lo || 1)).join(",")})`,
+            title: v === undefined ? t("heatmap_no_data") : `${hall.id} R${r + 1}.${k + 1}: ${num(v, 1)} ${unit}`,
           });
         }),
       ),
     );
-    return h("div", { class: "hall", "data-hall": hall.id }, h("span", { class: "ops-label" }, hall.id), ...rows);
-  });
+    const el = h("div", { class: large ? "hall hall-focus" : "hall", "data-hall": hall.id }, h("span", { class: "ops-label" }, hall.id), ...rows);
+    if (!large) {
+      el.setAttribute("role", "button");
+      el.title = hall.id;
+      el.addEventListener("click", () => act.hall(hall.id));
+    }
+    return el;
+  };
   return h(
     "section",
-    { class: "ops-view", "data-testid": "centre", "data-id": d.id },
-    h("div", { class: "heatmap-head" }, back, h("h3", { class: "centre-title" }, name)),
+    { class: "ops-view", "data-testid": "centre", "data-id": d.id, "data-metric": state.metric, "data-hall": focus?.id ?? "" },
+    h("div", { class: "heatmap-head" }, back, h("h3", { class: "centre-title" }, focus ? `${name} · ${focus.id}` : name), h("div", { class: "periods", role: "group" }, ...metrics)),
     h(
       "div",
       { class: "ops-totals" },
@@ -393,8 +418,9 @@ export function centreView(d: CentreDetail, name: string, timeZone: string, onBa
         tile(`${f.feeder} (${f.side})`, `${num(f.load_mw, 1)} / ${num(f.rating_mw, 1)} MW`, f.energised ? t("quality_live") : t("cap_no_supply"), `feed-${f.feeder}`, f.energised ? "live" : "bad"),
       ),
     ),
-    h("div", { class: "halls" }, ...halls),
-    h("h3", { class: "ops-label" }, `${t("view_schedule")}: ${d.jobs.length}`),
+    h("div", { class: "ops-label centre-scale" }, `${num(lo)} – ${num(hi)} ${unit}`),
+    focus ? drawHall(focus, true) : h("div", { class: "halls" }, ...d.halls.map((hall) => drawHall(hall, false))),
+    h("h3", { class: "ops-label" }, `${t("centre_jobs")}: ${d.jobs.length}`),
     h(
       "ul",
       { class: "events", "data-testid": "centre-jobs" },
