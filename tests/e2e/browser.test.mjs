@@ -284,6 +284,93 @@ describe("every screen, at 1080p and 4K, in both languages", () => {
   }
 });
 
+/** Text on the wall canvas drawn smaller than `min` logical pixels: HTML by its computed size,
+ * SVG text by its size on screen (its font size through the map's transform) over the canvas
+ * scale. Only what is visible counts. */
+async function smallText(page, min) {
+  return page.evaluate((min) => {
+    const canvas = document.querySelector(".wall-canvas");
+    const scale = Number(canvas.dataset.scale);
+    const small = [];
+    const walker = document.createTreeWalker(canvas, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || node.textContent.trim() === "" || el.getClientRects().length === 0) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === "hidden" || style.display === "none") continue;
+      let px = parseFloat(style.fontSize);
+      if (el instanceof SVGElement) px = (px * el.getScreenCTM().a) / scale;
+      if (px < min - 0.01) small.push(`${el.tagName}.${el.getAttribute("class") ?? ""} "${node.textContent.trim().slice(0, 20)}" ${px.toFixed(1)} px`);
+    }
+    return small;
+  }, min);
+}
+
+async function openWall(url, viewport = { width: 1920, height: 1080 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector(".wall-canvas");
+  return { page, errors };
+}
+
+describe("wall mode", () => {
+  let server;
+  before(async () => (server = await serve()));
+  after(async () => server?.stop());
+
+  it("plays its screens in turn and carries on past a failing one", async () => {
+    // A centre that does not exist fails to build: it is skipped, the playlist goes on.
+    const { page, errors } = await openWall(`${server.url}?wall=kpis:3,centre/CM-NOPE:3,map:3,capacity:3`);
+    await page.waitForSelector('.wall-canvas[data-screen="kpis"] .wall-tile[data-kpi="facility"]');
+    await page.waitForSelector('.wall-canvas[data-screen="map"] .wall-map', { timeout: 10000 });
+    assert.match(await page.textContent("[data-testid=wall-note]"), /CM-NOPE/);
+    assert.equal(await page.getAttribute(".wall-canvas", "data-skipped"), "1");
+    await page.waitForSelector('.wall-canvas[data-screen="capacity"] .wall-cap-row', { timeout: 10000 });
+    await page.waitForSelector('.wall-canvas[data-screen="kpis"]', { timeout: 10000 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("has no text under 24 px on any screen, at 1080p, 4K and 5760x1080", async () => {
+    for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }, { width: 5760, height: 1080 }]) {
+      const page = await browser.newPage({ viewport });
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      for (const screen of ["kpis", "map", "green", "capacity", "centre/CM-N02"]) {
+        await page.goto(`${server.url}?wall=${screen}:60&lang=en`);
+        await page.waitForSelector(`.wall-canvas[data-screen="${screen}"] .wall-stage > *`, { timeout: 15000 });
+        await page.waitForSelector('[data-testid=wall-link][data-state="live"]');
+        await page.evaluate(() => document.fonts.ready);
+        await page.waitForTimeout(300);
+        assert.deepEqual(await smallText(page, 24), [], `${screen} at ${viewport.width}x${viewport.height}`);
+        // The canvas fills the wall: 1080 logical pixels high, as wide as the wall's shape.
+        const width = Number(await page.getAttribute(".wall-canvas", "data-width"));
+        assert.equal(width, Math.max(1920, Math.round((1080 * viewport.width) / viewport.height)));
+        const name = screen.replace("/", "-");
+        const file = viewport.width * viewport.height > 1920 * 1080 * 2 ? `wall-${name}-${viewport.width}x${viewport.height}.jpg` : `wall-${name}-${viewport.width}x${viewport.height}.png`;
+        await page.screenshot({ path: join(SHOTS, file), ...(file.endsWith(".jpg") ? { type: "jpeg", quality: 80 } : {}) });
+      }
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
+  it("pins a screen, and shows the clock", async () => {
+    const { page } = await openWall(`${server.url}?wall=kpis:3,map:3`);
+    await page.waitForSelector('.wall-canvas[data-screen="kpis"] .wall-stage > *');
+    assert.match(await page.textContent("[data-testid=wall-clock]"), /^\d\d:\d\d:\d\d$/);
+    await page.keyboard.press("p");
+    await page.waitForSelector('[data-testid=wall-pin][aria-pressed="true"]');
+    await page.waitForTimeout(7000);
+    assert.equal(await page.getAttribute(".wall-canvas", "data-screen"), "kpis", "pinned: no rotation");
+    await page.click("[data-testid=wall-pin]");
+    await page.waitForSelector('.wall-canvas[data-screen="map"]', { timeout: 8000 });
+    await page.close();
+  });
+});
+
 describe("the rack heatmap, recording racks", () => {
   let server;
   before(async () => (server = await serve(["--record-racks", "--speed", "60"])));

@@ -549,6 +549,14 @@ async function start(): Promise<void> {
     const gateway = await connect();
     gatewayRef = gateway;
     const [summary, map] = await Promise.all([gateway.call("park_summary", {}), gateway.call("park_map", {})]);
+    // Wall mode: `?wall` (a playlist may follow: `?wall=kpis:20,map:30`, and `&pin=map`).
+    const params = new URLSearchParams(location.search);
+    if (params.has("wall")) {
+      const { startWall } = await import("./wall/wall");
+      startWall(app, gateway, summary, map, { playlist: params.get("wall") || null, pin: params.get("pin") });
+      onLangChange(() => location.reload());
+      return;
+    }
     view = { kind: "ready", summary, map, host: gateway.host };
     render();
     // The first painted map, for the window's start-up benchmark (tests/e2e/bench-window.mjs).

@@ -1,0 +1,175 @@
+// Wall mode: a playlist of screens on a fixed logical canvas (1080 px high, at least 1920 wide,
+// wider for wide walls) scaled to the wall's native resolution; a clock; the live link's state
+// in large type; a screen that fails is skipped and the playlist carries on; a screen that stops
+// updating is rebuilt; an operator can pin a screen (the pin button, or the P key).
+import type { LiveFrame, ParkMap, ParkSummary } from "../api/bindings";
+import type { Gateway, LinkState } from "../api/gateway";
+import { h } from "../dom";
+import { lang, nameOf, t } from "../i18n";
+import { badge } from "../panels/live/live";
+import { DEFAULT_PLAYLIST, type Entry, entryKey, parsePlaylist, Rotation } from "./playlist";
+import { buildScreen, TITLE, type WallScreen } from "./screens";
+
+const HEIGHT = 1080;
+const MIN_WIDTH = 1920;
+/** A screen that has not taken a frame for this long while frames arrive is rebuilt. */
+const STUCK_MS = 20_000;
+/** A screen that has not built within this long has failed. */
+const BUILD_TIMEOUT_MS = 15_000;
+
+export interface WallOptions {
+  playlist: string | null;
+  pin: string | null;
+}
+
+/** The logical canvas for a viewport, and its scale: full height, as wide as the wall's shape
+ * allows (never narrower than 1920; a narrower wall letterboxes). */
+export function canvasSize(width: number, height: number): { width: number; scale: number } {
+  const logical = Math.max(MIN_WIDTH, Math.round((HEIGHT * width) / Math.max(1, height)));
+  return { width: logical, scale: Math.min(width / logical, height / HEIGHT) };
+}
+
+export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSummary, map: ParkMap, options: WallOptions): void {
+  const parsed = parsePlaylist(options.playlist ?? DEFAULT_PLAYLIST);
+  const rotation = new Rotation(parsed.entries.length > 0 ? parsed.entries : parsePlaylist(DEFAULT_PLAYLIST).entries);
+  if (options.pin) rotation.pin(options.pin);
+  const notes = [...parsed.errors];
+
+  const title = h("div", { class: "wall-title", "data-testid": "wall-title" });
+  const link = h("div", { class: "wall-link quality", "data-testid": "wall-link" });
+  const clock = h("div", { class: "wall-clock", "data-testid": "wall-clock" });
+  const pin = h("button", { type: "button", class: "wall-pin", "data-testid": "wall-pin", "aria-pressed": "false" });
+  const stage = h("main", { class: "wall-stage", "data-testid": "wall-stage" });
+  const dots = h("ol", { class: "wall-dots" });
+  const note = h("div", { class: "wall-note", "data-testid": "wall-note" });
+  const canvas = h(
+    "div",
+    { class: "wall-canvas", "data-testid": "wall-canvas" },
+    h("header", { class: "wall-bar" }, h("div", { class: "wall-park" }, nameOf(summary.name)), title, link, clock, pin),
+    stage,
+    h("footer", { class: "wall-foot" }, dots, note),
+  );
+  root.replaceChildren(h("div", { class: "wall-viewport", "data-testid": "wall" }, canvas));
+  document.body.classList.add("wall-mode");
+
+  const fit = () => {
+    const { width, scale } = canvasSize(window.innerWidth, window.innerHeight);
+    canvas.style.width = `${width}px`;
+    canvas.style.transform = `scale(${scale})`;
+    canvas.dataset.scale = String(scale);
+    canvas.dataset.width = String(width);
+  };
+  window.addEventListener("resize", fit);
+  fit();
+
+  let frame: LiveFrame | null = null;
+  let state: LinkState = "connecting";
+  let screen: WallScreen | null = null;
+  let lastOk = Date.now();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let generation = 0;
+
+  const stateOf = () => badge(frame, state, summary.time_zone);
+  const showLink = () => {
+    const b = stateOf();
+    link.textContent = b.text;
+    link.dataset.state = b.state;
+    canvas.dataset.link = b.state;
+  };
+  const showPlaylist = (current: Entry) => {
+    dots.replaceChildren(
+      ...rotation.entries.map((e) =>
+        h("li", { "data-entry": entryKey(e), "aria-current": String(e === current) }, `${t(TITLE[e.screen])}${e.arg ? ` ${e.arg}` : ""}`),
+      ),
+    );
+    note.textContent = notes.slice(-2).join(" · ");
+    pin.textContent = rotation.pinned ? `📌 ${t("wall_unpin")}` : t("wall_pin");
+    pin.setAttribute("aria-pressed", String(rotation.pinned !== null));
+  };
+
+  /** Show `entry`; on failure note it and move on at once. */
+  const show = async (entry: Entry) => {
+    const mine = ++generation;
+    if (timer) clearTimeout(timer);
+    title.textContent = `${t(TITLE[entry.screen])}${entry.arg ? ` · ${entry.arg}` : ""}`;
+    canvas.dataset.screen = entryKey(entry);
+    showPlaylist(entry);
+    try {
+      const built = await Promise.race([
+        buildScreen(entry.screen, entry.arg, { gateway, summary, map, frame, state: stateOf().state }),
+        new Promise<never>((_, fail) => setTimeout(() => fail(new Error(t("wall_timeout"))), BUILD_TIMEOUT_MS)),
+      ]);
+      if (mine !== generation) {
+        built.destroy();
+        return;
+      }
+      screen?.destroy();
+      screen = built;
+      stage.replaceChildren(built.el);
+      stage.dataset.screen = entryKey(entry);
+      lastOk = Date.now();
+      timer = setTimeout(() => void next(false), entry.dwell_s * 1000);
+    } catch (e) {
+      if (mine !== generation) return;
+      notes.push(`${t("wall_skipped")} ${entryKey(entry)}: ${e instanceof Error ? e.message : String(e)}`);
+      canvas.dataset.skipped = String(Number(canvas.dataset.skipped ?? 0) + 1);
+      void next(true);
+    }
+  };
+  const next = async (failed: boolean) => {
+    const { entry, wait_s } = rotation.advance(failed);
+    if (wait_s > 0) {
+      timer = setTimeout(() => void show(entry), wait_s * 1000);
+      return;
+    }
+    await show(entry);
+  };
+
+  pin.addEventListener("click", () => togglePin());
+  window.addEventListener("keydown", (e) => {
+    if (e.key === "p" || e.key === "P") togglePin();
+  });
+  const togglePin = () => {
+    rotation.pin(rotation.pinned ? null : entryKey(rotation.current()));
+    showPlaylist(rotation.current());
+  };
+
+  gateway.subscribe(
+    "live",
+    (f) => {
+      frame = f;
+      state = "open";
+      showLink();
+      if (!screen) return;
+      try {
+        screen.update(f, stateOf().state);
+        lastOk = Date.now();
+      } catch (e) {
+        // A screen that cannot take a frame is rebuilt (the watchdog's job, done at once).
+        notes.push(`${t("wall_rebuilt")} ${entryKey(rotation.current())}: ${String(e)}`);
+        void show(rotation.current());
+      }
+    },
+    (s) => {
+      state = s;
+      showLink();
+    },
+  );
+
+  // The watchdog: a screen that stopped taking frames while frames arrive is rebuilt.
+  setInterval(() => {
+    if (state === "open" && screen && Date.now() - lastOk > STUCK_MS) {
+      notes.push(`${t("wall_rebuilt")} ${entryKey(rotation.current())}`);
+      void show(rotation.current());
+    }
+  }, 5000);
+
+  const time = () =>
+    new Intl.DateTimeFormat(lang(), { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: summary.time_zone }).format(new Date());
+  clock.textContent = time();
+  setInterval(() => {
+    clock.textContent = time();
+  }, 1000);
+  showLink();
+  void show(rotation.current());
+}
