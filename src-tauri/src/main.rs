@@ -37,8 +37,25 @@ struct Args {
     /// Seed of the digital twin.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Also open the wall window (full screen): a playlist of screens such as
+    /// `kpis:20,map:30,green:20,capacity:20,centre/CM-N02:15` (screen[/arg][:seconds]), or the
+    /// default playlist when none is given.
+    #[arg(long, value_name = "PLAYLIST", num_args = 0..=1, default_missing_value = "")]
+    wall: Option<String>,
     #[command(flatten)]
     live: LiveArgs,
+}
+
+/// The wall playlist as it goes into the wall window's address: only the characters the format
+/// uses (the UI parses it and names any entry it cannot play).
+fn wall_address(playlist: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/:,_~-".contains(c);
+    match playlist.chars().find(|c| !allowed(*c)) {
+        Some(c) => Err(format!(
+            "--wall {playlist}: '{c}' is not part of a playlist (screen[/arg][:seconds], comma-separated)"
+        )),
+        None => Ok(format!("index.html?wall={playlist}")),
+    }
 }
 
 /// The park the window shows, or why it could not be opened (shown in the window). Opened
@@ -325,6 +342,13 @@ fn main() -> std::process::ExitCode {
         eprintln!("suangu-app: {message}");
         return std::process::ExitCode::from(2);
     }
+    let wall = match args.wall.as_deref().map(wall_address).transpose() {
+        Ok(wall) => wall,
+        Err(message) => {
+            eprintln!("suangu-app: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let app = tauri::Builder::default()
         .manage({
             let opening = Opening {
@@ -340,7 +364,19 @@ fn main() -> std::process::ExitCode {
                 heatmap: std::sync::Mutex::new(None),
             }
         })
-        .setup(|app| {
+        .setup(move |app| {
+            // The wall window: its own label (its own permissions), full screen, kiosk-like.
+            if let Some(address) = wall {
+                tauri::WebviewWindowBuilder::new(
+                    app,
+                    "wall",
+                    tauri::WebviewUrl::App(address.into()),
+                )
+                .title("算谷 Suangu · Wall")
+                .fullscreen(true)
+                .decorations(false)
+                .build()?;
+            }
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = handle.state::<Shell>().session().await {
@@ -371,6 +407,17 @@ fn main() -> std::process::ExitCode {
 #[cfg(test)]
 mod tests {
     use super::COMMAND_NAMES;
+
+    #[test]
+    fn a_wall_playlist_goes_into_the_address_only_as_a_playlist() {
+        assert_eq!(
+            super::wall_address("kpis:20,centre/CM-N02:15").as_deref(),
+            Ok("index.html?wall=kpis:20,centre/CM-N02:15")
+        );
+        assert_eq!(super::wall_address("").as_deref(), Ok("index.html?wall="));
+        let refused = super::wall_address("map&pin=x").expect_err("not a playlist");
+        assert!(refused.contains("'&'"), "{refused}");
+    }
 
     #[test]
     fn the_window_exposes_exactly_the_api_commands() {

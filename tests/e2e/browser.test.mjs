@@ -357,6 +357,29 @@ describe("wall mode", () => {
     }
   });
 
+  it("recovers by itself when the server behind it restarts", async () => {
+    const first = await serve([], { keep: true });
+    const { page, errors } = await openWall(`${first.url}?wall=kpis:60`);
+    try {
+      await page.waitForSelector('[data-testid=wall-link][data-state="live"]');
+      await first.stop();
+      await page.waitForSelector('[data-testid=wall-link][data-state="reconnecting"]', { timeout: 10000 });
+      await page.screenshot({ path: join(SHOTS, "wall-reconnecting-1920x1080.png") });
+      const before = Number(await page.getAttribute(".wall-canvas", "data-at"));
+      // The same server comes back on the same address and store: the wall carries on alone.
+      const second = await serve([], { port: first.port, db: first.db });
+      try {
+        await page.waitForSelector('[data-testid=wall-link][data-state="live"]', { timeout: 30000 });
+        await page.waitForFunction((t0) => Number(document.querySelector(".wall-canvas")?.dataset.at) > t0, before, { timeout: 15000 });
+        assert.deepEqual(errors, []);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   it("pins a screen, and shows the clock", async () => {
     const { page } = await openWall(`${server.url}?wall=kpis:3,map:3`);
     await page.waitForSelector('.wall-canvas[data-screen="kpis"] .wall-stage > *');

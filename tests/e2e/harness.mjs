@@ -38,14 +38,16 @@ export function removeStore(db) {
   }
 }
 
-/** Start `suangu serve` on a free loopback port with its own store (removed when it stops);
- * resolves to { url, stop }. */
-export function serve(args = []) {
-  const db = join(SHOTS, "..", "e2e-db", `serve-${process.pid}-${servers++}.db`);
-  mkdirSync(dirname(db), { recursive: true });
-  rmSync(db, { force: true });
+/** Start `suangu serve` on a free loopback port (or `port`) with its own store (or `db`), removed
+ * when it stops unless `keep`; resolves to { url, port, db, stop }. */
+export function serve(args = [], { port = 0, db = null, keep = false } = {}) {
+  if (db === null) {
+    db = join(SHOTS, "..", "e2e-db", `serve-${process.pid}-${servers++}.db`);
+    mkdirSync(dirname(db), { recursive: true });
+    rmSync(db, { force: true });
+  }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(SUANGU, ["serve", "--bind", "127.0.0.1:0", "--db", `sqlite://${db}`, ...args], {
+    const child = spawn(SUANGU, ["serve", "--bind", `127.0.0.1:${port}`, "--db", `sqlite://${db}`, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, LANG: "en_US.UTF-8" },
     });
@@ -57,11 +59,13 @@ export function serve(args = []) {
       if (m) {
         resolvePromise({
           url: `http://${m[1]}/`,
+          port: Number(m[1].split(":").pop()),
+          db,
           stop: () =>
             new Promise((done) => {
               child.removeAllListeners("exit");
               child.on("exit", () => {
-                removeStore(db);
+                if (!keep) removeStore(db);
                 done();
               });
               child.kill("SIGTERM");

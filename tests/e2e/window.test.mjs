@@ -197,6 +197,31 @@ describe("the real window", () => {
     }
   });
 
+  it("opens the wall window beside the desk window, and it plays its screens", async () => {
+    const driver = await session(["--wall", "kpis:3,map:3"]);
+    try {
+      // The wall is its own window (its own label and permissions), found by its address.
+      let wall = null;
+      await driver.wait(async () => {
+        for (const handle of await driver.getAllWindowHandles()) {
+          await driver.switchTo().window(handle);
+          if ((await driver.getCurrentUrl()).includes("wall=")) {
+            wall = handle;
+            return true;
+          }
+        }
+        return false;
+      }, 15000);
+      assert.ok(wall, "a wall window");
+      await driver.wait(until.elementLocated(By.css('.wall-canvas[data-screen="kpis"] .wall-tile')), 20000);
+      await driver.wait(until.elementLocated(By.css('[data-testid=wall-link][data-state="live"]')), 15000);
+      await screenshot(driver, "window-wall.png");
+      await driver.wait(until.elementLocated(By.css('.wall-canvas[data-screen="map"] .wall-map')), 10000);
+    } finally {
+      await driver.quit();
+    }
+  });
+
   it("opens a second, different park from a file and finds its centres", async () => {
     const park = scenario(MINI);
     const driver = await session(["--scenario", MINI]);

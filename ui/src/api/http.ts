@@ -53,12 +53,33 @@ export function httpGateway(base: URL, fetcher: typeof fetch = fetch.bind(window
       };
     },
     subscribe(stream, onItem, onState) {
+      // The browser reconnects an event stream by itself after a network error; one it has
+      // given up on (the server answered with an error while restarting) is opened again here,
+      // backing off to 10 s. Either way the page says "reconnecting" meanwhile.
+      let source: EventSource | null = null;
+      let stopped = false;
+      let retryMs = 1000;
+      const open = () => {
+        source = new EventSource(new URL(stream, base));
+        source.addEventListener("open", () => {
+          retryMs = 1000;
+          onState("open");
+        });
+        source.addEventListener("error", () => {
+          onState("reconnecting");
+          if (source?.readyState === EventSource.CLOSED && !stopped) {
+            setTimeout(() => stopped || open(), retryMs);
+            retryMs = Math.min(10_000, retryMs * 2);
+          }
+        });
+        source.addEventListener("frame", (e) => onItem(JSON.parse((e as MessageEvent<string>).data)));
+      };
       onState("connecting");
-      const source = new EventSource(new URL(stream, base));
-      source.addEventListener("open", () => onState("open"));
-      source.addEventListener("error", () => onState("reconnecting"));
-      source.addEventListener("frame", (e) => onItem(JSON.parse((e as MessageEvent<string>).data)));
-      return () => source.close();
+      open();
+      return () => {
+        stopped = true;
+        source?.close();
+      };
     },
   };
 }

@@ -139,6 +139,7 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
     (f) => {
       frame = f;
       state = "open";
+      canvas.dataset.at = String(f.at_s);
       showLink();
       if (!screen) return;
       try {
