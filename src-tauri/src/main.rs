@@ -11,8 +11,8 @@ use suangu_api::console::Console;
 use suangu_api::dto::{
     ApiError, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill,
     DrillArgs, ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs,
-    LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, Trend,
-    TrendArgs,
+    LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, ReplayArgs,
+    Schedule, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -177,6 +177,16 @@ async fn demo_status(shell: State<'_, Shell>) -> Result<DemoStatus, ApiError> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
+async fn park_replay(shell: State<'_, Shell>, at_s: u32) -> Result<LiveFrame, ApiError> {
+    shell
+        .session()
+        .await?
+        .live()?
+        .replay(ReplayArgs { at_s })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 async fn demo_play(shell: State<'_, Shell>, pack: Option<String>) -> Result<DemoStatus, ApiError> {
     shell.console.play(DemoArgs { pack }).await
 }
@@ -297,6 +307,7 @@ commands!(
     park_schedule,
     centre_detail,
     demo_status,
+    park_replay,
     demo_play,
     park_events
 );

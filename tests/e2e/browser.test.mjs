@@ -394,6 +394,53 @@ describe("wall mode", () => {
   });
 });
 
+describe("replay", () => {
+  let server;
+  before(async () => (server = await serve(["--speed", "60"])));
+  after(async () => server?.stop());
+
+  it("replays the recorded picture at any instant, scrubs quickly, and returns to live", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    // Let the park record a quarter of an hour (a minute a second).
+    await page.waitForTimeout(15000);
+    await page.click("[data-testid=replay-toggle]");
+    await page.waitForSelector("[data-testid=replay]");
+    const [min, max] = await page.$eval("[data-testid=replay-slider]", (el) => [Number(el.min), Number(el.max)]);
+    assert.equal(max - min, 86_400);
+    // Jump to instants of the recorded minutes: each paints the picture of its own instant.
+    const jumps = [];
+    for (const back of [600, 120, 480, 30, 300]) {
+      const at = max - back;
+      const t0 = Date.now();
+      await page.$eval("[data-testid=replay-slider]", (el, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event("input"));
+      }, at);
+      await page.waitForFunction((v) => document.body.dataset.replayPainted === String(v), at, { timeout: 5000 });
+      jumps.push(Date.now() - t0);
+      assert.equal(await page.getAttribute("[data-testid=live-quality]", "data-state"), "replay");
+      assert.equal(await page.getAttribute("[data-testid=map-quality]", "data-state"), "replay");
+      assert.match(await page.textContent('[data-live="facility"] .live-value'), /^\d/);
+    }
+    console.log(`replay jumps (ms): ${jumps.join(", ")}`);
+    await page.screenshot({ path: join(SHOTS, "browser-replay-1920x1080.png") });
+    // Before anything was recorded: said so, no numbers from other times.
+    await page.$eval("[data-testid=replay-slider]", (el) => {
+      el.value = el.min;
+      el.dispatchEvent(new Event("input"));
+    });
+    await page.waitForSelector('[data-testid=live-quality][data-state="bad"]');
+    assert.match(await page.textContent("[data-testid=replay-note]"), /nothing recorded/);
+    assert.equal(await page.textContent('[data-live="facility"] .live-value'), "—");
+    await page.click("[data-testid=replay-exit]");
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    assert.equal(await page.$("[data-testid=replay]"), null);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
 describe("the rack heatmap, recording racks", () => {
   let server;
   before(async () => (server = await serve(["--record-racks", "--speed", "60"])));

@@ -158,6 +158,20 @@ describe("the real window", () => {
       // The planned jobs of the tripped centres have an evacuation plan.
       await driver.wait(until.elementLocated(By.css("[data-testid=evacuation] li[data-job]")), 10000);
       await screenshot(driver, "window-evacuation.png");
+      // Replay the drill from the store: before its instant the station is energised, from it
+      // on it is tripped, whatever the live park is doing now.
+      const drilledAt = Number(await driver.findElement(By.css('[data-testid=events] li[data-kind="drill"]')).getAttribute("data-at"));
+      await driver.findElement(By.css("[data-testid=replay-toggle]")).click();
+      await driver.wait(until.elementLocated(By.css("[data-testid=replay-slider]")), 10000);
+      const seek = async (at) => {
+        await driver.executeScript("const el = document.querySelector('[data-testid=replay-slider]'); el.value = String(arguments[0]); el.dispatchEvent(new Event('input'));", at);
+        await driver.wait(async () => (await driver.executeScript("return document.body.dataset.replayPainted")) === String(at), 10000);
+        return driver.findElement(By.css('g.substation[data-id="SS-110-2"]')).getAttribute("data-energised");
+      };
+      assert.equal(await seek(drilledAt - 3), "true", "before the drill");
+      assert.equal(await seek(drilledAt + 1), "false", "during the drill");
+      await screenshot(driver, "window-replay-drill.png");
+      await driver.findElement(By.css("[data-testid=replay-exit]")).click();
       await driver.findElement(By.css("[data-testid=view-map]")).click();
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, CentreDetail, DemoStatus, Drill, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
+import type { Capacity, CentreDetail, DemoStatus, Drill, EventDto, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -17,6 +17,7 @@ import { capacityView, centreView, zoneView, demoBanner, drillBanner, evacuation
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 import { settingsView } from "./panels/settings/settings";
+import { type ReplayState, replayBar } from "./panels/replay/replay";
 import { initialTheme, setTheme } from "./theme/theme";
 
 type View =
@@ -53,6 +54,17 @@ const live: {
   demoEl: HTMLElement | null;
   /** Where the open view shows its data's quality. */
   qualitySlot: HTMLElement | null;
+  /** Replay of a past period, when on: the picture shows `frame` (from the store). */
+  replay: {
+    state: ReplayState;
+    events: EventDto[];
+    frame: LiveFrame | null;
+    bar: { el: HTMLElement; show(at_s: number, note: string | null): void } | null;
+    timer: ReturnType<typeof setInterval> | null;
+    request: number;
+    /** Why there is no picture at the instant asked (nothing recorded then). */
+    note: string | null;
+  } | null;
   /** A demo that could not be started, and why. */
   demoError: string | null;
   ops: {
@@ -91,6 +103,7 @@ const live: {
   demo: null,
   demoEl: null,
   qualitySlot: null,
+  replay: null,
   demoError: null,
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
@@ -209,7 +222,8 @@ function render(): void {
     return b;
   };
   const names = new Map(map.centres.map((c) => [c.id, nameOf(c.label)]));
-  const drilling = live.ops.drill !== null && (live.frame?.at_s ?? 0) < live.ops.drill.until_s ? live.ops.drill : null;
+  // The live drill's banner; in replay the picture (and its event list) is the recorded one.
+  const drilling = live.replay === null && live.ops.drill !== null && (live.frame?.at_s ?? 0) < live.ops.drill.until_s ? live.ops.drill : null;
   const opsView = (): HTMLElement[] => {
     const o = live.ops;
     const waiting = () => [h("div", { class: "loading" }, t("loading"))];
@@ -297,7 +311,7 @@ function render(): void {
       h(
         "main",
         { class: "map-panel", "aria-label": t("map_title") },
-        h("div", { class: "view-tabs", role: "tablist" }, ...VIEWS.map(([v, key]) => tab(v, key))),
+        h("div", { class: "view-tabs", role: "tablist" }, ...VIEWS.map(([v, key]) => tab(v, key)), replayToggle()),
         ...(live.view === "map"
           ? [live.map, renderLegend(), (live.qualitySlot = h("div", { class: "map-quality" })), ...(drilling ? [drillBanner(drilling, summary.time_zone)] : [])]
           : live.heatmap
@@ -314,6 +328,7 @@ function render(): void {
       ),
     ),
     (live.demoEl = h("div", { class: "demo-slot" })),
+    ...(live.replay ? [(live.replay.bar = replayBar(live.replay.state, live.replay.events, summary.time_zone, replayActions())).el] : []),
     h(
       "footer",
       { class: "status-line" },
@@ -371,17 +386,21 @@ function renderFailure(failure: Failure): HTMLElement {
 }
 
 function applyLive(): void {
-  live.panel?.update(live.frame, live.link);
+  // In replay the picture is the recorded one; live frames keep arriving underneath.
+  const replaying = live.replay !== null;
+  const shown = replaying ? (live.replay?.frame ?? null) : live.frame;
+  live.panel?.update(shown, live.link, replaying);
+  if (live.replay) live.replay.bar?.show(live.replay.state.at_s, live.replay.note);
   // Every view of live data says how current it is: the map the frame's state, an operations
   // view the instant its answer was computed at.
   if (view.kind === "ready" && live.qualitySlot) {
     const tz = view.summary.time_zone;
     const onMap = live.view === "map";
     const asOf = onMap || live.view === "settings" || live.ops.at <= 0 ? undefined : live.ops.at;
-    live.qualitySlot.replaceChildren(qualityBadge(live.frame, live.link, tz, onMap ? "map-quality" : "ops-quality", asOf));
-    if (live.map) live.map.dataset.quality = badge(live.frame, live.link, tz).state;
+    live.qualitySlot.replaceChildren(qualityBadge(shown, live.link, tz, onMap ? "map-quality" : "ops-quality", replaying ? undefined : asOf, replaying));
+    if (live.map) live.map.dataset.quality = badge(shown, live.link, tz, replaying).state;
   }
-  if (live.frame && live.map) updateMapLive(live.map, live.frame);
+  if (shown && live.map) updateMapLive(live.map, shown);
   if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
   // A rebuilt heatmap panel starts from the last answers (layout, then the newest frame).
   if (live.heatmap && !live.heatmap.ready() && live.heatmapData?.metric === live.metric) {
@@ -437,6 +456,83 @@ async function refreshOps(gateway: Gateway): Promise<void> {
 /** Whether the park has planned assets to switch in ("what changes when they come online"). */
 function hasPlanned(): boolean {
   return view.kind === "ready" && (view.map.centres.some((c) => c.status === "planned") || view.map.substations.some((st) => !st.in_service));
+}
+
+function replayToggle(): HTMLElement {
+  const b = h("button", { type: "button", class: "period replay-toggle", "data-testid": "replay-toggle", "aria-pressed": String(live.replay !== null) }, t("replay"));
+  b.addEventListener("click", () => (live.replay ? replayActions().exit() : void startReplay()));
+  return b;
+}
+
+/** Replay the last 24 hours, from ten minutes ago, at 60x, paused. */
+async function startReplay(): Promise<void> {
+  if (!gatewayRef || !live.frame) return;
+  const to_s = live.frame.at_s;
+  const events = await gatewayRef.call("park_events", { hours: 24 }).catch(() => ({ events: [] }));
+  live.replay = { state: { from_s: to_s - 86_400, to_s, at_s: to_s - 600, speed: 60, playing: false }, events: events.events, frame: null, bar: null, timer: null, request: 0, note: null };
+  live.view = "map";
+  render();
+  applyLive();
+  seekReplay(to_s - 600);
+}
+
+/** Show the recorded picture at `at_s` (the newest request wins); marks the page once painted. */
+function seekReplay(at_s: number): void {
+  const r = live.replay;
+  if (!r || !gatewayRef) return;
+  r.state.at_s = Math.min(r.state.to_s, Math.max(r.state.from_s, Math.round(at_s)));
+  r.bar?.show(r.state.at_s, r.note);
+  const mine = ++r.request;
+  const at = r.state.at_s;
+  gatewayRef.call("park_replay", { at_s: at }).then(
+    (frame) => {
+      if (live.replay !== r || mine !== r.request) return;
+      r.frame = frame;
+      r.note = null;
+      applyLive();
+      requestAnimationFrame(() => setTimeout(() => (document.body.dataset.replayPainted = String(at)), 0));
+    },
+    (e) => {
+      if (live.replay !== r || mine !== r.request) return;
+      // Nothing recorded then: say so, and show no numbers rather than other times' ones.
+      r.frame = null;
+      r.note = e instanceof GatewayError ? e.error.message : String(e);
+      applyLive();
+    },
+  );
+}
+
+function replayActions() {
+  return {
+    seek: (at_s: number) => seekReplay(at_s),
+    play: (playing: boolean) => {
+      const r = live.replay;
+      if (!r) return;
+      r.state.playing = playing;
+      if (r.timer) clearInterval(r.timer);
+      r.timer = playing
+        ? setInterval(() => {
+            if (r.state.at_s >= r.state.to_s) return replayActions().play(false);
+            seekReplay(r.state.at_s + r.state.speed);
+          }, 1000)
+        : null;
+      render();
+      applyLive();
+    },
+    speed: (speed: number) => {
+      if (!live.replay) return;
+      live.replay.state.speed = speed;
+      render();
+      applyLive();
+    },
+    exit: () => {
+      if (live.replay?.timer) clearInterval(live.replay.timer);
+      live.replay = null;
+      delete document.body.dataset.replayPainted;
+      render();
+      applyLive();
+    },
+  };
 }
 
 /** Restart the park on a demo pack (or back to live), then start the page afresh on it: every

@@ -89,6 +89,7 @@ pub fn typescript() -> String {
         DemoPackDto::decl(&cfg),
         DemoArgs::decl(&cfg),
         MetricScale::decl(&cfg),
+        ReplayArgs::decl(&cfg),
     ];
     for decl in decls {
         out.push_str("export ");

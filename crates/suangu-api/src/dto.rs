@@ -441,6 +441,13 @@ pub struct TrendPoint {
     pub green_share_market: f64,
 }
 
+/// Arguments of `park_replay`: the past instant, unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReplayArgs {
+    pub at_s: u32,
+}
+
 /// Arguments of `rack_heatmap`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -12,6 +12,7 @@ pub mod heatmap;
 pub mod live;
 mod map;
 pub mod ops;
+pub mod replay;
 
 use dto::{ApiError, ErrorCode, Name, ParkMap, ParkSummary, ScenarioIssue, SubstationSummary};
 use std::path::Path;
@@ -120,6 +121,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "The demo pack being played (started with --demo), its progress and its steps.",
         args: no_args,
         result: ts_name::<dto::DemoStatus>,
+    },
+    CommandSpec {
+        name: "park_replay",
+        mutating: false,
+        doc: "The live picture at a past instant, from the store: the park's recorded series and what was tripped then.",
+        args: ts_name::<dto::ReplayArgs>,
+        result: ts_name::<dto::LiveFrame>,
     },
     CommandSpec {
         name: "demo_play",
@@ -369,6 +377,7 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             "park_n1" => to_json(self.live()?.n1().await?),
             "park_schedule" => to_json(self.live()?.schedule().await?),
             "demo_status" => to_json(self.live()?.demo_status()),
+            "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
             // Restarting the park is the host's (see `console::Console`), not a session's.
             "demo_play" => Err(ApiError {
                 code: ErrorCode::ReadOnly,

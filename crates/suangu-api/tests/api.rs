@@ -73,6 +73,7 @@ async fn every_command_answers_through_a_session() {
             "drill" => serde_json::json!({ "asset": "F-201", "minutes": 30 }),
             "park_events" => serde_json::json!({ "hours": 6 }),
             "centre_detail" => serde_json::json!({ "centre": "CM-N02" }),
+            "park_replay" => serde_json::json!({ "at_s": from_s + 10 }),
             _ => serde_json::json!({}),
         };
         let value = session
@@ -81,6 +82,49 @@ async fn every_command_answers_through_a_session() {
             .expect("command answers");
         assert!(value.is_object(), "{}", command.name);
     }
+    // Replay: the drill of F-201 (in the loop above) is in the picture from its instant on,
+    // not before; the values are the recorded ones.
+    let now_s = session
+        .call("demo_status", serde_json::json!({}))
+        .await
+        .expect("status")["now_s"]
+        .as_i64()
+        .expect("now");
+    let events = session
+        .call("park_events", serde_json::json!({ "hours": 6 }))
+        .await
+        .expect("events");
+    let drilled_s = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["target"] == "F-201")
+        .and_then(|e| e["at_s"].as_i64())
+        .expect("the drill is recorded");
+    let replay = |at_s: i64| session.call("park_replay", serde_json::json!({ "at_s": at_s }));
+    let before = replay(drilled_s - 2).await.expect("before the drill");
+    assert!(
+        !before["feeders_down"].to_string().contains("F-201"),
+        "{}",
+        before["feeders_down"]
+    );
+    assert!(before["it_mw"].as_f64().expect("recorded") > 100.0);
+    let during = replay(drilled_s + 1).await.expect("during the drill");
+    assert!(
+        during["feeders_down"].to_string().contains("F-201"),
+        "{}",
+        during["feeders_down"]
+    );
+    let future = replay(now_s + 3600).await.expect_err("not yet");
+    assert_eq!(future.code, ErrorCode::BadArguments);
+    let empty = replay(from_s - 86_400 * 30)
+        .await
+        .expect_err("nothing recorded");
+    assert!(
+        empty.message.contains("nothing recorded"),
+        "{}",
+        empty.message
+    );
     // The park's series are recorded raw each tick: an hour comes back point by point, a day
     // as rollups, every value a real one (IT load in kW).
     let raw = session

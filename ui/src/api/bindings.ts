@@ -402,6 +402,8 @@ export type DemoArgs = { pack?: string, };
 
 export type MetricScale = { metric: RackMetricName, lo: number, hi: number, };
 
+export type ReplayArgs = { at_s: number, };
+
 /** The command contract: name -> arguments and result. */
 export interface Commands {
   /** The park's totals: centres, racks, IT capacity, PFLOPS, green capacity, substations. */
@@ -428,6 +430,8 @@ export interface Commands {
   centre_detail: { args: CentreArgs; result: CentreDetail };
   /** The demo pack being played (started with --demo), its progress and its steps. */
   demo_status: { args: Record<string, never>; result: DemoStatus };
+  /** The live picture at a past instant, from the store: the park's recorded series and what was tripped then. */
+  park_replay: { args: ReplayArgs; result: LiveFrame };
   /** Restart the live park on a demo pack (its start, pace and assets), or back to live without one. */
   demo_play: { args: DemoArgs; result: DemoStatus };
   /** Faults, drills and actions of the last hours. */
@@ -440,4 +444,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "demo_play", "park_events"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events"] as const;

@@ -35,15 +35,16 @@ export function cardValue(card: Card, frame: LiveFrame, state: string): { text: 
 
 /** A quality badge element (live / stale since / reconnecting), for any panel of live data;
  * `asOfS` when the panel shows an answer computed at that (data) instant rather than the frame. */
-export function qualityBadge(frame: LiveFrame | null, link: LinkState, timeZone: string, testid: string, asOfS?: number): HTMLElement {
-  const b = badge(frame, link, timeZone);
+export function qualityBadge(frame: LiveFrame | null, link: LinkState, timeZone: string, testid: string, asOfS?: number, replay = false): HTMLElement {
+  const b = badge(frame, link, timeZone, replay);
   const instant = asOfS !== undefined ? new Date(asOfS * 1000).toISOString() : frame?.at;
   const at = instant ? ` · ${t("quality_as_of")} ${time(instant, timeZone)}` : "";
   return h("span", { class: "quality", "data-state": b.state, "data-testid": testid }, `${b.text}${at}`);
 }
 
-/** What the quality badge says. */
-export function badge(frame: LiveFrame | null, link: LinkState, timeZone: string): { text: string; state: string } {
+/** What the quality badge says; in replay, that the picture is a recorded one, and when. */
+export function badge(frame: LiveFrame | null, link: LinkState, timeZone: string, replay = false): { text: string; state: string } {
+  if (replay) return frame ? { text: `${t("replay")} ${time(frame.at, timeZone)}`, state: "replay" } : { text: t("replay_none"), state: "bad" };
   if (link !== "open" && frame === null) {
     return { text: t(link === "connecting" ? "link_connecting" : "link_reconnecting"), state: link };
   }
@@ -57,7 +58,7 @@ export function badge(frame: LiveFrame | null, link: LinkState, timeZone: string
 
 export interface LivePanel {
   el: HTMLElement;
-  update(frame: LiveFrame | null, link: LinkState): void;
+  update(frame: LiveFrame | null, link: LinkState, replay?: boolean): void;
 }
 
 export function livePanel(timeZone: string): LivePanel {
@@ -89,12 +90,17 @@ export function livePanel(timeZone: string): LivePanel {
   );
   return {
     el,
-    update(frame, link) {
-      const b = badge(frame, link, timeZone);
+    update(frame, link, replay = false) {
+      const b = badge(frame, link, timeZone, replay);
       status.textContent = b.text;
       status.dataset.state = b.state;
       el.dataset.quality = b.state;
-      if (!frame) return;
+      if (!frame) {
+        // No picture (not yet, or nothing recorded at a replayed instant): no numbers at all.
+        for (const v of values.values()) v.textContent = "—";
+        at.textContent = "—";
+        return;
+      }
       for (const card of CARDS) {
         const shown = cardValue(card, frame, b.state);
         const v = values.get(card.id);

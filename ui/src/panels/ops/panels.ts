@@ -159,7 +159,7 @@ export function n1View(
     h(
       "ul",
       { class: "events", "data-testid": "events" },
-      ...timeline.map((e) => h("li", { "data-kind": e.kind }, `${clock(e.at_s, timeZone)} · ${e.kind} · ${e.target}`)),
+      ...timeline.map((e) => h("li", { "data-kind": e.kind, "data-at": e.at_s }, `${clock(e.at_s, timeZone)} · ${e.kind} · ${e.target}`)),
     ),
   );
 }
