@@ -52,6 +52,8 @@ bench: ui
 	SUANGU_BENCH_PG=$$(scripts/test-postgres.sh) $(CARGO_TARGET_DIR)/release/suangu-bench
 	$(CARGO_TARGET_DIR)/release/suangu-bench --write-park 6 $(CARGO_TARGET_DIR)/bench-park-6x.toml
 	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-heatmap.mjs --scenario $(CARGO_TARGET_DIR)/bench-park-6x.toml --frames 60
+	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-soak.mjs
+	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-replay.mjs
 	$(MAKE) build
 	cd tests/e2e && node bench-window.mjs --runs 10
 
@@ -59,6 +61,8 @@ bench-smoke:
 	$(CARGO_TARGET_DIR)/debug/suangu-bench --smoke
 	cd tests/e2e && node bench-heatmap.mjs --smoke --frames 3
 	cd tests/e2e && node bench-window.mjs --smoke --runs 1
+	cd tests/e2e && node bench-soak.mjs --smoke --frames 2000
+	cd tests/e2e && node bench-replay.mjs --smoke --hours 1 --jumps 5
 
 e2e-browser:
 	cd tests/e2e && npm run --silent browser

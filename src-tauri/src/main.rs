@@ -283,13 +283,46 @@ fn poisoned() -> ApiError {
     }
 }
 
+/// Open the wall window (or bring it to the front) on `playlist` (the default when empty), from
+/// Settings: the same as starting with `--wall`.
+#[tauri::command]
+fn wall_open(app: tauri::AppHandle, playlist: Option<String>) -> Result<(), ApiError> {
+    let address = wall_address(playlist.as_deref().unwrap_or("")).map_err(|message| ApiError {
+        code: ErrorCode::BadArguments,
+        message,
+        details: Vec::new(),
+    })?;
+    if let Some(wall) = app.get_webview_window("wall") {
+        return wall.set_focus().map_err(window_error);
+    }
+    open_wall(&app, address).map_err(window_error)
+}
+
+fn open_wall<M: Manager<tauri::Wry>>(manager: &M, address: String) -> tauri::Result<()> {
+    // Its own label (its own permissions), full screen, kiosk-like.
+    tauri::WebviewWindowBuilder::new(manager, "wall", tauri::WebviewUrl::App(address.into()))
+        .title("算谷 Suangu · Wall")
+        .fullscreen(true)
+        .decorations(false)
+        .build()
+        .map(|_| ())
+}
+
+fn window_error(e: tauri::Error) -> ApiError {
+    ApiError {
+        code: ErrorCode::NotReady,
+        message: format!("the wall window: {e}"),
+        details: Vec::new(),
+    }
+}
+
 /// Registers the commands and lists their names, from one list.
 macro_rules! commands {
     ($($name:ident),* $(,)?) => {
         #[cfg(test)]
         const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*, live_subscribe, rack_heatmap_subscribe, rack_heatmap_unsubscribe]
+            tauri::generate_handler![$($name),*, live_subscribe, rack_heatmap_subscribe, rack_heatmap_unsubscribe, wall_open]
         }
     };
 }

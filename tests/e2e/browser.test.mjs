@@ -275,8 +275,10 @@ describe("every screen, at 1080p and 4K, in both languages", () => {
           const file = viewport.width > 1920 ? `screen-${name}-${lang}-${size}.jpg` : `screen-${name}-${lang}-${size}.png`;
           await page.screenshot({ path: join(SHOTS, file), ...(file.endsWith(".jpg") ? { type: "jpeg", quality: 80 } : {}) });
         }
-        // The read-only server offers no demo to start; the packs are listed.
+        // The read-only server offers no demo to start; the packs are listed. A wall is an
+        // address to open on the wall's browser.
         assert.equal(await page.isDisabled("[data-testid=demo-play-day-in-60s]"), true);
+        assert.match(await page.getAttribute("[data-testid=wall-address]", "href"), /\?wall=kpis%3A20/);
         assert.deepEqual(errors, []);
         await page.close();
       });
@@ -364,6 +366,8 @@ describe("wall mode", () => {
       await page.waitForSelector('[data-testid=wall-link][data-state="live"]');
       await first.stop();
       await page.waitForSelector('[data-testid=wall-link][data-state="reconnecting"]', { timeout: 10000 });
+      // The numbers say so too.
+      await page.waitForSelector('.wall-tile[data-kpi="facility"][data-quality="reconnecting"]');
       await page.screenshot({ path: join(SHOTS, "wall-reconnecting-1920x1080.png") });
       const before = Number(await page.getAttribute(".wall-canvas", "data-at"));
       // The same server comes back on the same address and store: the wall carries on alone.

@@ -194,6 +194,17 @@ describe("the real window", () => {
       await driver.wait(until.elementLocated(play), 10000);
       assert.equal(await driver.findElement(play).isEnabled(), true, "the window may start demos");
       await screenshot(driver, "window-settings.png");
+      // The wall window opens from Settings too, on the playlist given there.
+      const desk = await driver.getWindowHandle();
+      await driver.findElement(By.css("[data-testid=wall-playlist]")).clear();
+      await driver.findElement(By.css("[data-testid=wall-playlist]")).sendKeys("capacity:10");
+      await driver.findElement(By.css("[data-testid=wall-open]")).click();
+      await driver.wait(async () => (await driver.getAllWindowHandles()).length === 2, 10000);
+      const wall = (await driver.getAllWindowHandles()).find((w) => w !== desk);
+      await driver.switchTo().window(wall);
+      assert.match(await driver.getCurrentUrl(), /wall=capacity:10/);
+      await driver.wait(until.elementLocated(By.css('.wall-canvas[data-screen="capacity"] .wall-cap-row')), 20000);
+      await driver.switchTo().window(desk);
       await driver.findElement(play).click();
       // The park restarts on the pack's story: the banner names it.
       const banner = By.css('[data-testid=demo][data-id="trip-330kv"]');

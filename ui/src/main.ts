@@ -294,6 +294,11 @@ function render(): void {
                 applyLive();
               },
               play: (pack) => void playDemo(pack),
+              openWall: gatewayRef?.openWall
+                ? (playlist) => {
+                    gatewayRef?.openWall?.(playlist).catch((e: unknown) => showFatal(e instanceof GatewayError ? e.error.message : String(e)));
+                  }
+                : null,
             },
           ),
         ];
@@ -490,7 +495,12 @@ function seekReplay(at_s: number): void {
       r.frame = frame;
       r.note = null;
       applyLive();
-      requestAnimationFrame(() => setTimeout(() => (document.body.dataset.replayPainted = String(at)), 0));
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          document.body.dataset.replayPaintedMs = String(performance.now());
+          document.body.dataset.replayPainted = String(at);
+        }, 0),
+      );
     },
     (e) => {
       if (live.replay !== r || mine !== r.request) return;
@@ -612,6 +622,8 @@ function startLive(gateway: Gateway): void {
     (frame) => {
       live.frame = frame;
       live.link = "open";
+      // Frames this page has taken (the soak benchmark reads it).
+      document.body.dataset.frames = String(Number(document.body.dataset.frames ?? 0) + 1);
       applyLive();
       // Up to now: fetch again as data time moves on (every 10 s of raw history, every new
       // 15-minute interval); a past period stays as it is.

@@ -45,6 +45,10 @@ pub struct LiveArgs {
     /// Qingyang at real time).
     #[arg(long)]
     pub record_racks: bool,
+    /// Real milliseconds between the twin's samples (default 1000). With `--speed`, a soak test
+    /// delivers days of 1 Hz frames in minutes (`--speed 1000 --tick-ms 1`).
+    #[arg(long, value_name = "MS")]
+    pub tick_ms: Option<u64>,
 }
 
 impl LiveArgs {
@@ -53,6 +57,9 @@ impl LiveArgs {
     pub fn check(&self) -> Result<(), String> {
         if let Some(speed) = self.speed.filter(|v| !(v.is_finite() && *v > 0.0)) {
             return Err(format!("--speed {speed}: must be a positive number"));
+        }
+        if let Some(ms) = self.tick_ms.filter(|ms| !(1..=60_000).contains(ms)) {
+            return Err(format!("--tick-ms {ms}: must be 1..=60000"));
         }
         if let Some(id) = self
             .demo
@@ -86,6 +93,7 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
         let config = LiveConfig {
             speed: speed.unwrap_or(1.0),
             record_racks: args.record_racks,
+            tick: tick(args),
             ..LiveConfig::real_time(Timestamp::now())
         };
         return Ok((api, config));
@@ -118,6 +126,7 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
     let config = LiveConfig {
         speed: speed.unwrap_or(pack.speed),
         record_racks: args.record_racks,
+        tick: tick(args),
         demo: Some(pack),
         ..LiveConfig::real_time(start)
     };
@@ -146,6 +155,10 @@ impl<S: Store + 'static> HeatmapFeed<'_, S> {
             }
         }
     }
+}
+
+fn tick(args: &LiveArgs) -> std::time::Duration {
+    std::time::Duration::from_millis(args.tick_ms.unwrap_or(1000))
 }
 
 /// A store failure as the wire reports it.

@@ -20,6 +20,9 @@ export interface Gateway {
    * every new sample of the racks, until the returned function is called. Decoded by
    * panels/heatmap/frame.ts. */
   heatmap(metric: RackMetricName, onFrame: (frame: ArrayBuffer) => void, onState: (state: LinkState) => void): () => void;
+  /** Open the wall window on a playlist, where the host has windows (the desktop app); a
+   * browser opens the wall's address instead. */
+  openWall?(playlist: string): Promise<void>;
   /** Receive a stream's items until the returned function is called. */
   subscribe<S extends StreamName>(
     stream: S,

@@ -14,6 +14,13 @@ export function tauriGateway(): Gateway {
         throw new GatewayError(isApiError(e) ? e : transport(String(e)));
       }
     },
+    async openWall(playlist) {
+      try {
+        await invoke("wall_open", { playlist });
+      } catch (e) {
+        throw new GatewayError(isApiError(e) ? e : transport(String(e)));
+      }
+    },
     heatmap(metric, onFrame, onState) {
       let active = true;
       const channel = new Channel<ArrayBuffer>();

@@ -33,7 +33,12 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
   const parsed = parsePlaylist(options.playlist ?? DEFAULT_PLAYLIST);
   const rotation = new Rotation(parsed.entries.length > 0 ? parsed.entries : parsePlaylist(DEFAULT_PLAYLIST).entries);
   if (options.pin) rotation.pin(options.pin);
+  // What the wall has skipped or rebuilt, newest last; bounded (a wall runs for days).
   const notes = [...parsed.errors];
+  const note_ = (text: string) => {
+    notes.push(text);
+    if (notes.length > 20) notes.splice(0, notes.length - 20);
+  };
 
   const title = h("div", { class: "wall-title", "data-testid": "wall-title" });
   const link = h("div", { class: "wall-link quality", "data-testid": "wall-link" });
@@ -94,11 +99,15 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
     title.textContent = `${t(TITLE[entry.screen])}${entry.arg ? ` · ${entry.arg}` : ""}`;
     canvas.dataset.screen = entryKey(entry);
     showPlaylist(entry);
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     try {
       const built = await Promise.race([
         buildScreen(entry.screen, entry.arg, { gateway, summary, map, frame, state: stateOf().state }),
-        new Promise<never>((_, fail) => setTimeout(() => fail(new Error(t("wall_timeout"))), BUILD_TIMEOUT_MS)),
+        new Promise<never>((_, fail) => {
+          deadline = setTimeout(() => fail(new Error(t("wall_timeout"))), BUILD_TIMEOUT_MS);
+        }),
       ]);
+      clearTimeout(deadline);
       if (mine !== generation) {
         built.destroy();
         return;
@@ -110,14 +119,17 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
       lastOk = Date.now();
       timer = setTimeout(() => void next(false), entry.dwell_s * 1000);
     } catch (e) {
+      clearTimeout(deadline);
       if (mine !== generation) return;
-      notes.push(`${t("wall_skipped")} ${entryKey(entry)}: ${e instanceof Error ? e.message : String(e)}`);
+      note_(`${t("wall_skipped")} ${entryKey(entry)}: ${e instanceof Error ? e.message : String(e)}`);
       canvas.dataset.skipped = String(Number(canvas.dataset.skipped ?? 0) + 1);
       void next(true);
     }
   };
   const next = async (failed: boolean) => {
     const { entry, wait_s } = rotation.advance(failed);
+    // Whole turns of the playlist (the soak benchmark waits for one).
+    if (entry === rotation.entries[0]) canvas.dataset.turns = String(Number(canvas.dataset.turns ?? 0) + 1);
     if (wait_s > 0) {
       timer = setTimeout(() => void show(entry), wait_s * 1000);
       return;
@@ -140,6 +152,8 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
       frame = f;
       state = "open";
       canvas.dataset.at = String(f.at_s);
+      // Frames this wall has taken (the soak benchmark reads it).
+      document.body.dataset.frames = String(Number(document.body.dataset.frames ?? 0) + 1);
       showLink();
       if (!screen) return;
       try {
@@ -147,20 +161,22 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
         lastOk = Date.now();
       } catch (e) {
         // A screen that cannot take a frame is rebuilt (the watchdog's job, done at once).
-        notes.push(`${t("wall_rebuilt")} ${entryKey(rotation.current())}: ${String(e)}`);
+        note_(`${t("wall_rebuilt")} ${entryKey(rotation.current())}: ${String(e)}`);
         void show(rotation.current());
       }
     },
     (s) => {
       state = s;
       showLink();
+      // The numbers on screen grey out while the link is down: never an old number as live.
+      if (screen && frame) screen.update(frame, stateOf().state);
     },
   );
 
   // The watchdog: a screen that stopped taking frames while frames arrive is rebuilt.
   setInterval(() => {
     if (state === "open" && screen && Date.now() - lastOk > STUCK_MS) {
-      notes.push(`${t("wall_rebuilt")} ${entryKey(rotation.current())}`);
+      note_(`${t("wall_rebuilt")} ${entryKey(rotation.current())}`);
       void show(rotation.current());
     }
   }, 5000);

@@ -5,6 +5,7 @@ import type { LinkState } from "../../api/gateway";
 import { h } from "../../dom";
 import { type Key, type Lang, lang, nameOf, num, t } from "../../i18n";
 import { THEMES, type Theme, theme } from "../../theme/theme";
+import { DEFAULT_PLAYLIST } from "../../wall/playlist";
 import { badge } from "../live/live";
 
 export interface SettingsState {
@@ -21,6 +22,8 @@ export interface SettingsState {
 }
 
 export interface SettingsActions {
+  /** Open the wall window (the desktop app), or null where the host has no windows. */
+  openWall: ((playlist: string) => void) | null;
   lang(next: Lang): void;
   theme(next: Theme): void;
   /** Play a pack, or go back to the live park (null). */
@@ -37,6 +40,26 @@ function choice(label: string, pressed: boolean, testid: string, onClick: () => 
 
 function section(title: Key, testid: string, ...body: (HTMLElement | null)[]): HTMLElement {
   return h("section", { class: "settings-section", "data-testid": testid }, h("h3", { class: "settings-title" }, t(title)), ...body);
+}
+
+/** The wall: a playlist, and a button to open the wall window or the address for a browser. */
+function wallControls(act: SettingsActions): HTMLElement[] {
+  const playlist = h("input", { type: "text", class: "settings-playlist", "data-testid": "wall-playlist", value: DEFAULT_PLAYLIST, "aria-label": t("settings_wall") });
+  const address = () => `${location.origin}${location.pathname}?wall=${encodeURIComponent(playlist.value.trim())}`;
+  if (act.openWall) {
+    const open = act.openWall;
+    const b = h("button", { type: "button", class: "period", "data-testid": "wall-open" }, t("wall_open"));
+    b.addEventListener("click", () => open(playlist.value.trim()));
+    return [h("p", { class: "ops-label" }, t("wall_note")), playlist, b];
+  }
+  const link = h("a", { class: "wall-address", "data-testid": "wall-address", target: "_blank", rel: "noopener" });
+  const show = () => {
+    link.href = address();
+    link.textContent = address();
+  };
+  playlist.addEventListener("input", show);
+  show();
+  return [h("p", { class: "ops-label" }, t("wall_note_browser")), playlist, link];
 }
 
 export function settingsView(state: SettingsState, act: SettingsActions): HTMLElement {
@@ -95,6 +118,7 @@ export function settingsView(state: SettingsState, act: SettingsActions): HTMLEl
       stop,
       state.demoError ? h("p", { class: "warning", role: "alert", "data-testid": "demo-error" }, `${t("demo_failed")}: ${state.demoError}`) : null,
     ),
+    section("settings_wall", "settings-wall", ...wallControls(act)),
     section("settings_sources", "settings-sources", sources),
   );
 }
