@@ -576,7 +576,17 @@ async fn the_330_kv_trip_demo_tells_its_story() {
         speed: Some(3600.0),
         demo: Some("trip-330kv".to_owned()),
         record_racks: false,
+        tick_ms: Some(100),
     };
+    assert!(
+        suangu_api::live::LiveArgs {
+            tick_ms: Some(0),
+            ..args.clone()
+        }
+        .check()
+        .is_err_and(|e| e.contains("--tick-ms 0")),
+        "a tick of 0 ms is refused"
+    );
     let (api, config) =
         suangu_api::live::live_config(Api::open(None).expect("park"), &args).expect("demo");
     assert_eq!(
@@ -587,8 +597,8 @@ async fn the_330_kv_trip_demo_tells_its_story() {
     let db = std::env::temp_dir().join(format!("suangu-api-demo-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&db);
     let store = Arc::new(SqliteStore::open(&db).await.expect("store"));
+    assert_eq!(config.tick, Duration::from_millis(100));
     let config = LiveConfig {
-        tick: Duration::from_millis(100),
         backfill: Duration::from_secs(3600),
         ..config
     };
