@@ -508,6 +508,8 @@ function seekReplay(at_s: number): void {
       r.frame = null;
       r.note = e instanceof GatewayError ? e.error.message : String(e);
       applyLive();
+      document.body.dataset.replayPaintedMs = String(performance.now());
+      document.body.dataset.replayPainted = String(at);
     },
   );
 }

@@ -8,7 +8,7 @@ use crate::live::{Live, store_error};
 use crate::map::supply_dto;
 use jiff::Timestamp;
 use suangu_engine::raw::park_series;
-use suangu_store::{Event, Store};
+use suangu_store::{Event, Store, window_start};
 
 /// A recorded value older than this at the instant asked is shown as stale.
 const STALE_AFTER_MS: i64 = 5_000;
@@ -61,11 +61,28 @@ impl<S: Store + 'static> Live<S> {
             .await
             .map_err(store_error)?;
         let known: Vec<i64> = ids.iter().flatten().copied().collect();
-        let points = self
+        let mut points = self
             .store()
             .raw_snapshot(&known, at)
             .await
             .map_err(store_error)?;
+        // A series with nothing in the chunk window holding `at` (a sample late, a slow source):
+        // its newest point of the window before, shown stale since then.
+        if points.iter().any(Option::is_none) {
+            let window_ms = window_start(at.as_millisecond()) * 1000;
+            if let Ok(before) = Timestamp::from_millisecond(window_ms - 1) {
+                let earlier = self
+                    .store()
+                    .raw_snapshot(&known, before)
+                    .await
+                    .map_err(store_error)?;
+                for (point, earlier) in points.iter_mut().zip(earlier) {
+                    if point.is_none() {
+                        *point = earlier;
+                    }
+                }
+            }
+        }
         // Back in series order; a series never recorded, or with nothing then, is NaN (bad),
         // never a zero.
         let mut recorded = points.into_iter();
@@ -73,8 +90,9 @@ impl<S: Store + 'static> Live<S> {
             .iter()
             .map(|id| id.and_then(|_| recorded.next().flatten()))
             .collect();
-        let newest = values.iter().flatten().map(|p| p.source_ms).max();
-        let Some(newest) = newest else {
+        // The picture is as old as its oldest value.
+        let oldest = values.iter().flatten().map(|p| p.source_ms).min();
+        let Some(oldest) = oldest else {
             return Err(bad(format!("nothing recorded at {at}")));
         };
         let value = |i: usize| {
@@ -86,8 +104,8 @@ impl<S: Store + 'static> Live<S> {
                 .map_or(f64::NAN, |p| p.value)
         };
         let mw = |i: usize| value(i) / 1000.0;
-        let (quality, stale_since) = if at.as_millisecond() - newest > STALE_AFTER_MS {
-            let since = Timestamp::from_millisecond(newest).unwrap_or(at);
+        let (quality, stale_since) = if at.as_millisecond() - oldest > STALE_AFTER_MS {
+            let since = Timestamp::from_millisecond(oldest).unwrap_or(at);
             (Quality::Stale, Some(since.to_string()))
         } else {
             (Quality::Live, None)
