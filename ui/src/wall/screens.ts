@@ -112,6 +112,7 @@ function mapScreen(ctx: WallContext): WallScreen {
     const scale = Number(canvas?.dataset.scale ?? 1);
     if (!ctm || ctm.a === 0) return;
     svg.style.setProperty("--wall-text", `${(MIN_TEXT_PX * scale) / ctm.a}px`);
+    declutter(svg);
   };
   const resize = new ResizeObserver(fit);
   resize.observe(el);
@@ -125,6 +126,23 @@ function mapScreen(ctx: WallContext): WallScreen {
       resize.disconnect();
     },
   };
+}
+
+/** At wall size some labels would overlap: keep them in order of importance (each centre's
+ * load, then its name, then the stations') and hide one that would cover a kept one. */
+export function declutter(svg: SVGSVGElement): void {
+  const order = [".centre-value", ".centre-label", ".asset-label", ".substation-load", ".link-label"];
+  const kept: DOMRect[] = [];
+  const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  for (const selector of order) {
+    for (const text of svg.querySelectorAll<SVGTextElement>(selector)) {
+      text.classList.remove("decluttered");
+      const box = text.getBoundingClientRect();
+      if (box.width === 0) continue;
+      if (kept.some((k) => overlaps(k, box))) text.classList.add("decluttered");
+      else kept.push(box);
+    }
+  }
 }
 
 /** Green power: the share now, today's both ways, and the last 24 hours. */
