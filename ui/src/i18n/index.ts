@@ -69,7 +69,14 @@ export function date(isoDate: string, l: Lang = current): string {
 
 /** A time of day (HH:MM:SS) of an RFC 3339 instant, in the park's time zone. */
 export function time(instant: string, timeZone: string, l: Lang = current): string {
-  return new Intl.DateTimeFormat(l, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone }).format(
-    new Date(instant),
-  );
+  // Called several times a frame: one formatter per language and zone, made once.
+  const key = `${l}/${timeZone}`;
+  let f = clocks.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(l, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone });
+    clocks.set(key, f);
+  }
+  return f.format(new Date(instant));
 }
+
+const clocks = new Map<string, Intl.DateTimeFormat>();

@@ -5,7 +5,7 @@
 import type { LiveFrame, ParkMap, ParkSummary } from "../api/bindings";
 import type { Gateway, LinkState } from "../api/gateway";
 import { h } from "../dom";
-import { lang, nameOf, t } from "../i18n";
+import { nameOf, t, time as clockTime } from "../i18n";
 import { badge } from "../panels/live/live";
 import { DEFAULT_PLAYLIST, type Entry, entryKey, parsePlaylist, Rotation } from "./playlist";
 import { buildScreen, TITLE, type WallScreen } from "./screens";
@@ -181,8 +181,7 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
     }
   }, 5000);
 
-  const time = () =>
-    new Intl.DateTimeFormat(lang(), { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: summary.time_zone }).format(new Date());
+  const time = () => clockTime(new Date().toISOString(), summary.time_zone);
   clock.textContent = time();
   setInterval(() => {
     clock.textContent = time();
