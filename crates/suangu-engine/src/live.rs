@@ -196,19 +196,25 @@ impl Engine {
     ) -> Result<Self, EngineError> {
         let park = twin.park().clone();
         let live_from = interval_start(config.start);
-        // A demo's whole script goes in at once: the twin plays each fault at its time.
+        // A demo's whole script goes in at once: the twin plays each fault at its time, and the
+        // engine records each in the event log when the live park reaches it (not before: a run
+        // stopped early has no event for what never happened).
+        let mut scheduled = Vec::new();
         if let Some(demo) = &config.demo {
             for step in &demo.steps {
                 let from = Timestamp::from_second(config.start.as_second() + step.at_s)
                     .unwrap_or(config.start);
                 let until = Timestamp::from_second(from.as_second() + step.for_s).ok();
-                twin.inject(Fault {
+                let fault = Fault {
                     kind: step.fault.clone(),
                     from,
                     until,
-                })?;
+                };
+                scheduled.push(fault_event(&fault));
+                twin.inject(fault)?;
             }
         }
+        scheduled.sort_by_key(|e| std::cmp::Reverse(e.at));
         let backfill_s = i64::try_from(config.backfill.as_secs()).unwrap_or(0) / INTERVAL_SECONDS
             * INTERVAL_SECONDS;
         if backfill_s > 0 {
@@ -290,6 +296,7 @@ impl Engine {
             racks: racks_tx,
             intervals: intervals_tx,
             events: events_tx,
+            scheduled,
             raw: raw_tx,
         }));
         let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
@@ -448,6 +455,8 @@ struct EngineTask {
     racks: watch::Sender<Option<Arc<RackFrame>>>,
     intervals: mpsc::Sender<Vec<IntervalRecord>>,
     events: mpsc::Sender<Event>,
+    /// Faults scripted ahead (a demo's), latest first: recorded as events once reached.
+    scheduled: Vec<Event>,
     raw: Option<mpsc::Sender<RawBatch>>,
 }
 
@@ -469,15 +478,7 @@ async fn engine_task(mut t: EngineTask) {
             _ = &mut t.shutdown => break,
             Some(control) = t.control.recv() => match control {
                 Control::Inject(fault, reply) => {
-                    let event = Event {
-                        at: fault.from,
-                        kind: fault_kind_name(&fault.kind).to_owned(),
-                        target: fault_target(&fault.kind),
-                        detail: match fault.until {
-                            Some(until) => format!("{{\"until\":\"{until}\"}}"),
-                            None => "{}".to_owned(),
-                        },
-                    };
+                    let event = fault_event(&fault);
                     let result = t.twin.write().await.inject(fault);
                     if result.is_ok() {
                         let _ = t.events.send(event).await;
@@ -487,6 +488,11 @@ async fn engine_task(mut t: EngineTask) {
             },
             received = tokio::time::timeout(stale_after, t.samples.recv()) => match received {
                 Ok(Some(Tick { sample, racks })) => {
+                    while t.scheduled.last().is_some_and(|e| e.at <= sample.power.at) {
+                        if let Some(event) = t.scheduled.pop() {
+                            let _ = t.events.send(event).await;
+                        }
+                    }
                     let hours = t.config.tick.as_secs_f64() * t.config.speed / 3600.0;
                     if let Some(closed) = acc.push(&sample.power, hours) {
                         let _ = t.intervals.send(vec![closed]).await;
@@ -668,6 +674,19 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
         links_down: s.links_down.clone(),
         stations_down: s.stations_down.clone(),
         feeders_down: s.feeders_down.clone(),
+    }
+}
+
+/// The event log's record of a fault: its kind, target and instants.
+fn fault_event(fault: &Fault) -> Event {
+    Event {
+        at: fault.from,
+        kind: fault_kind_name(&fault.kind).to_owned(),
+        target: fault_target(&fault.kind),
+        detail: match fault.until {
+            Some(until) => format!("{{\"until\":\"{until}\"}}"),
+            None => "{}".to_owned(),
+        },
     }
 }
 

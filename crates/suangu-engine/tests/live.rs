@@ -257,3 +257,46 @@ async fn backfill_never_overwrites_recorded_history() {
         .expect("ledger");
     assert_eq!(before, after);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_fault_is_recorded_when_the_park_reaches_it_not_before() {
+    let park = qingyang().expect("park");
+    let store = Arc::new(SqliteStore::open(&temp_db("demo")).await.expect("open"));
+    let start: Timestamp = "2026-04-01T10:00:00+08:00".parse().expect("ts");
+    // The 330 kV trip pack: the grid trips 30 minutes in, for an hour.
+    let demo = suangu_sim::demo_pack("trip-330kv").expect("pack");
+    let step = demo.steps[0].clone();
+    let config = LiveConfig {
+        start,
+        speed: 3600.0, // an hour per real second
+        tick: Duration::from_millis(100),
+        backfill: Duration::ZERO,
+        stale_after_ticks: 5,
+        raw_log: None,
+        record_racks: false,
+        retention: Default::default(),
+        demo: Some(demo),
+    };
+    let from = Timestamp::from_second(start.as_second() + step.at_s).expect("ts");
+    let until = Timestamp::from_second(from.as_second() + step.for_s).expect("ts");
+    let engine = Engine::start(Twin::new(park, 1), store.clone(), config)
+        .await
+        .expect("start");
+    let mut frames = engine.subscribe();
+    frames.changed().await.expect("a frame");
+    let events = |to| store.events("qingyang", start, to);
+    // Before its instant: nothing recorded.
+    assert!(engine.latest().expect("frame").at < from);
+    assert!(events(until).await.expect("events").is_empty());
+    // Once the park is past it: one trip event, at the step's instant, with its end.
+    while engine.latest().expect("frame").at <= from {
+        frames.changed().await.expect("frame");
+    }
+    engine.shutdown().await;
+    let recorded = events(until).await.expect("events");
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0].kind, "trip");
+    assert_eq!(recorded[0].target, "GRID-330");
+    assert_eq!(recorded[0].at, from);
+    assert!(recorded[0].detail.contains(&until.to_string()));
+}
