@@ -445,6 +445,44 @@ describe("replay", () => {
   });
 });
 
+describe("replay of a recorded trip", () => {
+  // The 330 kV trip pack: at 10:30 the grid connection trips for an hour (the twin records it as
+  // a trip event, as it does a drill's); 300x, so the trip comes 6 s in and ends 12 s later.
+  let server;
+  before(async () => (server = await serve(["--demo", "trip-330kv", "--speed", "300"])));
+  after(async () => server?.stop());
+
+  it("shows the tripped station at the right time: energised before, tripped during, back after", async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]');
+    // Live, the trip shows on the map; then the hour passes.
+    await page.waitForSelector('g.substation[data-id="SS-330"][data-energised="false"]', { timeout: 30000 });
+    await page.waitForSelector('g.substation[data-id="SS-330"][data-energised="true"]', { timeout: 30000 });
+    // Two more samples, so the hour's end is well inside the replayed period.
+    const frames = Number(await page.evaluate(() => document.body.dataset.frames));
+    await page.waitForFunction((n) => Number(document.body.dataset.frames) >= n + 2, frames);
+    await page.click("[data-testid=replay-toggle]");
+    await page.waitForSelector('.replay-mark[data-kind="trip"][data-target="GRID-330"]', { state: "attached" });
+    const at = Number(await page.getAttribute('.replay-mark[data-kind="trip"][data-target="GRID-330"]', "data-at"));
+    const seek = async (v) => {
+      await page.$eval("[data-testid=replay-slider]", (el, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event("input"));
+      }, v);
+      await page.waitForFunction((v) => document.body.dataset.replayPainted === String(v), v, { timeout: 5000 });
+      return page.getAttribute('g.substation[data-id="SS-330"]', "data-energised");
+    };
+    assert.equal(await seek(at - 60), "true", "a minute before the trip");
+    assert.equal(await seek(at + 1), "false", "a second into the trip");
+    await page.screenshot({ path: join(SHOTS, "browser-replay-trip-1920x1080.png") });
+    assert.equal(await seek(at + 3599), "false", "the trip's last second");
+    assert.equal(await seek(at + 3601), "true", "after the hour");
+    await page.click("[data-testid=replay-exit]");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
 describe("the rack heatmap, recording racks", () => {
   let server;
   before(async () => (server = await serve(["--record-racks", "--speed", "60"])));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { date, lang, nameOf, num, onLangChange, setLang, t } from "./index";
+import { date, eventKind, lang, nameOf, num, onLangChange, setLang, t } from "./index";
 import { LANGS, messages } from "./messages";
 
 describe("i18n", () => {
@@ -28,6 +28,13 @@ describe("i18n", () => {
     setLang("en");
     expect(seen).toEqual(["en", "zh-CN"]);
     setLang("zh-CN");
+  });
+
+  it("names event kinds, and shows an unknown one as recorded", () => {
+    expect(eventKind("trip", "zh-CN")).toBe("跳闸");
+    expect(eventKind("drill", "en")).toBe("drill");
+    expect(eventKind("telemetry_loss", "en")).toBe("telemetry lost");
+    expect(eventKind("breaker_x", "en")).toBe("breaker_x");
   });
 
   it("formats numbers and dates per language", () => {

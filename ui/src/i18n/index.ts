@@ -40,6 +40,13 @@ export function t(key: Key, l: Lang = current): string {
   return messages[l][key];
 }
 
+/** An event log kind (`trip`, `drill`, ...) in words; a kind this UI does not know yet is shown
+ * as recorded rather than hidden. */
+export function eventKind(kind: string, l: Lang = current): string {
+  const key = `event_${kind}`;
+  return key in messages[l] ? messages[l][key as Key] : kind;
+}
+
 /** The park's own names, in the current language. */
 export function nameOf(name: Name, l: Lang = current): string {
   return l === "zh-CN" ? name.zh : name.en;

@@ -2,7 +2,7 @@
 // and the event time line. Each is rebuilt from the core's answer when it changes.
 import type { Capacity, CentreDetail, HallRacks, RackMetricName, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
 import { h, s } from "../../dom";
-import { nameOf, num, t } from "../../i18n";
+import { eventKind, nameOf, num, t } from "../../i18n";
 import { METRIC_KEY, METRICS, UNIT } from "../heatmap/heatmap";
 import { colour as heat } from "../heatmap/paint";
 import { bar, bindingText, impactText, reasonText, regionsServed, shareClass } from "./format";
@@ -159,7 +159,7 @@ export function n1View(
     h(
       "ul",
       { class: "events", "data-testid": "events" },
-      ...timeline.map((e) => h("li", { "data-kind": e.kind, "data-at": e.at_s }, `${clock(e.at_s, timeZone)} · ${e.kind} · ${e.target}`)),
+      ...timeline.map((e) => h("li", { "data-kind": e.kind, "data-at": e.at_s }, `${clock(e.at_s, timeZone)} · ${eventKind(e.kind)} · ${e.target}`)),
     ),
   );
 }

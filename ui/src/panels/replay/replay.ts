@@ -3,7 +3,7 @@
 // to live. The frames come from the core (`park_replay`); this panel only says which instant.
 import type { EventDto } from "../../api/bindings";
 import { h } from "../../dom";
-import { lang, t } from "../../i18n";
+import { eventKind, lang, t } from "../../i18n";
 
 export interface ReplayState {
   from_s: number;
@@ -62,7 +62,7 @@ export function replayBar(state: ReplayState, events: EventDto[], timeZone: stri
     { class: "replay-marks" },
     ...events
       .filter((e) => e.at_s >= state.from_s && e.at_s <= state.to_s)
-      .map((e) => h("span", { class: "replay-mark", "data-kind": e.kind, style: `left:${((e.at_s - state.from_s) / span) * 100}%`, title: `${stamp.format(new Date(e.at_s * 1000))} ${e.kind} ${e.target}` })),
+      .map((e) => h("span", { class: "replay-mark", "data-kind": e.kind, "data-at": e.at_s, "data-target": e.target, style: `left:${((e.at_s - state.from_s) / span) * 100}%`, title: `${stamp.format(new Date(e.at_s * 1000))} ${eventKind(e.kind)} ${e.target}` })),
   );
   const recent = h("ul", { class: "replay-events", "data-testid": "replay-events" });
   const note = h("span", { class: "warning", "data-testid": "replay-note" });
@@ -85,7 +85,7 @@ export function replayBar(state: ReplayState, events: EventDto[], timeZone: stri
       when.textContent = stamp.format(new Date(at_s * 1000));
       if (Number(slider.value) !== at_s) slider.value = String(at_s);
       el.dataset.at = String(at_s);
-      recent.replaceChildren(...eventsUpTo(events, state, at_s).slice(0, 3).map((e) => h("li", { "data-kind": e.kind }, `${stamp.format(new Date(e.at_s * 1000))} ${e.kind} ${e.target}`)));
+      recent.replaceChildren(...eventsUpTo(events, state, at_s).slice(0, 3).map((e) => h("li", { "data-kind": e.kind }, `${stamp.format(new Date(e.at_s * 1000))} ${eventKind(e.kind)} ${e.target}`)));
     },
   };
 }
