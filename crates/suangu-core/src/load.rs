@@ -7,6 +7,7 @@ use crate::park::Park;
 use crate::path::{FieldPath, line_col, span_of};
 use crate::scenario::Scenario;
 use crate::validate::validate;
+use serde::de::DeserializeOwned;
 use std::ops::Range;
 use toml::de::DeTable;
 
@@ -17,22 +18,74 @@ pub const QINGYANG_NAME: &str = "assets/scenarios/qingyang.toml";
 
 /// Parse and validate a scenario. `file` is only used in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Park, ScenarioErrors> {
-    let place = |span: Range<usize>, field: String, kind: ErrorKind, message: String| {
-        let (line, column) = line_col(text, span.start);
-        ScenarioError {
-            file: file.to_owned(),
-            line,
-            column,
-            field,
-            kind,
-            message,
-        }
-    };
+    let parsed: Parsed<'_, Scenario> = parse_toml(text, file)?;
+    let findings = validate(&parsed.value);
+    if !findings.errors.is_empty() {
+        return Err(ScenarioErrors(parsed.place(findings.errors)));
+    }
+    let warnings = parsed.place(findings.warnings);
+    Ok(Park::new(parsed.value, warnings))
+}
 
+/// A TOML file read into `T`, with what it takes to place later findings in the file.
+pub(crate) struct Parsed<'a, T> {
+    pub value: T,
+    doc: toml::Spanned<DeTable<'a>>,
+    text: &'a str,
+    file: &'a str,
+}
+
+impl<T> Parsed<'_, T> {
+    /// Validation findings (field paths) as errors with their line and column.
+    pub fn place(&self, issues: Vec<Issue>) -> Vec<ScenarioError> {
+        issues
+            .into_iter()
+            .map(|issue| {
+                let span = span_of(self.doc.get_ref(), self.doc.span(), &issue.path);
+                place(
+                    self.text,
+                    self.file,
+                    span,
+                    issue.path.to_string(),
+                    issue.kind,
+                    issue.message,
+                )
+            })
+            .collect()
+    }
+}
+
+fn place(
+    text: &str,
+    file: &str,
+    span: Range<usize>,
+    field: String,
+    kind: ErrorKind,
+    message: String,
+) -> ScenarioError {
+    let (line, column) = line_col(text, span.start);
+    ScenarioError {
+        file: file.to_owned(),
+        line,
+        column,
+        field,
+        kind,
+        message,
+    }
+}
+
+/// Parse TOML text into `T`: a syntax error or a field serde refuses comes back placed (file,
+/// line, column, field path). `file` is only used in messages.
+pub(crate) fn parse_toml<'a, T: DeserializeOwned>(
+    text: &'a str,
+    file: &'a str,
+) -> Result<Parsed<'a, T>, ScenarioErrors> {
     let doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_owned();
         ScenarioErrors(vec![place(
+            text,
+            file,
             span,
             FieldPath::root().to_string(),
             ErrorKind::Syntax,
@@ -42,7 +95,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Park, ScenarioErrors> {
 
     let deserializer =
         toml::de::Deserializer::from(DeTable::parse(text).map_err(|_| ScenarioErrors(Vec::new()))?);
-    let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let inner = e.inner();
         let message = inner.message().trim().to_owned();
         let kind = classify(&message);
@@ -56,23 +109,21 @@ pub fn load_str(text: &str, file: &str) -> Result<Park, ScenarioErrors> {
         let span = inner
             .span()
             .unwrap_or_else(|| span_of(doc.get_ref(), doc.span(), &path));
-        ScenarioErrors(vec![place(span, path.to_string(), kind, message)])
+        ScenarioErrors(vec![place(
+            text,
+            file,
+            span,
+            path.to_string(),
+            kind,
+            message,
+        )])
     })?;
-
-    let findings = validate(&scenario);
-    let locate = |issues: Vec<Issue>| -> Vec<ScenarioError> {
-        issues
-            .into_iter()
-            .map(|issue| {
-                let span = span_of(doc.get_ref(), doc.span(), &issue.path);
-                place(span, issue.path.to_string(), issue.kind, issue.message)
-            })
-            .collect()
-    };
-    if !findings.errors.is_empty() {
-        return Err(ScenarioErrors(locate(findings.errors)));
-    }
-    Ok(Park::new(scenario, locate(findings.warnings)))
+    Ok(Parsed {
+        value,
+        doc,
+        text,
+        file,
+    })
 }
 
 /// The kind of a serde error, from the stable wording serde and our figure type use.

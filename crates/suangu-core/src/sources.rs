@@ -1,0 +1,489 @@
+//! The data-source configuration (`suangu.toml`): which sources to read and how each topic maps
+//! onto the park's series, with its expected interval, unit, resolution and engineering range.
+//!
+//! Pure: given the file's text and the park's series names, returns the checked configuration or
+//! errors that name the file, line and field. Credentials are never in the file: it names the
+//! environment variable that holds them.
+
+use crate::error::{ErrorKind, Issue, ScenarioErrors};
+use crate::load::parse_toml;
+use crate::path::FieldPath;
+use crate::quality::Range;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesConfig {
+    /// The park these sources feed (its scenario id).
+    pub park: String,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+/// The kinds of source. Only MQTT is read so far; the file says so for any other kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Mqtt,
+}
+
+/// One source. (One flat table per source, so an error inside it keeps its line and field.)
+///
+/// MQTT: QoS 1 subscriptions on a persistent session under a stable client id.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub kind: SourceKind,
+    pub id: String,
+    pub host: String,
+    #[serde(default = "mqtt_port")]
+    pub port: u16,
+    /// Stable across restarts: the broker keeps the session (and unacknowledged messages) by it.
+    pub client_id: String,
+    pub username: Option<String>,
+    /// The environment variable holding the password.
+    pub password_env: Option<String>,
+    /// Present only to refuse it with a clear message: passwords do not go in the file.
+    #[serde(default)]
+    pub password: Option<toml::Value>,
+    /// How often each topic is expected to publish, in seconds.
+    pub expected_interval_s: f64,
+    /// How a message's payload is read.
+    #[serde(default)]
+    pub payload: PayloadFormat,
+    pub points: Vec<PointMap>,
+}
+
+fn mqtt_port() -> u16 {
+    1883
+}
+
+impl Source {
+    pub fn expected_interval(&self) -> Duration {
+        Duration::from_secs_f64(self.expected_interval_s)
+    }
+}
+
+/// A payload format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadFormat {
+    /// `{"ts": "2026-04-01T10:00:00Z" | unix ms, "value": 123.4}`.
+    #[default]
+    Json,
+    /// A bare number, stamped with the time it arrived.
+    Number,
+}
+
+/// One topic (or query, or column) onto one park series.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointMap {
+    /// The MQTT topic (exact; no wildcards, so every message maps to one series).
+    pub topic: String,
+    /// The park series it feeds, e.g. `CM-N01/it_kw` or `park/green_share`.
+    pub series: String,
+    /// The unit the source sends: W, kW or MW for power; degC for temperature; ratio or % for
+    /// shares.
+    pub unit: String,
+    /// The step values are kept to, in the series' own unit (e.g. 1 kW).
+    pub resolution: f64,
+    /// The engineering range, in the source's unit: values outside it are kept as uncertain.
+    pub range: Option<[f64; 2]>,
+}
+
+impl PointMap {
+    /// The factor from the source's unit to the series' unit (checked by [`load_config`]).
+    pub fn factor(&self) -> f64 {
+        unit_factor(&self.series, &self.unit).unwrap_or(f64::NAN)
+    }
+
+    /// The engineering range in the source's unit.
+    pub fn range(&self) -> Option<Range> {
+        self.range.map(|[lo, hi]| Range { lo, hi })
+    }
+}
+
+/// The factor from `unit` to the unit of `series` (named by its suffix), if they measure the same
+/// thing.
+pub fn unit_factor(series: &str, unit: &str) -> Option<f64> {
+    let quantity = series.rsplit('/').next().unwrap_or(series);
+    if quantity.ends_with("_kw") {
+        match unit {
+            "W" => Some(0.001),
+            "kW" => Some(1.0),
+            "MW" => Some(1000.0),
+            _ => None,
+        }
+    } else if quantity.ends_with("_c") {
+        (unit == "degC").then_some(1.0)
+    } else if quantity == "green_share" || quantity == "pue" {
+        match unit {
+            "ratio" => Some(1.0),
+            "%" if quantity == "green_share" => Some(0.01),
+            _ => None,
+        }
+    } else {
+        None
+    }
+}
+
+/// Parse and check a sources file against the park (`park_id`, its series `series`).
+pub fn load_config(
+    text: &str,
+    file: &str,
+    park_id: &str,
+    series: &[String],
+) -> Result<SourcesConfig, ScenarioErrors> {
+    let parsed = parse_toml::<SourcesConfig>(text, file)?;
+    let issues = check(&parsed.value, park_id, series);
+    if issues.is_empty() {
+        Ok(parsed.value)
+    } else {
+        Err(ScenarioErrors(parsed.place(issues)))
+    }
+}
+
+fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue> {
+    let root = FieldPath::root();
+    let mut issues = Vec::new();
+    if config.park != park_id {
+        issues.push(Issue::new(
+            root.key("park"),
+            ErrorKind::UnknownReference,
+            format!(
+                "this file is for park {:?}, the scenario is {park_id:?}",
+                config.park
+            ),
+        ));
+    }
+    let known: HashSet<&str> = series.iter().map(String::as_str).collect();
+    let mut ids = HashSet::new();
+    let mut fed: HashMap<&str, String> = HashMap::new();
+    for (i, source) in config.sources.iter().enumerate() {
+        let at = root.key("sources").index(i);
+        if !ids.insert(source.id.as_str()) {
+            issues.push(Issue::new(
+                at.key("id"),
+                ErrorKind::DuplicateId,
+                format!("source id {:?} is used twice", source.id),
+            ));
+        }
+        check_mqtt(source, &at, &mut issues);
+        let mut topics = HashSet::new();
+        for (j, point) in source.points.iter().enumerate() {
+            let at = at.key("points").index(j);
+            if !topics.insert(point.topic.as_str()) {
+                issues.push(Issue::new(
+                    at.key("topic"),
+                    ErrorKind::DuplicateId,
+                    format!("topic {:?} is mapped twice in this source", point.topic),
+                ));
+            }
+            if point.topic.is_empty() || point.topic.contains(['+', '#']) {
+                issues.push(Issue::new(
+                    at.key("topic"),
+                    ErrorKind::Inconsistent,
+                    format!(
+                        "topic {:?}: an exact topic (no wildcards), so each message feeds one series",
+                        point.topic
+                    ),
+                ));
+            }
+            check_point(point, &at, &known, &mut issues);
+            let here = format!("sources[{i}].points[{j}]");
+            if let Some(first) = fed.insert(point.series.as_str(), here) {
+                issues.push(Issue::new(
+                    at.key("series"),
+                    ErrorKind::Inconsistent,
+                    format!("series {:?} is already fed by {first}", point.series),
+                ));
+            }
+        }
+    }
+    issues
+}
+
+fn check_mqtt(m: &Source, at: &FieldPath, issues: &mut Vec<Issue>) {
+    if m.password.is_some() {
+        issues.push(Issue::new(
+            at.key("password"),
+            ErrorKind::Inconsistent,
+            "credentials are never kept in this file: put the password in an environment variable \
+             and name it in password_env",
+        ));
+    }
+    if m.host.trim().is_empty() {
+        issues.push(Issue::new(
+            at.key("host"),
+            ErrorKind::Inconsistent,
+            "host is empty",
+        ));
+    }
+    if m.port == 0 {
+        issues.push(Issue::new(
+            at.key("port"),
+            ErrorKind::Inconsistent,
+            "port 0 is not a port",
+        ));
+    }
+    if m.client_id.is_empty()
+        || m.client_id.len() > 64
+        || !m
+            .client_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        issues.push(Issue::new(
+            at.key("client_id"),
+            ErrorKind::Inconsistent,
+            format!(
+                "client_id {:?}: 1-64 of A-Z a-z 0-9 - _ . (stable: the broker keeps the session by it)",
+                m.client_id
+            ),
+        ));
+    }
+    if m.password_env.as_deref().is_some_and(|v| v.is_empty()) {
+        issues.push(Issue::new(
+            at.key("password_env"),
+            ErrorKind::Inconsistent,
+            "password_env names no variable",
+        ));
+    }
+    if !(m.expected_interval_s.is_finite()
+        && m.expected_interval_s > 0.0
+        && m.expected_interval_s <= 86_400.0)
+    {
+        issues.push(Issue::new(
+            at.key("expected_interval_s"),
+            ErrorKind::Inconsistent,
+            format!(
+                "expected_interval_s {}: a number of seconds above 0, at most a day",
+                m.expected_interval_s
+            ),
+        ));
+    }
+    if m.points.is_empty() {
+        issues.push(Issue::new(
+            at.key("points"),
+            ErrorKind::MissingField,
+            "a source without points feeds nothing",
+        ));
+    }
+}
+
+fn check_point(point: &PointMap, at: &FieldPath, known: &HashSet<&str>, issues: &mut Vec<Issue>) {
+    if !known.contains(point.series.as_str()) {
+        issues.push(Issue::new(
+            at.key("series"),
+            ErrorKind::UnknownReference,
+            format!(
+                "no series {:?} in this park (series look like park/it_kw, park/green_share, \
+                 CM-N01/it_kw, SS-110-1/load_kw)",
+                point.series
+            ),
+        ));
+    } else if unit_factor(&point.series, &point.unit).is_none() {
+        issues.push(Issue::new(
+            at.key("unit"),
+            ErrorKind::Inconsistent,
+            format!(
+                "unit {:?} does not measure {:?} (power: W, kW, MW; temperature: degC; \
+                 shares: ratio, %)",
+                point.unit, point.series
+            ),
+        ));
+    }
+    if !(point.resolution.is_finite() && point.resolution > 0.0) {
+        issues.push(Issue::new(
+            at.key("resolution"),
+            ErrorKind::Inconsistent,
+            format!("resolution {}: a step above 0", point.resolution),
+        ));
+    }
+    if let Some([lo, hi]) = point.range
+        && !(lo.is_finite() && hi.is_finite() && lo < hi)
+    {
+        issues.push(Issue::new(
+            at.key("range"),
+            ErrorKind::Inconsistent,
+            format!("range [{lo}, {hi}]: two finite numbers, low then high"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series() -> Vec<String> {
+        [
+            "park/it_kw",
+            "park/green_share",
+            "CM-N01/it_kw",
+            "park/outdoor_c",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    const GOOD: &str = r#"
+park = "qingyang"
+
+[[sources]]
+kind = "mqtt"
+id = "meters"
+host = "127.0.0.1"
+client_id = "suangu-qingyang-1"
+username = "suangu"
+password_env = "SUANGU_MQTT_PASSWORD"
+expected_interval_s = 1
+
+[[sources.points]]
+topic = "qingyang/CM-N01/it"
+series = "CM-N01/it_kw"
+unit = "MW"
+resolution = 1
+range = [0, 80]
+
+[[sources.points]]
+topic = "qingyang/green"
+series = "park/green_share"
+unit = "%"
+resolution = 0.001
+"#;
+
+    fn load(text: &str) -> Result<SourcesConfig, ScenarioErrors> {
+        load_config(text, "suangu.toml", "qingyang", &series())
+    }
+
+    #[test]
+    fn a_good_file_loads_with_its_factors() {
+        let config = load(GOOD).expect("loads");
+        let m = &config.sources[0];
+        assert_eq!(m.kind, SourceKind::Mqtt);
+        assert_eq!(m.port, 1883);
+        assert_eq!(m.payload, PayloadFormat::Json);
+        assert_eq!(m.expected_interval(), Duration::from_secs(1));
+        assert_eq!(m.points[0].factor(), 1000.0);
+        assert_eq!(m.points[1].factor(), 0.01);
+        assert_eq!(m.points[0].range(), Some(Range { lo: 0.0, hi: 80.0 }));
+    }
+
+    /// The first error of `text`: line, field, kind.
+    fn first_error(text: &str) -> (usize, String, ErrorKind, String) {
+        let errors = load(text).expect_err("refused");
+        let e = errors.first().expect("an error").clone();
+        (e.line, e.field, e.kind, e.message)
+    }
+
+    #[test]
+    fn errors_name_line_and_field() {
+        let cases: [(&str, &str, usize, &str, ErrorKind); 9] = [
+            (
+                "series = \"CM-N01/it_kw\"",
+                "series = \"CM-N09/it_kw\"",
+                15,
+                "sources[0].points[0].series",
+                ErrorKind::UnknownReference,
+            ),
+            (
+                "unit = \"MW\"",
+                "unit = \"degC\"",
+                16,
+                "sources[0].points[0].unit",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "range = [0, 80]",
+                "range = [80, 0]",
+                18,
+                "sources[0].points[0].range",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "password_env = \"SUANGU_MQTT_PASSWORD\"",
+                "password = \"hunter2\"",
+                10,
+                "sources[0].password",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "expected_interval_s = 1",
+                "expected_interval_s = 0",
+                11,
+                "sources[0].expected_interval_s",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "client_id = \"suangu-qingyang-1\"",
+                "client_id = \"a b\"",
+                8,
+                "sources[0].client_id",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "topic = \"qingyang/green\"",
+                "topic = \"qingyang/#\"",
+                21,
+                "sources[0].points[1].topic",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "park = \"qingyang\"",
+                "park = \"other\"",
+                2,
+                "park",
+                ErrorKind::UnknownReference,
+            ),
+            (
+                "series = \"park/green_share\"\nunit = \"%\"",
+                "series = \"CM-N01/it_kw\"\nunit = \"kW\"",
+                22,
+                "sources[0].points[1].series",
+                ErrorKind::Inconsistent,
+            ),
+        ];
+        for (from, to, line, field, kind) in cases {
+            let text = GOOD.replacen(from, to, 1);
+            assert_ne!(text, GOOD, "{from}");
+            let got = first_error(&text);
+            assert_eq!(
+                (got.0, got.1.as_str(), got.2),
+                (line, field, kind),
+                "{to}: {}",
+                got.3
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_fields_and_kinds_are_named() {
+        let (_, _, kind, message) =
+            first_error(&GOOD.replacen("kind = \"mqtt\"", "kind = \"modbus\"", 1));
+        assert_eq!(kind, ErrorKind::UnknownVariant, "{message}");
+        assert!(message.contains("mqtt"), "{message}");
+        let (line, field, kind, _) =
+            first_error(&GOOD.replacen("unit = \"MW\"", "unit = \"MW\"\nscale = 2", 1));
+        assert_eq!(
+            (line, field.as_str(), kind),
+            (17, "sources[0].points[0].scale", ErrorKind::UnknownField)
+        );
+        let (line, _, kind, _) = first_error("park = \"qingyang\"\n[[sources]\n");
+        assert_eq!((line, kind), (2, ErrorKind::Syntax));
+    }
+
+    #[test]
+    fn units_convert_only_like_quantities() {
+        assert_eq!(unit_factor("park/it_kw", "W"), Some(0.001));
+        assert_eq!(unit_factor("SS-110-1/load_kw", "MW"), Some(1000.0));
+        assert_eq!(unit_factor("park/outdoor_c", "degC"), Some(1.0));
+        assert_eq!(unit_factor("park/pue", "ratio"), Some(1.0));
+        assert_eq!(unit_factor("park/pue", "%"), None);
+        assert_eq!(unit_factor("park/it_kw", "degC"), None);
+        assert_eq!(unit_factor("park/it_kw", "kw"), None);
+    }
+}
