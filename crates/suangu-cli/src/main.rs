@@ -8,6 +8,7 @@ mod ledger;
 mod schedule;
 mod serve;
 mod simulate;
+mod sources;
 
 use clap::{Parser, Subcommand};
 use common::{Common, ExitCode};
@@ -29,8 +30,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate a scenario and print the park's totals.
-    Check,
+    /// Validate a scenario and print the park's totals; with --config, check a data-source file
+    /// against it.
+    Check(CheckArgs),
     /// Serve the UI and the read-only API over HTTP (loopback only for now).
     Serve(serve::ServeArgs),
     /// Run the digital twin over a period into the store and print the period's KPIs.
@@ -43,6 +45,15 @@ enum Command {
     N1(contingency::N1Args),
     /// Trip one asset in the twin, print the impact and record the drill as an event.
     Drill(contingency::DrillArgs),
+    /// Run the configured data sources (MQTT, ...) into the store, headless, until stopped.
+    Run(sources::RunArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// A data-source file (suangu.toml) to check against the scenario.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -65,13 +76,20 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
     let lang = Lang::from_env(cli.common.lang.as_deref());
     let context = cli.common.resolve(lang)?;
     match cli.command {
-        Command::Check => check(&cli.common, &context, lang),
+        Command::Check(CheckArgs { config: Some(path) }) => sources::check(
+            &path,
+            &context.open_park(cli.common.json)?,
+            cli.common.json,
+            lang,
+        ),
+        Command::Check(CheckArgs { config: None }) => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
         Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
         Command::Schedule(args) => schedule::run(args, &context, cli.common.json, lang),
         Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),
         Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),
+        Command::Run(args) => sources::run(args, &context, cli.common.json, lang),
     }
 }
 

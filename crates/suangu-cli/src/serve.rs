@@ -286,7 +286,7 @@ fn error_response(error: ApiError) -> Response {
     (status, Json(error)).into_response()
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

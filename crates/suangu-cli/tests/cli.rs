@@ -872,3 +872,54 @@ fn an_unknown_demo_pack_is_exit_2_naming_the_packs() {
         "{err}"
     );
 }
+
+#[test]
+fn check_config_accepts_the_example_and_places_each_mistake() {
+    let example = repo("assets/config/suangu.toml");
+    let out = suangu()
+        .args(["check", "--json", "--config"])
+        .arg(&example)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(summary["park"], "qingyang");
+    assert_eq!(summary["sources"][0]["points"], 5);
+
+    let text = std::fs::read_to_string(&example).expect("example");
+    let broken = temp_dir("config").join("suangu.toml");
+    std::fs::write(
+        &broken,
+        text.replacen("series = \"CM-N02/it_kw\"", "series = \"CM-N99/it_kw\"", 1)
+            .replacen(
+                "password_env = \"SUANGU_MQTT_PASSWORD\"",
+                "password = \"secret\"",
+                1,
+            ),
+    )
+    .expect("write");
+    let out = suangu()
+        .args(["check", "--config"])
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(":25:1: sources[0].password: credentials are never kept"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sources[0].points[3].series: no series \"CM-N99/it_kw\""),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("secret"),
+        "the password must not be echoed: {stderr}"
+    );
+}

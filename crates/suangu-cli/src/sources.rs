@@ -1,0 +1,237 @@
+//! `suangu check --config` and `suangu run --config`: the data-source file checked against the
+//! scenario, and the sources run headless into the store (a server beside the park's broker).
+
+use crate::common::{Context, ExitCode};
+use crate::i18n::{Key, Lang};
+use clap::Args;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use suangu_api::Api;
+use suangu_core::sources::{SourcesConfig, load_config};
+use suangu_sources::health::SourceHealth;
+use suangu_sources::{Failpoints, Sources};
+use suangu_store::AnyStore;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The data-source file (see assets/config/suangu.toml).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// Milliseconds between health lines (100 to 3,600,000).
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    report_ms: u64,
+}
+
+/// Read and check `path` against the park; errors name line and field (exit 2).
+pub fn load(path: &Path, api: &Api, json: bool) -> Result<SourcesConfig, ExitCode> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("{name}: {e}");
+        ExitCode::BadInput
+    })?;
+    let park = api.park();
+    let series: Vec<String> = suangu_engine::raw::park_series(park)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    load_config(&text, &name, &park.scenario().park.id, &series).map_err(|errors| {
+        if json {
+            crate::print_json(&errors.0);
+        }
+        for e in &errors.0 {
+            eprintln!("{e}");
+        }
+        ExitCode::BadInput
+    })
+}
+
+#[derive(Serialize)]
+struct ConfigSummary<'a> {
+    file: String,
+    park: &'a str,
+    sources: Vec<SourceSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceSummary<'a> {
+    id: &'a str,
+    kind: &'static str,
+    address: String,
+    points: usize,
+    expected_interval_s: f64,
+}
+
+/// `suangu check --config FILE`.
+pub fn check(path: &Path, api: &Api, json: bool, lang: Lang) -> Result<(), ExitCode> {
+    let config = load(path, api, json)?;
+    let summary = ConfigSummary {
+        file: path.display().to_string(),
+        park: &config.park,
+        sources: config
+            .sources
+            .iter()
+            .map(|s| SourceSummary {
+                id: &s.id,
+                kind: "mqtt",
+                address: format!("{}:{}", s.host, s.port),
+                points: s.points.len(),
+                expected_interval_s: s.expected_interval_s,
+            })
+            .collect(),
+    };
+    if json {
+        crate::print_json(&summary);
+    } else {
+        println!(
+            "{}: {} · {}",
+            summary.file,
+            lang.text(Key::ConfigOk),
+            summary.park
+        );
+        for s in &summary.sources {
+            println!(
+                "  {} ({} {}): {} {}, {} {} s",
+                s.id,
+                s.kind,
+                s.address,
+                s.points,
+                lang.text(Key::Points),
+                lang.text(Key::Every),
+                s.expected_interval_s
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Test hooks from `SUANGU_FAILPOINT` (`mqtt_abort_before_ack=N`); anything else is refused.
+fn failpoints() -> Result<Failpoints, String> {
+    let Ok(spec) = std::env::var("SUANGU_FAILPOINT") else {
+        return Ok(Failpoints::default());
+    };
+    let n = spec
+        .strip_prefix("mqtt_abort_before_ack=")
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!(
+                "SUANGU_FAILPOINT={spec}: the only failpoint is mqtt_abort_before_ack=N (N >= 1)"
+            )
+        })?;
+    Ok(Failpoints {
+        abort_before_ack_after_batches: Some(n),
+    })
+}
+
+/// `suangu run --config FILE`: the sources into the store until Ctrl-C or SIGTERM, with a health
+/// line per source every `--report-ms`.
+pub fn run(args: RunArgs, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
+    let bad = |message: String| {
+        eprintln!("{}: {message}", lang.text(Key::BadInput));
+        ExitCode::BadInput
+    };
+    let failure = |message: String| {
+        eprintln!("{}: {message}", lang.text(Key::Failure));
+        ExitCode::Failure
+    };
+    if !(100..=3_600_000).contains(&args.report_ms) {
+        return Err(bad(format!(
+            "--report-ms {}: 100 to 3600000",
+            args.report_ms
+        )));
+    }
+    let failpoints = failpoints().map_err(bad)?;
+    let api = context.open_park(json)?;
+    let config = load(&args.config, &api, json)?;
+    // Beside the twin's raw log, not in it: a run of the twin and a run of real sources each
+    // replay only their own.
+    let mut log_dir = context.db.raw_log_dir(&config.park).into_os_string();
+    log_dir.push("-sources");
+    let log_dir = PathBuf::from(log_dir);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| failure(e.to_string()))?;
+    runtime.block_on(async {
+        let store = Arc::new(
+            AnyStore::open(&context.db)
+                .await
+                .map_err(|e| failure(e.to_string()))?,
+        );
+        let sources = Sources::start(&config, store, &log_dir, failpoints)
+            .await
+            .map_err(|e| failure(e.to_string()))?;
+        if sources.recovered.points > 0 {
+            tracing::info!(
+                points = sources.recovered.points,
+                "stored what the previous run had logged"
+            );
+        }
+        println!(
+            "{} {} · {} {}",
+            lang.text(Key::Running),
+            args.config.display(),
+            config.sources.len(),
+            lang.text(Key::SourcesWord)
+        );
+        let mut every = tokio::time::interval(Duration::from_millis(args.report_ms));
+        every.tick().await;
+        let stop = crate::serve::shutdown_signal();
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => break,
+                _ = every.tick() => report(&sources.health(Instant::now()), json, lang),
+            }
+        }
+        let last = sources.health(Instant::now());
+        let stats = sources.stop().await.map_err(|e| failure(e.to_string()))?;
+        report(&last, json, lang);
+        tracing::info!(
+            points = stats.points,
+            chunks = stats.chunks_written,
+            "stopped; every open chunk written"
+        );
+        Ok(())
+    })
+}
+
+fn report(health: &[SourceHealth], json: bool, lang: Lang) {
+    for h in health {
+        if json {
+            match serde_json::to_string(h) {
+                Ok(line) => println!("{line}"),
+                Err(e) => eprintln!("{e}"),
+            }
+            continue;
+        }
+        let link = match &h.link {
+            suangu_sources::health::Link::Connecting => lang.text(Key::Connecting).to_owned(),
+            suangu_sources::health::Link::Up => lang.text(Key::Up).to_owned(),
+            suangu_sources::health::Link::BackingOff {
+                attempt,
+                retry_in_ms,
+                error,
+            } => format!(
+                "{} #{attempt} ({retry_in_ms} ms): {error}",
+                lang.text(Key::BackingOff)
+            ),
+            suangu_sources::health::Link::Misconfigured { reason } => {
+                format!("{}: {reason}", lang.text(Key::Misconfigured))
+            }
+            suangu_sources::health::Link::Stopped => lang.text(Key::Stopped).to_owned(),
+        };
+        let rejected: u64 = h.rejected.values().sum();
+        println!(
+            "{}: {link} · {} {} · {} {} · {} {} · {} {}",
+            h.id,
+            h.points,
+            lang.text(Key::Points),
+            rejected,
+            lang.text(Key::Rejected),
+            h.duplicates,
+            lang.text(Key::Duplicates),
+            h.stale.len(),
+            lang.text(Key::StaleSeries),
+        );
+    }
+}

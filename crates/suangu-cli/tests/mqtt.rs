@@ -1,0 +1,435 @@
+//! `suangu run --config` against a real Mosquitto broker on loopback, started here with
+//! persistence: a series goes stale when its publisher stops, nothing is lost or doubled across a
+//! broker restart or a crash between storing and acknowledging, and malformed payloads are
+//! counted while the connector keeps running. The points are read back from the store.
+
+use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use suangu_store::chunk::{Point, Quality};
+use suangu_store::{SqliteStore, Store};
+
+const SERIES: &str = "CM-N01/it_kw";
+const TOPIC: &str = "test/CM-N01/it";
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("suangu-mqtt-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Send SIGTERM (a clean stop: Mosquitto saves its persistence file, `suangu run` flushes).
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let until = Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < until, "still running after {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A Mosquitto broker on 127.0.0.1 with persistence in its own folder.
+struct Broker {
+    child: Child,
+    port: u16,
+    conf: PathBuf,
+}
+
+impl Broker {
+    fn start(dir: &Path, port: u16) -> Broker {
+        let conf = dir.join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                // Started as root, Mosquitto would otherwise drop to its own user, which cannot
+                // write its persistence file in our folder.
+                "user {}\nlistener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n\
+                 persistence_location {}/\nmax_queued_messages 100000\nmessage_size_limit 1048576\n",
+                std::env::var("USER").unwrap_or_else(|_| "root".to_owned()),
+                dir.display()
+            ),
+        )
+        .expect("conf");
+        Broker::spawn(conf, port)
+    }
+
+    fn spawn(conf: PathBuf, port: u16) -> Broker {
+        let bin =
+            std::env::var("SUANGU_MOSQUITTO").unwrap_or_else(|_| "/usr/sbin/mosquitto".to_owned());
+        let child = Command::new(&bin)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("{bin}: {e} (install Debian's mosquitto: `make test` does)")
+            });
+        let until = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < until, "mosquitto did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Broker { child, port, conf }
+    }
+
+    fn restart(mut self) -> Broker {
+        terminate(&self.child);
+        wait_exit(&mut self.child, Duration::from_secs(10));
+        Broker::spawn(self.conf.clone(), self.port)
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A data-source file: one MQTT source, one point, expected every second, range 0-50,000 kW.
+fn config(dir: &Path, port: u16, client_id: &str) -> PathBuf {
+    let path = dir.join("suangu.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"park = "qingyang"
+
+[[sources]]
+kind = "mqtt"
+id = "meters"
+host = "127.0.0.1"
+port = {port}
+client_id = "{client_id}"
+expected_interval_s = 1
+
+[[sources.points]]
+topic = "{TOPIC}"
+series = "{SERIES}"
+unit = "kW"
+resolution = 1
+range = [0, 50000]
+"#
+        ),
+    )
+    .expect("config");
+    path
+}
+
+/// `suangu run --config` with health lines as JSON every 100 ms.
+struct Run {
+    child: Child,
+    lines: mpsc::Receiver<Value>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Run {
+    fn start(config: &Path, db: &Path, failpoint: Option<&str>) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_suangu"));
+        cmd.env("LANG", "en_US.UTF-8")
+            .env("RUST_LOG", "info")
+            .args(["run", "--json", "--report-ms", "100", "--config"])
+            .arg(config)
+            .arg("--db")
+            .arg(format!("sqlite://{}", db.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match failpoint {
+            Some(f) => cmd.env("SUANGU_FAILPOINT", f),
+            None => cmd.env_remove("SUANGU_FAILPOINT"),
+        };
+        let mut child = cmd.spawn().expect("suangu run");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                    let _ = tx.send(v);
+                }
+            }
+        });
+        let mut stderr = child.stderr.take().expect("stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Run {
+            child,
+            lines,
+            stderr,
+        }
+    }
+
+    /// The first health line (after now) for which `ok` holds.
+    fn until(&self, what: &str, within: Duration, ok: impl Fn(&Value) -> bool) -> Value {
+        let until = Instant::now() + within;
+        let mut last = Value::Null;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(v) if ok(&v) => return v,
+                Ok(v) => last = v,
+                Err(_) => panic!("no health line with {what} within {within:?}; the last: {last}"),
+            }
+        }
+    }
+
+    fn stop(mut self) -> String {
+        terminate(&self.child);
+        let status = wait_exit(&mut self.child, Duration::from_secs(20));
+        let stderr = self.stderr.join().unwrap_or_default();
+        assert!(status.success(), "suangu run: {status}\n{stderr}");
+        stderr
+    }
+}
+
+fn up(v: &Value) -> bool {
+    v["link"]["state"] == "up"
+}
+
+fn points(v: &Value) -> u64 {
+    v["points"].as_u64().unwrap_or(0)
+}
+
+/// Publish every message at QoS 1 and return once the broker has acknowledged them all.
+fn publish(port: u16, messages: Vec<Vec<u8>>) {
+    let mut options = MqttOptions::new(
+        format!("test-publisher-{}", std::process::id()),
+        "127.0.0.1",
+        port,
+    );
+    options.set_max_packet_size(2 << 20, 2 << 20);
+    let (client, mut connection) = Client::new(options, 16);
+    let n = messages.len();
+    let sender = std::thread::spawn(move || {
+        for m in messages {
+            client
+                .publish(TOPIC, QoS::AtLeastOnce, false, m)
+                .expect("publish");
+        }
+        client
+    });
+    let mut acked = 0;
+    for event in connection.iter() {
+        match event {
+            Ok(Event::Incoming(Packet::PubAck(_))) => {
+                acked += 1;
+                if acked == n {
+                    break;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("publisher: {e}"),
+        }
+    }
+    let client = sender.join().expect("sender");
+    let _ = client.disconnect();
+}
+
+/// Readings `from..to`: value i kW, stamped `base + i` seconds.
+fn readings(base_ms: i64, range: std::ops::Range<i64>) -> Vec<Vec<u8>> {
+    range
+        .map(|i| {
+            serde_json::json!({ "value": i, "ts": base_ms + i * 1000 })
+                .to_string()
+                .into_bytes()
+        })
+        .collect()
+}
+
+/// An hour ago, on a whole minute.
+fn base_ms() -> i64 {
+    (jiff::Timestamp::now().as_millisecond() - 3_600_000) / 60_000 * 60_000
+}
+
+/// Every stored point of the test series.
+fn stored(db: &Path) -> Vec<Point> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = SqliteStore::open(db).await.expect("open the store");
+        let ids = store
+            .series_ids("qingyang", &[SERIES.to_owned()])
+            .await
+            .expect("series");
+        let id = ids[0].expect("the series is registered");
+        let range = store
+            .raw_range(id, jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::MAX)
+            .await
+            .expect("range");
+        assert!(range.quarantined.is_empty(), "{:?}", range.quarantined);
+        range.points
+    })
+}
+
+/// Exactly the readings `0..n` from `base_ms`, each once.
+fn assert_exactly_once(db: &Path, base_ms: i64, n: i64) {
+    let points = stored(db);
+    let got: Vec<(i64, f64)> = points.iter().map(|p| (p.source_ms, p.value)).collect();
+    let want: Vec<(i64, f64)> = (0..n).map(|i| (base_ms + i * 1000, i as f64)).collect();
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "stored {} points, published {n}",
+        got.len()
+    );
+    assert_eq!(got, want);
+    assert!(points.iter().all(|p| p.quality == Quality::Good));
+}
+
+#[test]
+fn a_silent_source_goes_stale_and_a_broker_restart_loses_and_doubles_nothing() {
+    let dir = temp_dir("restart");
+    let port = free_port();
+    let broker = Broker::start(&dir, port);
+    let db = dir.join("store.db");
+    let run = Run::start(&config(&dir, port, "suangu-test-restart"), &db, None);
+    run.until("the link up", Duration::from_secs(20), up);
+    let base = base_ms();
+
+    publish(port, readings(base, 0..300));
+    run.until("300 points", Duration::from_secs(20), |v| points(v) >= 300);
+    let last = Instant::now();
+    // The publisher is silent now: fresh until 2.5 expected intervals (1 s) have passed.
+    let stale = run.until("the series stale", Duration::from_secs(10), |v| {
+        v["stale"].as_array().is_some_and(|s| !s.is_empty())
+    });
+    let after = last.elapsed().as_secs_f64();
+    assert_eq!(stale["stale"][0], SERIES);
+    assert!(
+        (2.0..3.0).contains(&after),
+        "stale after {after:.2} s, not between 2 and 3 intervals"
+    );
+
+    // The broker goes down and comes back with its persistence; meanwhile the meters buffered
+    // and now send their backlog, stamped when measured.
+    let broker = broker.restart();
+    run.until("the link lost", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "backing_off"
+    });
+    publish(port, readings(base, 300..600));
+    let back = run.until("600 points and up again", Duration::from_secs(60), |v| {
+        up(v) && points(v) >= 600
+    });
+    assert!(back["reconnects"].as_u64().unwrap_or(0) >= 1, "{back}");
+    assert_eq!(back["stale"].as_array().map(Vec::len), Some(0), "{back}");
+    run.stop();
+    drop(broker);
+    assert_exactly_once(&db, base, 600);
+}
+
+#[test]
+fn a_crash_between_storing_and_acknowledging_is_redelivered_and_stored_once() {
+    let dir = temp_dir("crash");
+    let port = free_port();
+    let _broker = Broker::start(&dir, port);
+    let db = dir.join("store.db");
+    let config = config(&dir, port, "suangu-test-crash");
+    let mut run = Run::start(&config, &db, Some("mqtt_abort_before_ack=2"));
+    run.until("the link up", Duration::from_secs(20), up);
+    let base = base_ms();
+    publish(port, readings(base, 0..200));
+    // The second durable batch stops the process before its acknowledgement.
+    let status = wait_exit(&mut run.child, Duration::from_secs(20));
+    assert!(!status.success(), "the failpoint did not fire");
+    let stderr = run.stderr.join().unwrap_or_default();
+    assert!(
+        stderr.contains("failpoint: aborting after durable batch 2"),
+        "{stderr}"
+    );
+
+    // The next run stores what the log held, and the broker delivers again what was never
+    // acknowledged: each point once.
+    let run = Run::start(&config, &db, None);
+    run.until("the rest delivered", Duration::from_secs(30), |v| {
+        up(v) && points(v) > 0
+    });
+    let until = Instant::now() + Duration::from_secs(30);
+    while stored(&db).len() < 200 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let stderr = run.stop();
+    assert!(
+        stderr.contains("stored what the previous run had logged"),
+        "{stderr}"
+    );
+    assert_exactly_once(&db, base, 200);
+}
+
+#[test]
+fn malformed_payloads_are_counted_and_the_connector_keeps_running() {
+    let dir = temp_dir("malformed");
+    let port = free_port();
+    let _broker = Broker::start(&dir, port);
+    let db = dir.join("store.db");
+    let run = Run::start(&config(&dir, port, "suangu-test-malformed"), &db, None);
+    run.until("the link up", Duration::from_secs(20), up);
+    let base = base_ms();
+    let json = |v: Value| v.to_string().into_bytes();
+    publish(
+        port,
+        vec![
+            json(serde_json::json!({ "value": 10, "ts": base })),
+            b"garbage".to_vec(),
+            br#"{"value": 12, "ts": "#.to_vec(), // truncated
+            json(serde_json::json!({ "value": true, "ts": base + 3000 })),
+            vec![b'7'; 100 * 1024], // oversized
+            json(serde_json::json!({ "value": null, "ts": base + 5000 })),
+            json(serde_json::json!({ "value": 99999, "ts": base + 6000 })),
+            json(serde_json::json!({ "value": 11, "ts": base + 7000 })),
+        ],
+    );
+    let health = run.until("4 points", Duration::from_secs(20), |v| points(v) >= 4);
+    assert_eq!(
+        health["rejected"],
+        serde_json::json!({ "not_json": 2, "wrong_shape": 1, "oversized": 1 })
+    );
+    assert_eq!(
+        (health["bad"].as_u64(), health["uncertain"].as_u64()),
+        (Some(1), Some(1)),
+        "{health}"
+    );
+    assert!(up(&health));
+    run.stop();
+    let points = stored(&db);
+    let got: Vec<(i64, Quality)> = points
+        .iter()
+        .map(|p| (p.source_ms - base, p.quality))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, Quality::Good),
+            (5000, Quality::Bad),
+            (6000, Quality::Uncertain),
+            (7000, Quality::Good)
+        ]
+    );
+    assert_eq!(points[2].value, 99999.0);
+}

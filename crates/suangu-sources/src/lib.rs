@@ -1,0 +1,111 @@
+//! Suangu's data sources for real parks: connectors that feed the park's raw series in the store,
+//! with every point's quality, each source's health, and nothing lost on the way.
+//!
+//! Invariants: connectors do I/O and read clocks (this is an edge); what a point means (its
+//! quality, its unit, whether a series is stale) is decided by the pure core
+//! (`suangu_core::quality`, `suangu_core::sources`). A source acknowledges nothing before its
+//! points are durable. No park model logic here, and no UI.
+
+pub mod backoff;
+pub mod health;
+pub mod mqtt;
+pub mod payload;
+pub mod writer;
+
+use health::{Health, SourceHealth};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use suangu_core::sources::{SourceKind, SourcesConfig};
+use suangu_store::ingest::{IngestStats, Recovered};
+use suangu_store::{SeriesSpec, Store, StoreError};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use mqtt::Failpoints;
+
+/// The configured sources, running.
+pub struct Sources {
+    health: Vec<Health>,
+    stop: watch::Sender<bool>,
+    connectors: Vec<JoinHandle<()>>,
+    writer: JoinHandle<Result<IngestStats, StoreError>>,
+    /// What the raw log of a previous run held, stored at start.
+    pub recovered: Recovered,
+}
+
+impl Sources {
+    /// Start every source of `config` for `park`, writing through one raw writer whose log is in
+    /// `log_dir`. The series are registered with the resolutions the file gives.
+    pub async fn start<S: Store + 'static>(
+        config: &SourcesConfig,
+        store: Arc<S>,
+        log_dir: &Path,
+        failpoints: Failpoints,
+    ) -> Result<Self, StoreError> {
+        let mut specs: Vec<SeriesSpec> = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        for point in config.sources.iter().flat_map(|s| &s.points) {
+            index.entry(point.series.clone()).or_insert_with(|| {
+                specs.push(SeriesSpec {
+                    name: point.series.clone(),
+                    resolution: point.resolution,
+                });
+                u32::try_from(specs.len() - 1).unwrap_or(u32::MAX)
+            });
+        }
+        let (writer, recovered, writer_task) =
+            writer::Writer::start(store, &config.park, log_dir, &specs).await?;
+        let (stop, stopped) = watch::channel(false);
+        let now = Instant::now();
+        let mut health = Vec::new();
+        let mut connectors = Vec::new();
+        for source in &config.sources {
+            let series: Vec<String> = source.points.iter().map(|p| p.series.clone()).collect();
+            let h = Health::new(&source.id, &series, source.expected_interval(), now);
+            health.push(h.clone());
+            match source.kind {
+                SourceKind::Mqtt => {
+                    let connector = mqtt::Mqtt::new(
+                        source.clone(),
+                        |name| index.get(name).copied(),
+                        writer.clone(),
+                        h,
+                        failpoints,
+                    );
+                    connectors.push(tokio::spawn(connector.run(stopped.clone())));
+                }
+            }
+        }
+        Ok(Self {
+            health,
+            stop,
+            connectors,
+            writer: writer_task,
+            recovered,
+        })
+    }
+
+    /// Every source's health at `now`.
+    pub fn health(&self, now: Instant) -> Vec<SourceHealth> {
+        self.health.iter().map(|h| h.snapshot(now)).collect()
+    }
+
+    /// Stop the connectors (each stores and acknowledges what it holds), then close the writer,
+    /// which writes every open chunk.
+    pub async fn stop(self) -> Result<IngestStats, StoreError> {
+        let _ = self.stop.send(true);
+        for c in self.connectors {
+            let _ = c.await;
+        }
+        match self.writer.await {
+            Ok(result) => result,
+            Err(e) => Err(StoreError::Query {
+                url: String::new(),
+                what: "closing the raw writer",
+                message: e.to_string(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The MQTT connector: QoS 1 subscriptions on a persistent session under a stable client id,
+//! with manual acknowledgements. A message is acknowledged only after its point is durable in
+//! the store, so whatever the broker held survives a crash of this process: unacknowledged
+//! messages are delivered again, and the store keeps a repeated point once.
+//!
+//! Two tasks: the event loop (connects, reconnects with capped jittered backoff, keeps the link
+//! alive) hands publishes to the worker, which reads them, stores them in batches and then
+//! acknowledges them. The hand-over is unbounded on purpose: the broker bounds it (it sends at
+//! most its in-flight window of unacknowledged QoS 1 messages), and the event loop must never
+//! wait on the store, or the broker would drop the link for a missed keep-alive.
+
+use crate::backoff;
+use crate::health::{Health, Link};
+use crate::payload;
+use crate::writer::{WriteError, Writer};
+use rumqttc::{AsyncClient, ConnectionError, Event, MqttOptions, Packet, Publish, QoS};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use suangu_core::quality::{Quality, classify};
+use suangu_core::sources::{PayloadFormat, PointMap, Source};
+use suangu_store::chunk::Quality as StoreQuality;
+use suangu_store::ingest::Sample;
+use tokio::sync::{mpsc, watch};
+
+/// Largest packet taken off the wire; larger payloads than [`payload::MAX_PAYLOAD_BYTES`] are
+/// still read, refused and acknowledged (a poison message must not loop forever).
+const MAX_PACKET_BYTES: usize = 1024 * 1024;
+/// At most this many messages are stored in one durable write.
+const MAX_BATCH: usize = 512;
+
+/// Test hooks that stop the process at a chosen point, to prove what survives a crash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failpoints {
+    /// Abort the process after this many durable batches, before acknowledging the last one.
+    pub abort_before_ack_after_batches: Option<u64>,
+}
+
+/// Where a topic's points go.
+struct Route {
+    series: u32,
+    name: String,
+    factor: f64,
+    range: Option<suangu_core::quality::Range>,
+}
+
+/// One MQTT source, ready to run.
+pub struct Mqtt {
+    source: Source,
+    routes: HashMap<String, Route>,
+    writer: Writer,
+    health: Health,
+    failpoints: Failpoints,
+}
+
+impl Mqtt {
+    /// `series_of` gives the writer's index of a park series.
+    pub fn new(
+        source: Source,
+        series_of: impl Fn(&str) -> Option<u32>,
+        writer: Writer,
+        health: Health,
+        failpoints: Failpoints,
+    ) -> Self {
+        let routes = source
+            .points
+            .iter()
+            .filter_map(|p: &PointMap| {
+                let series = series_of(&p.series)?;
+                Some((
+                    p.topic.clone(),
+                    Route {
+                        series,
+                        name: p.series.clone(),
+                        factor: p.factor(),
+                        range: p.range(),
+                    },
+                ))
+            })
+            .collect();
+        Self {
+            source,
+            routes,
+            writer,
+            health,
+            failpoints,
+        }
+    }
+
+    /// Run until `stop` turns true: connect, subscribe, store, acknowledge; reconnect when the
+    /// link drops. Returns early only when the source is misconfigured.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let source = &self.source;
+        let mut options = MqttOptions::new(&source.client_id, &source.host, source.port);
+        options
+            .set_keep_alive(Duration::from_secs(5))
+            .set_clean_session(false)
+            .set_manual_acks(true)
+            .set_max_packet_size(MAX_PACKET_BYTES, 64 * 1024);
+        if let Some(user) = &source.username {
+            let password = match &source.password_env {
+                Some(var) => match std::env::var(var) {
+                    Ok(p) => p,
+                    Err(_) => {
+                        let reason = format!("password_env {var}: the variable is not set");
+                        tracing::error!(source = %source.id, "{reason}");
+                        self.health.link(Link::Misconfigured { reason });
+                        return;
+                    }
+                },
+                None => String::new(),
+            };
+            options.set_credentials(user, password);
+        }
+        let (client, mut events) = AsyncClient::new(options, 256);
+        let (handed, taken) = mpsc::unbounded_channel::<Publish>();
+        let worker = tokio::spawn(worker(
+            taken,
+            client.clone(),
+            self.routes,
+            source.payload,
+            self.writer,
+            self.health.clone(),
+            self.failpoints,
+            source.id.clone(),
+        ));
+        let topics: Vec<String> = source.points.iter().map(|p| p.topic.clone()).collect();
+        let mut attempt = 0u32;
+        loop {
+            let event = tokio::select! {
+                _ = stop.wait_for(|s| *s) => break,
+                event = events.poll() => event,
+            };
+            match event {
+                Ok(Event::Incoming(Packet::ConnAck(ack))) => {
+                    attempt = 0;
+                    self.health.link(Link::Up);
+                    tracing::info!(source = %source.id, session_present = ack.session_present, "connected");
+                    if !ack.session_present {
+                        // A new session has no subscriptions; a resumed one keeps them (and the
+                        // messages queued for us meanwhile).
+                        let filters = topics
+                            .iter()
+                            .map(|t| rumqttc::SubscribeFilter::new(t.clone(), QoS::AtLeastOnce));
+                        if let Err(e) = client.try_subscribe_many(filters) {
+                            tracing::error!(source = %source.id, "subscribing: {e}");
+                        }
+                    }
+                }
+                Ok(Event::Incoming(Packet::Publish(publish))) => {
+                    if handed.send(publish).is_err() {
+                        break; // the worker has stopped (the store is gone)
+                    }
+                }
+                Ok(Event::Incoming(Packet::SubAck(ack))) => {
+                    let refused = ack
+                        .return_codes
+                        .iter()
+                        .filter(|c| matches!(c, rumqttc::SubscribeReasonCode::Failure))
+                        .count();
+                    if refused > 0 {
+                        let reason = format!(
+                            "the broker refused {refused} of the subscriptions (check its ACL)"
+                        );
+                        tracing::error!(source = %source.id, "{reason}");
+                        self.health.link(Link::Misconfigured { reason });
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    if let ConnectionError::ConnectionRefused(code) = &e {
+                        // Bad credentials or a refused client id will not mend by retrying fast;
+                        // keep retrying slowly (the broker's users may be fixed), and say so.
+                        tracing::error!(source = %source.id, "refused by the broker: {code:?}");
+                    }
+                    let wait = backoff::delay(attempt, backoff::random_unit());
+                    self.health.link(Link::BackingOff {
+                        attempt,
+                        retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        error: e.to_string(),
+                    });
+                    tracing::warn!(source = %source.id, attempt, "link lost: {e}; retrying in {wait:?}");
+                    attempt = attempt.saturating_add(1);
+                    tokio::select! {
+                        _ = stop.wait_for(|s| *s) => break,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+        drop(handed);
+        // Store and acknowledge what was handed over, then leave the broker cleanly (the session
+        // stays: what arrives meanwhile waits for the next run).
+        let _ = worker.await;
+        let _ = client.try_disconnect();
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            while events.poll().await.is_ok() {}
+        })
+        .await;
+        self.health.link(Link::Stopped);
+    }
+}
+
+/// Read, store in batches, then acknowledge.
+#[allow(clippy::too_many_arguments)]
+async fn worker(
+    mut taken: mpsc::UnboundedReceiver<Publish>,
+    client: AsyncClient,
+    routes: HashMap<String, Route>,
+    format: PayloadFormat,
+    writer: Writer,
+    health: Health,
+    failpoints: Failpoints,
+    id: String,
+) {
+    let mut batch: Vec<Publish> = Vec::with_capacity(MAX_BATCH);
+    let mut stored = Vec::with_capacity(MAX_BATCH);
+    let mut batches = 0u64;
+    while let Some(first) = taken.recv().await {
+        batch.clear();
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match taken.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let arrived_ms = jiff::Timestamp::now().as_millisecond();
+        let mut samples = Vec::with_capacity(batch.len());
+        stored.clear();
+        for publish in &batch {
+            let Some(route) = routes.get(&publish.topic) else {
+                health.reject("unmapped_topic");
+                tracing::warn!(source = %id, topic = %publish.topic, "a message on a topic this source does not map");
+                continue;
+            };
+            match payload::parse(format, &publish.payload, arrived_ms) {
+                Ok(reading) => {
+                    let quality = classify(reading.value, route.range);
+                    samples.push(Sample {
+                        series: route.series,
+                        source_ms: reading.source_ms,
+                        value: reading.value * route.factor,
+                        quality: store_quality(quality),
+                    });
+                    stored.push((route.name.as_str(), reading.source_ms, quality));
+                }
+                Err(e) => {
+                    health.reject(e.kind());
+                    tracing::warn!(source = %id, topic = %publish.topic, "message refused: {e}");
+                }
+            }
+        }
+        if !samples.is_empty() {
+            // Nothing is acknowledged until the points are durable; if the store fails, the
+            // messages stay unacknowledged and the broker delivers them again.
+            match writer.write(samples).await {
+                Ok(()) => {}
+                Err(WriteError::Stopped) => return,
+                Err(e) => {
+                    tracing::error!(source = %id, "{e}; the batch stays unacknowledged");
+                    continue;
+                }
+            }
+        }
+        let now = Instant::now();
+        for (series, source_ms, quality) in &stored {
+            health.stored(series, *source_ms, *quality, now);
+        }
+        batches += 1;
+        if failpoints.abort_before_ack_after_batches == Some(batches) {
+            eprintln!(
+                "failpoint: aborting after durable batch {batches}, before its acknowledgement"
+            );
+            std::process::abort();
+        }
+        for publish in &batch {
+            if let Err(e) = client.ack(publish).await {
+                tracing::warn!(source = %id, "acknowledging: {e}");
+            }
+        }
+    }
+}
+
+fn store_quality(q: Quality) -> StoreQuality {
+    match q {
+        Quality::Good => StoreQuality::Good,
+        Quality::Uncertain(_) => StoreQuality::Uncertain,
+        Quality::Bad(_) => StoreQuality::Bad,
+    }
+}
