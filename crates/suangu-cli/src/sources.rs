@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use suangu_api::Api;
-use suangu_core::sources::{SourcesConfig, load_config};
+use suangu_core::sources::{Link, SourcesConfig, load_config};
 use suangu_sources::health::SourceHealth;
 use suangu_sources::{Failpoints, Sources};
 use suangu_store::AnyStore;
@@ -74,8 +74,16 @@ pub fn check(path: &Path, api: &Api, json: bool, lang: Lang) -> Result<(), ExitC
             .iter()
             .map(|s| SourceSummary {
                 id: &s.id,
-                kind: "mqtt",
-                address: format!("{}:{}", s.host, s.port),
+                kind: match s.link() {
+                    Some(Link::Mqtt(_)) => "mqtt",
+                    Some(Link::Prometheus(_)) => "prometheus",
+                    None => "none",
+                },
+                address: match s.link() {
+                    Some(Link::Mqtt(m)) => format!("{}:{}", m.host, m.port),
+                    Some(Link::Prometheus(p)) => p.url.clone(),
+                    None => String::new(),
+                },
                 points: s.points.len(),
                 expected_interval_s: s.expected_interval_s,
             })

@@ -910,10 +910,12 @@ fn check_config_accepts_the_example_and_places_each_mistake() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(":25:1: sources[0].password: credentials are never kept"),
-        "{stderr}"
-    );
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("password_env"))
+        .expect("password_env");
+    let placed = format!(":{line}:1: sources[0].mqtt.password: credentials are never kept");
+    assert!(stderr.contains(&placed), "{placed}: {stderr}");
     assert!(
         stderr.contains("sources[0].points[3].series: no series \"CM-N99/it_kw\""),
         "{stderr}"

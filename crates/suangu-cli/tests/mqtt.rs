@@ -3,53 +3,19 @@
 //! broker restart or a crash between storing and acknowledging, and malformed payloads are
 //! counted while the connector keeps running. The points are read back from the store.
 
+mod common;
+
+use common::{Run, free_port, points, stored, temp_dir, terminate, up, wait_exit};
 use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use suangu_store::chunk::{Point, Quality};
-use suangu_store::{SqliteStore, Store};
+use suangu_store::chunk::Quality;
 
 const SERIES: &str = "CM-N01/it_kw";
 const TOPIC: &str = "test/CM-N01/it";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("suangu-mqtt-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-/// Send SIGTERM (a clean stop: Mosquitto saves its persistence file, `suangu run` flushes).
-fn terminate(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-}
-
-fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
-    let until = Instant::now() + within;
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status;
-        }
-        assert!(Instant::now() < until, "still running after {within:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// A Mosquitto broker on 127.0.0.1 with persistence in its own folder.
 struct Broker {
@@ -96,10 +62,11 @@ impl Broker {
         Broker { child, port, conf }
     }
 
-    fn restart(mut self) -> Broker {
+    /// Stop it cleanly (it saves its sessions); `spawn` the returned file to start it again.
+    fn stop(mut self) -> (PathBuf, u16) {
         terminate(&self.child);
         wait_exit(&mut self.child, Duration::from_secs(10));
-        Broker::spawn(self.conf.clone(), self.port)
+        (self.conf.clone(), self.port)
     }
 }
 
@@ -119,12 +86,9 @@ fn config(dir: &Path, port: u16, client_id: &str) -> PathBuf {
             r#"park = "qingyang"
 
 [[sources]]
-kind = "mqtt"
 id = "meters"
-host = "127.0.0.1"
-port = {port}
-client_id = "{client_id}"
 expected_interval_s = 1
+mqtt = {{ host = "127.0.0.1", port = {port}, client_id = "{client_id}" }}
 
 [[sources.points]]
 topic = "{TOPIC}"
@@ -137,82 +101,6 @@ range = [0, 50000]
     )
     .expect("config");
     path
-}
-
-/// `suangu run --config` with health lines as JSON every 100 ms.
-struct Run {
-    child: Child,
-    lines: mpsc::Receiver<Value>,
-    stderr: std::thread::JoinHandle<String>,
-}
-
-impl Run {
-    fn start(config: &Path, db: &Path, failpoint: Option<&str>) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_suangu"));
-        cmd.env("LANG", "en_US.UTF-8")
-            .env("RUST_LOG", "info")
-            .args(["run", "--json", "--report-ms", "100", "--config"])
-            .arg(config)
-            .arg("--db")
-            .arg(format!("sqlite://{}", db.display()))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        match failpoint {
-            Some(f) => cmd.env("SUANGU_FAILPOINT", f),
-            None => cmd.env_remove("SUANGU_FAILPOINT"),
-        };
-        let mut child = cmd.spawn().expect("suangu run");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                    let _ = tx.send(v);
-                }
-            }
-        });
-        let mut stderr = child.stderr.take().expect("stderr");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        Run {
-            child,
-            lines,
-            stderr,
-        }
-    }
-
-    /// The first health line (after now) for which `ok` holds.
-    fn until(&self, what: &str, within: Duration, ok: impl Fn(&Value) -> bool) -> Value {
-        let until = Instant::now() + within;
-        let mut last = Value::Null;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(v) if ok(&v) => return v,
-                Ok(v) => last = v,
-                Err(_) => panic!("no health line with {what} within {within:?}; the last: {last}"),
-            }
-        }
-    }
-
-    fn stop(mut self) -> String {
-        terminate(&self.child);
-        let status = wait_exit(&mut self.child, Duration::from_secs(20));
-        let stderr = self.stderr.join().unwrap_or_default();
-        assert!(status.success(), "suangu run: {status}\n{stderr}");
-        stderr
-    }
-}
-
-fn up(v: &Value) -> bool {
-    v["link"]["state"] == "up"
-}
-
-fn points(v: &Value) -> u64 {
-    v["points"].as_u64().unwrap_or(0)
 }
 
 /// Publish every message at QoS 1 and return once the broker has acknowledged them all.
@@ -266,31 +154,9 @@ fn base_ms() -> i64 {
     (jiff::Timestamp::now().as_millisecond() - 3_600_000) / 60_000 * 60_000
 }
 
-/// Every stored point of the test series.
-fn stored(db: &Path) -> Vec<Point> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let store = SqliteStore::open(db).await.expect("open the store");
-        let ids = store
-            .series_ids("qingyang", &[SERIES.to_owned()])
-            .await
-            .expect("series");
-        let id = ids[0].expect("the series is registered");
-        let range = store
-            .raw_range(id, jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::MAX)
-            .await
-            .expect("range");
-        assert!(range.quarantined.is_empty(), "{:?}", range.quarantined);
-        range.points
-    })
-}
-
 /// Exactly the readings `0..n` from `base_ms`, each once.
 fn assert_exactly_once(db: &Path, base_ms: i64, n: i64) {
-    let points = stored(db);
+    let points = stored(db, SERIES);
     let got: Vec<(i64, f64)> = points.iter().map(|p| (p.source_ms, p.value)).collect();
     let want: Vec<(i64, f64)> = (0..n).map(|i| (base_ms + i * 1000, i as f64)).collect();
     assert_eq!(
@@ -329,10 +195,11 @@ fn a_silent_source_goes_stale_and_a_broker_restart_loses_and_doubles_nothing() {
 
     // The broker goes down and comes back with its persistence; meanwhile the meters buffered
     // and now send their backlog, stamped when measured.
-    let broker = broker.restart();
+    let (conf, port) = broker.stop();
     run.until("the link lost", Duration::from_secs(20), |v| {
         v["link"]["state"] == "backing_off"
     });
+    let broker = Broker::spawn(conf, port);
     publish(port, readings(base, 300..600));
     let back = run.until("600 points and up again", Duration::from_secs(60), |v| {
         up(v) && points(v) >= 600
@@ -371,7 +238,7 @@ fn a_crash_between_storing_and_acknowledging_is_redelivered_and_stored_once() {
         up(v) && points(v) > 0
     });
     let until = Instant::now() + Duration::from_secs(30);
-    while stored(&db).len() < 200 && Instant::now() < until {
+    while stored(&db, SERIES).len() < 200 && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(500));
     }
     let stderr = run.stop();
@@ -417,7 +284,7 @@ fn malformed_payloads_are_counted_and_the_connector_keeps_running() {
     );
     assert!(up(&health));
     run.stop();
-    let points = stored(&db);
+    let points = stored(&db, SERIES);
     let got: Vec<(i64, Quality)> = points
         .iter()
         .map(|p| (p.source_ms - base, p.quality))

@@ -23,21 +23,46 @@ pub struct SourcesConfig {
     pub sources: Vec<Source>,
 }
 
-/// The kinds of source. Only MQTT is read so far; the file says so for any other kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Mqtt,
-}
-
-/// One source. (One flat table per source, so an error inside it keeps its line and field.)
-///
-/// MQTT: QoS 1 subscriptions on a persistent session under a stable client id.
+/// One source: an id, how often each of its points is expected, the link (exactly one of
+/// `mqtt` or `prometheus`, a table of its own so a mistake in it keeps its line and field) and
+/// its points.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    pub kind: SourceKind,
     pub id: String,
+    /// How often each point is expected, in seconds (staleness is 2.5 of these).
+    pub expected_interval_s: f64,
+    pub mqtt: Option<MqttLink>,
+    pub prometheus: Option<PrometheusLink>,
+    pub points: Vec<PointMap>,
+}
+
+/// A source's link, once checked: exactly one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Link<'a> {
+    Mqtt(&'a MqttLink),
+    Prometheus(&'a PrometheusLink),
+}
+
+impl Source {
+    pub fn expected_interval(&self) -> Duration {
+        Duration::from_secs_f64(self.expected_interval_s)
+    }
+
+    /// The link ([`load_config`] has checked there is exactly one).
+    pub fn link(&self) -> Option<Link<'_>> {
+        match (&self.mqtt, &self.prometheus) {
+            (Some(m), None) => Some(Link::Mqtt(m)),
+            (None, Some(p)) => Some(Link::Prometheus(p)),
+            _ => None,
+        }
+    }
+}
+
+/// An MQTT broker: QoS 1 subscriptions on a persistent session under a stable client id.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MqttLink {
     pub host: String,
     #[serde(default = "mqtt_port")]
     pub port: u16,
@@ -49,22 +74,29 @@ pub struct Source {
     /// Present only to refuse it with a clear message: passwords do not go in the file.
     #[serde(default)]
     pub password: Option<toml::Value>,
-    /// How often each topic is expected to publish, in seconds.
-    pub expected_interval_s: f64,
     /// How a message's payload is read.
     #[serde(default)]
     pub payload: PayloadFormat,
-    pub points: Vec<PointMap>,
 }
 
 fn mqtt_port() -> u16 {
     1883
 }
 
-impl Source {
-    pub fn expected_interval(&self) -> Duration {
-        Duration::from_secs_f64(self.expected_interval_s)
-    }
+/// A Prometheus server's HTTP API, polled every expected interval (`query_range` from the last
+/// point read, so a gap is filled once the server answers again).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusLink {
+    /// `http://host:port` (with a path prefix if the server has one).
+    pub url: String,
+    /// Seconds before a query counts as timed out (default 10).
+    #[serde(default = "prometheus_timeout")]
+    pub timeout_s: f64,
+}
+
+fn prometheus_timeout() -> f64 {
+    10.0
 }
 
 /// A payload format.
@@ -78,12 +110,14 @@ pub enum PayloadFormat {
     Number,
 }
 
-/// One topic (or query, or column) onto one park series.
+/// One topic (or query) onto one park series.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PointMap {
-    /// The MQTT topic (exact; no wildcards, so every message maps to one series).
-    pub topic: String,
+    /// MQTT: the topic (exact; no wildcards, so every message maps to one series).
+    pub topic: Option<String>,
+    /// Prometheus: a PromQL query answering one series (aggregate with `sum(...)`).
+    pub query: Option<String>,
     /// The park series it feeds, e.g. `CM-N01/it_kw` or `park/green_share`.
     pub series: String,
     /// The unit the source sends: W, kW or MW for power; degC for temperature; ratio or % for
@@ -96,6 +130,14 @@ pub struct PointMap {
 }
 
 impl PointMap {
+    /// The topic or query ([`load_config`] has checked the source's kind has one).
+    pub fn key(&self) -> &str {
+        self.topic
+            .as_deref()
+            .or(self.query.as_deref())
+            .unwrap_or("")
+    }
+
     /// The factor from the source's unit to the series' unit (checked by [`load_config`]).
     pub fn factor(&self) -> f64 {
         unit_factor(&self.series, &self.unit).unwrap_or(f64::NAN)
@@ -172,26 +214,80 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
                 format!("source id {:?} is used twice", source.id),
             ));
         }
-        check_mqtt(source, &at, &mut issues);
-        let mut topics = HashSet::new();
+        let link = source.link();
+        match link {
+            Some(Link::Mqtt(m)) => check_mqtt(m, &at.key("mqtt"), &mut issues),
+            Some(Link::Prometheus(p)) => check_prometheus(p, &at.key("prometheus"), &mut issues),
+            None => issues.push(Issue::new(
+                at.clone(),
+                ErrorKind::Inconsistent,
+                format!(
+                    "source {:?}: give exactly one link, [sources.mqtt] or [sources.prometheus]",
+                    source.id
+                ),
+            )),
+        }
+        if !(source.expected_interval_s.is_finite()
+            && source.expected_interval_s > 0.0
+            && source.expected_interval_s <= 86_400.0)
+        {
+            issues.push(Issue::new(
+                at.key("expected_interval_s"),
+                ErrorKind::Inconsistent,
+                format!(
+                    "expected_interval_s {}: a number of seconds above 0, at most a day",
+                    source.expected_interval_s
+                ),
+            ));
+        }
+        if source.points.is_empty() {
+            issues.push(Issue::new(
+                at.key("points"),
+                ErrorKind::MissingField,
+                "a source without points feeds nothing",
+            ));
+        }
+        let mut keys = HashSet::new();
         for (j, point) in source.points.iter().enumerate() {
             let at = at.key("points").index(j);
-            if !topics.insert(point.topic.as_str()) {
+            let (want, other) = match link {
+                Some(Link::Prometheus(_)) => (("query", &point.query), ("topic", &point.topic)),
+                _ => (("topic", &point.topic), ("query", &point.query)),
+            };
+            if other.1.is_some() {
                 issues.push(Issue::new(
-                    at.key("topic"),
-                    ErrorKind::DuplicateId,
-                    format!("topic {:?} is mapped twice in this source", point.topic),
+                    at.key(other.0),
+                    ErrorKind::Inconsistent,
+                    format!("{} is not for this source's kind: give {}", other.0, want.0),
                 ));
             }
-            if point.topic.is_empty() || point.topic.contains(['+', '#']) {
-                issues.push(Issue::new(
-                    at.key("topic"),
-                    ErrorKind::Inconsistent,
-                    format!(
-                        "topic {:?}: an exact topic (no wildcards), so each message feeds one series",
-                        point.topic
-                    ),
-                ));
+            match want.1 {
+                None => issues.push(Issue::new(
+                    at.key(want.0),
+                    ErrorKind::MissingField,
+                    format!("each point of this source needs a {}", want.0),
+                )),
+                Some(key) => {
+                    if !keys.insert(key.as_str()) {
+                        issues.push(Issue::new(
+                            at.key(want.0),
+                            ErrorKind::DuplicateId,
+                            format!("{} {key:?} is mapped twice in this source", want.0),
+                        ));
+                    }
+                    let wildcard = want.0 == "topic" && key.contains(['+', '#']);
+                    if key.trim().is_empty() || wildcard {
+                        issues.push(Issue::new(
+                            at.key(want.0),
+                            ErrorKind::Inconsistent,
+                            format!(
+                                "{} {key:?}: an exact, non-empty {} (no wildcards), so each \
+                                 answer feeds one series",
+                                want.0, want.0
+                            ),
+                        ));
+                    }
+                }
             }
             check_point(point, &at, &known, &mut issues);
             let here = format!("sources[{i}].points[{j}]");
@@ -207,7 +303,7 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
     issues
 }
 
-fn check_mqtt(m: &Source, at: &FieldPath, issues: &mut Vec<Issue>) {
+fn check_mqtt(m: &MqttLink, at: &FieldPath, issues: &mut Vec<Issue>) {
     if m.password.is_some() {
         issues.push(Issue::new(
             at.key("password"),
@@ -253,24 +349,25 @@ fn check_mqtt(m: &Source, at: &FieldPath, issues: &mut Vec<Issue>) {
             "password_env names no variable",
         ));
     }
-    if !(m.expected_interval_s.is_finite()
-        && m.expected_interval_s > 0.0
-        && m.expected_interval_s <= 86_400.0)
-    {
+}
+
+fn check_prometheus(p: &PrometheusLink, at: &FieldPath, issues: &mut Vec<Issue>) {
+    let scheme_ok = p
+        .url
+        .strip_prefix("http://")
+        .is_some_and(|rest| !rest.is_empty());
+    if !scheme_ok {
         issues.push(Issue::new(
-            at.key("expected_interval_s"),
+            at.key("url"),
             ErrorKind::Inconsistent,
-            format!(
-                "expected_interval_s {}: a number of seconds above 0, at most a day",
-                m.expected_interval_s
-            ),
+            format!("url {:?}: http://host:port (https is not read yet)", p.url),
         ));
     }
-    if m.points.is_empty() {
+    if !(p.timeout_s.is_finite() && p.timeout_s > 0.0 && p.timeout_s <= 600.0) {
         issues.push(Issue::new(
-            at.key("points"),
-            ErrorKind::MissingField,
-            "a source without points feeds nothing",
+            at.key("timeout_s"),
+            ErrorKind::Inconsistent,
+            format!("timeout_s {}: above 0, at most 600", p.timeout_s),
         ));
     }
 }
@@ -334,13 +431,14 @@ mod tests {
 park = "qingyang"
 
 [[sources]]
-kind = "mqtt"
 id = "meters"
+expected_interval_s = 1
+
+[sources.mqtt]
 host = "127.0.0.1"
 client_id = "suangu-qingyang-1"
 username = "suangu"
 password_env = "SUANGU_MQTT_PASSWORD"
-expected_interval_s = 1
 
 [[sources.points]]
 topic = "qingyang/CM-N01/it"
@@ -354,6 +452,17 @@ topic = "qingyang/green"
 series = "park/green_share"
 unit = "%"
 resolution = 0.001
+
+[[sources]]
+id = "clusters"
+expected_interval_s = 15
+prometheus = { url = "http://127.0.0.1:9090" }
+
+[[sources.points]]
+query = "sum(node_power_watts)"
+series = "park/it_kw"
+unit = "W"
+resolution = 1
 "#;
 
     fn load(text: &str) -> Result<SourcesConfig, ScenarioErrors> {
@@ -364,13 +473,22 @@ resolution = 0.001
     fn a_good_file_loads_with_its_factors() {
         let config = load(GOOD).expect("loads");
         let m = &config.sources[0];
-        assert_eq!(m.kind, SourceKind::Mqtt);
-        assert_eq!(m.port, 1883);
-        assert_eq!(m.payload, PayloadFormat::Json);
+        let Some(Link::Mqtt(link)) = m.link() else {
+            panic!("an MQTT source")
+        };
+        assert_eq!(link.port, 1883);
+        assert_eq!(link.payload, PayloadFormat::Json);
         assert_eq!(m.expected_interval(), Duration::from_secs(1));
         assert_eq!(m.points[0].factor(), 1000.0);
         assert_eq!(m.points[1].factor(), 0.01);
         assert_eq!(m.points[0].range(), Some(Range { lo: 0.0, hi: 80.0 }));
+        let p = &config.sources[1];
+        let Some(Link::Prometheus(link)) = p.link() else {
+            panic!("a Prometheus source")
+        };
+        assert_eq!(link.timeout_s, 10.0);
+        assert_eq!(p.points[0].key(), "sum(node_power_watts)");
+        assert_eq!(p.points[0].factor(), 0.001);
     }
 
     /// The first error of `text`: line, field, kind.
@@ -382,53 +500,53 @@ resolution = 0.001
 
     #[test]
     fn errors_name_line_and_field() {
-        let cases: [(&str, &str, usize, &str, ErrorKind); 9] = [
+        let cases: [(&str, &str, usize, &str, ErrorKind); 13] = [
             (
                 "series = \"CM-N01/it_kw\"",
                 "series = \"CM-N09/it_kw\"",
-                15,
+                16,
                 "sources[0].points[0].series",
                 ErrorKind::UnknownReference,
             ),
             (
                 "unit = \"MW\"",
                 "unit = \"degC\"",
-                16,
+                17,
                 "sources[0].points[0].unit",
                 ErrorKind::Inconsistent,
             ),
             (
                 "range = [0, 80]",
                 "range = [80, 0]",
-                18,
+                19,
                 "sources[0].points[0].range",
                 ErrorKind::Inconsistent,
             ),
             (
                 "password_env = \"SUANGU_MQTT_PASSWORD\"",
                 "password = \"hunter2\"",
-                10,
-                "sources[0].password",
+                12,
+                "sources[0].mqtt.password",
                 ErrorKind::Inconsistent,
             ),
             (
                 "expected_interval_s = 1",
                 "expected_interval_s = 0",
-                11,
+                6,
                 "sources[0].expected_interval_s",
                 ErrorKind::Inconsistent,
             ),
             (
                 "client_id = \"suangu-qingyang-1\"",
                 "client_id = \"a b\"",
-                8,
-                "sources[0].client_id",
+                10,
+                "sources[0].mqtt.client_id",
                 ErrorKind::Inconsistent,
             ),
             (
                 "topic = \"qingyang/green\"",
                 "topic = \"qingyang/#\"",
-                21,
+                22,
                 "sources[0].points[1].topic",
                 ErrorKind::Inconsistent,
             ),
@@ -442,9 +560,37 @@ resolution = 0.001
             (
                 "series = \"park/green_share\"\nunit = \"%\"",
                 "series = \"CM-N01/it_kw\"\nunit = \"kW\"",
-                22,
+                23,
                 "sources[0].points[1].series",
                 ErrorKind::Inconsistent,
+            ),
+            (
+                "url = \"http://127.0.0.1:9090\"",
+                "url = \"https://x\"",
+                30,
+                "sources[1].prometheus.url",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "query = \"sum(",
+                "topic = \"sum(",
+                33,
+                "sources[1].points[0].topic",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "prometheus = { url = \"http://127.0.0.1:9090\" }\n",
+                "",
+                27,
+                "sources[1]",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "[sources.mqtt]",
+                "[sources.modbus]",
+                8,
+                "sources[0].modbus",
+                ErrorKind::UnknownField,
             ),
         ];
         for (from, to, line, field, kind) in cases {
@@ -461,16 +607,12 @@ resolution = 0.001
     }
 
     #[test]
-    fn unknown_fields_and_kinds_are_named() {
-        let (_, _, kind, message) =
-            first_error(&GOOD.replacen("kind = \"mqtt\"", "kind = \"modbus\"", 1));
-        assert_eq!(kind, ErrorKind::UnknownVariant, "{message}");
-        assert!(message.contains("mqtt"), "{message}");
+    fn unknown_fields_and_syntax_are_placed() {
         let (line, field, kind, _) =
             first_error(&GOOD.replacen("unit = \"MW\"", "unit = \"MW\"\nscale = 2", 1));
         assert_eq!(
             (line, field.as_str(), kind),
-            (17, "sources[0].points[0].scale", ErrorKind::UnknownField)
+            (18, "sources[0].points[0].scale", ErrorKind::UnknownField)
         );
         let (line, _, kind, _) = first_error("park = \"qingyang\"\n[[sources]\n");
         assert_eq!((line, kind), (2, ErrorKind::Syntax));

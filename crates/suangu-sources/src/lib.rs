@@ -1,4 +1,4 @@
-//! Suangu's data sources for real parks: connectors that feed the park's raw series in the store,
+//! Suangu's data sources for real parks: connectors (MQTT, Prometheus) that feed the park's raw series in the store,
 //! with every point's quality, each source's health, and nothing lost on the way.
 //!
 //! Invariants: connectors do I/O and read clocks (this is an edge); what a point means (its
@@ -10,6 +10,8 @@ pub mod backoff;
 pub mod health;
 pub mod mqtt;
 pub mod payload;
+pub mod prometheus;
+mod route;
 pub mod writer;
 
 use health::{Health, SourceHealth};
@@ -17,7 +19,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
-use suangu_core::sources::{SourceKind, SourcesConfig};
+use suangu_core::sources::{Link, SourcesConfig};
 use suangu_store::ingest::{IngestStats, Recovered};
 use suangu_store::{SeriesSpec, Store, StoreError};
 use tokio::sync::watch;
@@ -65,17 +67,33 @@ impl Sources {
             let series: Vec<String> = source.points.iter().map(|p| p.series.clone()).collect();
             let h = Health::new(&source.id, &series, source.expected_interval(), now);
             health.push(h.clone());
-            match source.kind {
-                SourceKind::Mqtt => {
+            let series_of = |name: &str| index.get(name).copied();
+            match source.link() {
+                Some(Link::Mqtt(link)) => {
                     let connector = mqtt::Mqtt::new(
                         source.clone(),
-                        |name| index.get(name).copied(),
+                        link.clone(),
+                        series_of,
                         writer.clone(),
                         h,
                         failpoints,
                     );
                     connectors.push(tokio::spawn(connector.run(stopped.clone())));
                 }
+                Some(Link::Prometheus(link)) => {
+                    let connector = prometheus::Prometheus::new(
+                        source.clone(),
+                        link.clone(),
+                        series_of,
+                        writer.clone(),
+                        h,
+                    );
+                    connectors.push(tokio::spawn(connector.run(stopped.clone())));
+                }
+                // load_config refuses a source without exactly one link.
+                None => h.link(health::Link::Misconfigured {
+                    reason: "no link".to_owned(),
+                }),
             }
         }
         Ok(Self {

@@ -12,14 +12,12 @@
 use crate::backoff;
 use crate::health::{Health, Link};
 use crate::payload;
+use crate::route::Route;
 use crate::writer::{WriteError, Writer};
 use rumqttc::{AsyncClient, ConnectionError, Event, MqttOptions, Packet, Publish, QoS};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use suangu_core::quality::{Quality, classify};
-use suangu_core::sources::{PayloadFormat, PointMap, Source};
-use suangu_store::chunk::Quality as StoreQuality;
-use suangu_store::ingest::Sample;
+use suangu_core::sources::{MqttLink, PayloadFormat, PointMap, Source};
 use tokio::sync::{mpsc, watch};
 
 /// Largest packet taken off the wire; larger payloads than [`payload::MAX_PAYLOAD_BYTES`] are
@@ -35,17 +33,10 @@ pub struct Failpoints {
     pub abort_before_ack_after_batches: Option<u64>,
 }
 
-/// Where a topic's points go.
-struct Route {
-    series: u32,
-    name: String,
-    factor: f64,
-    range: Option<suangu_core::quality::Range>,
-}
-
 /// One MQTT source, ready to run.
 pub struct Mqtt {
     source: Source,
+    link: MqttLink,
     routes: HashMap<String, Route>,
     writer: Writer,
     health: Health,
@@ -56,6 +47,7 @@ impl Mqtt {
     /// `series_of` gives the writer's index of a park series.
     pub fn new(
         source: Source,
+        link: MqttLink,
         series_of: impl Fn(&str) -> Option<u32>,
         writer: Writer,
         health: Health,
@@ -65,20 +57,12 @@ impl Mqtt {
             .points
             .iter()
             .filter_map(|p: &PointMap| {
-                let series = series_of(&p.series)?;
-                Some((
-                    p.topic.clone(),
-                    Route {
-                        series,
-                        name: p.series.clone(),
-                        factor: p.factor(),
-                        range: p.range(),
-                    },
-                ))
+                Some((p.key().to_owned(), Route::new(p, series_of(&p.series)?)))
             })
             .collect();
         Self {
             source,
+            link,
             routes,
             writer,
             health,
@@ -89,15 +73,15 @@ impl Mqtt {
     /// Run until `stop` turns true: connect, subscribe, store, acknowledge; reconnect when the
     /// link drops. Returns early only when the source is misconfigured.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let source = &self.source;
-        let mut options = MqttOptions::new(&source.client_id, &source.host, source.port);
+        let (source, link) = (&self.source, &self.link);
+        let mut options = MqttOptions::new(&link.client_id, &link.host, link.port);
         options
             .set_keep_alive(Duration::from_secs(5))
             .set_clean_session(false)
             .set_manual_acks(true)
             .set_max_packet_size(MAX_PACKET_BYTES, 64 * 1024);
-        if let Some(user) = &source.username {
-            let password = match &source.password_env {
+        if let Some(user) = &link.username {
+            let password = match &link.password_env {
                 Some(var) => match std::env::var(var) {
                     Ok(p) => p,
                     Err(_) => {
@@ -117,13 +101,13 @@ impl Mqtt {
             taken,
             client.clone(),
             self.routes,
-            source.payload,
+            link.payload,
             self.writer,
             self.health.clone(),
             self.failpoints,
             source.id.clone(),
         ));
-        let topics: Vec<String> = source.points.iter().map(|p| p.topic.clone()).collect();
+        let topics: Vec<String> = source.points.iter().map(|p| p.key().to_owned()).collect();
         let mut attempt = 0u32;
         loop {
             let event = tokio::select! {
@@ -235,13 +219,8 @@ async fn worker(
             };
             match payload::parse(format, &publish.payload, arrived_ms) {
                 Ok(reading) => {
-                    let quality = classify(reading.value, route.range);
-                    samples.push(Sample {
-                        series: route.series,
-                        source_ms: reading.source_ms,
-                        value: reading.value * route.factor,
-                        quality: store_quality(quality),
-                    });
+                    let (sample, quality) = route.sample(reading.source_ms, reading.value, false);
+                    samples.push(sample);
                     stored.push((route.name.as_str(), reading.source_ms, quality));
                 }
                 Err(e) => {
@@ -278,13 +257,5 @@ async fn worker(
                 tracing::warn!(source = %id, "acknowledging: {e}");
             }
         }
-    }
-}
-
-fn store_quality(q: Quality) -> StoreQuality {
-    match q {
-        Quality::Good => StoreQuality::Good,
-        Quality::Uncertain(_) => StoreQuality::Uncertain,
-        Quality::Bad(_) => StoreQuality::Bad,
     }
 }

@@ -1,0 +1,311 @@
+//! `suangu run --config` against Prometheus: a real server on loopback (scraping itself) that is
+//! stopped and started again, and a scripted loopback server for the answers a real one gives
+//! rarely (503, 429 with Retry-After, a truncated body, warnings, 422).
+
+mod common;
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use common::{Run, free_port, points, stored, temp_dir, terminate, up, wait_exit};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use suangu_store::chunk::Quality;
+
+/// A Prometheus server on 127.0.0.1 scraping itself every second, its data in `dir`.
+struct Prometheus {
+    child: Child,
+    args: Vec<String>,
+    port: u16,
+}
+
+impl Prometheus {
+    fn start(dir: &Path, port: u16) -> Prometheus {
+        let config = dir.join("prometheus.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
+            ),
+        )
+        .expect("config");
+        let args = vec![
+            format!("--config.file={}", config.display()),
+            format!("--storage.tsdb.path={}", dir.join("tsdb").display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+            "--log.level=warn".to_owned(),
+        ];
+        Prometheus::spawn(args, port)
+    }
+
+    fn spawn(args: Vec<String>, port: u16) -> Prometheus {
+        let bin =
+            std::env::var("SUANGU_PROMETHEUS").unwrap_or_else(|_| "/usr/bin/prometheus".to_owned());
+        let child = Command::new(&bin)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("{bin}: {e} (install Debian's prometheus: `make test` does)")
+            });
+        let until = Instant::now() + Duration::from_secs(30);
+        while !ready(port) {
+            assert!(Instant::now() < until, "prometheus was not ready on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Prometheus { child, args, port }
+    }
+
+    /// Stop it cleanly; `spawn` the returned arguments to start it again on the same data.
+    fn stop(mut self) -> (Vec<String>, u16) {
+        terminate(&self.child);
+        wait_exit(&mut self.child, Duration::from_secs(20));
+        (std::mem::take(&mut self.args), self.port)
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ready(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.write_all(b"GET /-/ready HTTP/1.0\r\n\r\n");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200")
+}
+
+/// A data-source file with one Prometheus source per `(id, url, query, series)`, every second.
+fn config(dir: &Path, sources: &[(&str, String, &str, &str)]) -> PathBuf {
+    let mut text = "park = \"qingyang\"\n".to_owned();
+    for (id, url, query, series) in sources {
+        text.push_str(&format!(
+            "\n[[sources]]\nid = \"{id}\"\nexpected_interval_s = 1\nprometheus = {{ url = \"{url}\", timeout_s = 2 }}\n\n\
+             [[sources.points]]\nquery = '{query}'\nseries = \"{series}\"\nunit = \"kW\"\nresolution = 1\nrange = [0, 100]\n"
+        ));
+    }
+    let path = dir.join("suangu.toml");
+    std::fs::write(&path, text).expect("config");
+    path
+}
+
+fn health_of<'a>(v: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Value> {
+    (v["id"] == id).then_some(v)
+}
+
+#[test]
+fn a_real_prometheus_is_read_and_read_again_after_a_restart() {
+    let dir = temp_dir("prometheus");
+    let port = free_port();
+    let server = Prometheus::start(&dir, port);
+    let db = dir.join("store.db");
+    let url = format!("http://127.0.0.1:{port}");
+    let config = config(
+        &dir,
+        &[("clusters", url, "sum(up{job=\"self\"}) * 7", "CM-N01/it_kw")],
+    );
+    let run = Run::start(&config, &db, None);
+    run.until("5 points", Duration::from_secs(60), |v| {
+        up(v) && points(v) >= 5
+    });
+
+    // The server goes away: the link backs off; it comes back: polling resumes where it stopped.
+    let (args, port) = server.stop();
+    run.until("the link lost", Duration::from_secs(30), |v| {
+        v["link"]["state"] == "backing_off"
+    });
+    let server = Prometheus::spawn(args, port);
+    let before = points(&run.until("up again", Duration::from_secs(60), up));
+    run.until("more points", Duration::from_secs(60), |v| {
+        up(v) && points(v) >= before + 3
+    });
+    run.stop();
+    drop(server);
+
+    let stored = stored(&db, "CM-N01/it_kw");
+    assert!(stored.len() >= 8, "{} points", stored.len());
+    assert!(
+        stored
+            .iter()
+            .all(|p| p.value == 7.0 && p.quality == Quality::Good),
+        "{stored:?}"
+    );
+    // Step-aligned, in order, each instant once.
+    assert!(stored.windows(2).all(|w| w[1].source_ms > w[0].source_ms));
+    assert!(stored.iter().all(|p| p.source_ms % 1000 == 0));
+}
+
+/// A scripted Prometheus: each source (path prefix) answers its script in order, then keeps
+/// answering the last entry; every request's instant is recorded.
+#[derive(Clone, Default)]
+struct Script {
+    answers: Arc<Mutex<HashMap<String, Vec<Scripted>>>>,
+    requests: Arc<Mutex<Vec<(String, Instant)>>>,
+}
+
+#[derive(Clone, Copy)]
+enum Scripted {
+    Unavailable,
+    TooMany { retry_after_s: u64 },
+    Truncated,
+    Warned(f64),
+    Fine(f64),
+    BadQuery,
+}
+
+async fn answer(
+    State(script): State<Script>,
+    UrlPath(prefix): UrlPath<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    script
+        .requests
+        .lock()
+        .expect("lock")
+        .push((prefix.clone(), Instant::now()));
+    let next = {
+        let mut answers = script.answers.lock().expect("lock");
+        let list = answers.entry(prefix).or_default();
+        if list.len() > 1 {
+            list.remove(0)
+        } else {
+            list[0]
+        }
+    };
+    let end: f64 = query.get("end").and_then(|e| e.parse().ok()).unwrap_or(0.0);
+    let matrix = |value: f64, warned: bool| {
+        let mut body = serde_json::json!({
+            "status": "success",
+            "data": { "resultType": "matrix", "result": [{ "metric": {}, "values": [[end, value.to_string()]] }] }
+        });
+        if warned {
+            body["warnings"] = serde_json::json!(["PromQL info: the series is partial"]);
+        }
+        body.to_string()
+    };
+    match next {
+        Scripted::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "restarting").into_response(),
+        Scripted::TooMany { retry_after_s } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", retry_after_s.to_string())],
+            "slow down",
+        )
+            .into_response(),
+        Scripted::Truncated => (StatusCode::OK, r#"{"status":"success","data":{"resultTy"#).into_response(),
+        Scripted::Warned(v) => (StatusCode::OK, matrix(v, true)).into_response(),
+        Scripted::Fine(v) => (StatusCode::OK, matrix(v, false)).into_response(),
+        Scripted::BadQuery => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            r#"{"status":"error","errorType":"execution","error":"expanding series: too many samples"}"#,
+        )
+            .into_response(),
+    }
+}
+
+#[test]
+fn error_answers_are_retried_or_refused_as_they_deserve() {
+    use Scripted::*;
+    let script = Script::default();
+    script.answers.lock().expect("lock").extend([
+        (
+            "flaky".to_owned(),
+            vec![
+                Unavailable,
+                TooMany { retry_after_s: 2 },
+                Truncated,
+                Warned(5.0),
+                Fine(6.0),
+            ],
+        ),
+        ("wrong".to_owned(), vec![BadQuery]),
+    ]);
+    let port = free_port();
+    let server = script.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let app = axum::Router::new()
+                .route("/{prefix}/api/v1/query_range", axum::routing::get(answer))
+                .with_state(server);
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .expect("bind");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    let dir = temp_dir("scripted");
+    let db = dir.join("store.db");
+    let base = format!("http://127.0.0.1:{port}");
+    let config = config(
+        &dir,
+        &[
+            (
+                "flaky",
+                format!("{base}/flaky"),
+                "sum(power)",
+                "CM-N01/it_kw",
+            ),
+            (
+                "wrong",
+                format!("{base}/wrong"),
+                "sum(power)",
+                "CM-N02/it_kw",
+            ),
+        ],
+    );
+    let run = Run::start(&config, &db, None);
+    let wrong = run.until("the bad query refused", Duration::from_secs(20), |v| {
+        health_of(v, "wrong").is_some_and(|h| h["link"]["state"] == "misconfigured")
+    });
+    assert!(
+        wrong["link"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("HTTP 422") && r.contains("too many samples")),
+        "{wrong}"
+    );
+    let flaky = run.until(
+        "two points from the flaky server",
+        Duration::from_secs(40),
+        |v| health_of(v, "flaky").is_some_and(|h| up(h) && points(h) >= 2),
+    );
+    assert_eq!(
+        flaky["rejected"],
+        serde_json::json!({ "malformed_answer": 1 }),
+        "{flaky}"
+    );
+    assert_eq!(flaky["uncertain"], 1, "{flaky}");
+    std::thread::sleep(Duration::from_secs(2));
+    run.stop();
+
+    let requests = script.requests.lock().expect("lock").clone();
+    // A configuration error is asked once, never again.
+    assert_eq!(requests.iter().filter(|(p, _)| p == "wrong").count(), 1);
+    // After the 429, the next request waited at least its Retry-After.
+    let flaky: Vec<Instant> = requests
+        .iter()
+        .filter(|(p, _)| p == "flaky")
+        .map(|(_, at)| *at)
+        .collect();
+    assert!(flaky.len() >= 5);
+    let waited = flaky[2].duration_since(flaky[1]);
+    assert!(
+        waited >= Duration::from_secs(2),
+        "waited {waited:?} after Retry-After: 2"
+    );
+
+    let points = stored(&db, "CM-N01/it_kw");
+    let got: Vec<(f64, Quality)> = points.iter().map(|p| (p.value, p.quality)).collect();
+    assert_eq!(got[..2], [(5.0, Quality::Uncertain), (6.0, Quality::Good)]);
+    assert!(got[2..].iter().all(|p| *p == (6.0, Quality::Good)));
+}
