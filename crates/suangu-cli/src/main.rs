@@ -45,8 +45,11 @@ enum Command {
     N1(contingency::N1Args),
     /// Trip one asset in the twin, print the impact and record the drill as an event.
     Drill(contingency::DrillArgs),
-    /// Run the configured data sources (MQTT, ...) into the store, headless, until stopped.
+    /// Run the configured data sources (MQTT, Prometheus, file drops) into the store, headless,
+    /// until stopped.
     Run(sources::RunArgs),
+    /// Import CSV or JSON files by hand, as a files source would (each all or nothing).
+    Import(sources::ImportArgs),
 }
 
 #[derive(clap::Args)]
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),
         Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),
         Command::Run(args) => sources::run(args, &context, cli.common.json, lang),
+        Command::Import(args) => sources::import(args, &context, cli.common.json, lang),
     }
 }
 

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use suangu_api::Api;
 use suangu_core::sources::{Link, SourcesConfig, load_config};
+use suangu_sources::files::{Files, Outcome};
+use suangu_sources::health::Health;
 use suangu_sources::health::SourceHealth;
+use suangu_sources::writer::Writer;
 use suangu_sources::{Failpoints, Sources};
 use suangu_store::AnyStore;
 
@@ -22,6 +25,19 @@ pub struct RunArgs {
     /// Milliseconds between health lines (100 to 3,600,000).
     #[arg(long, default_value_t = 10_000, value_name = "MS")]
     report_ms: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The data-source file whose files source maps the columns.
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// The files source to import as (needed when the file has several).
+    #[arg(long, value_name = "ID")]
+    source: Option<String>,
+    /// CSV or JSON files, as a files source reads them. They are not moved.
+    #[arg(required = true, value_name = "FILES")]
+    files: Vec<PathBuf>,
 }
 
 /// Read and check `path` against the park; errors name line and field (exit 2).
@@ -77,11 +93,13 @@ pub fn check(path: &Path, api: &Api, json: bool, lang: Lang) -> Result<(), ExitC
                 kind: match s.link() {
                     Some(Link::Mqtt(_)) => "mqtt",
                     Some(Link::Prometheus(_)) => "prometheus",
+                    Some(Link::Files(_)) => "files",
                     None => "none",
                 },
                 address: match s.link() {
                     Some(Link::Mqtt(m)) => format!("{}:{}", m.host, m.port),
                     Some(Link::Prometheus(p)) => p.url.clone(),
+                    Some(Link::Files(f)) => f.dir.clone(),
                     None => String::new(),
                 },
                 points: s.points.len(),
@@ -201,6 +219,147 @@ pub fn run(args: RunArgs, context: &Context, json: bool, lang: Lang) -> Result<(
         );
         Ok(())
     })
+}
+
+#[derive(Serialize)]
+struct Imported {
+    file: String,
+    imported: bool,
+    points: usize,
+    problems: Vec<String>,
+}
+
+/// `suangu import --config FILE [--source ID] FILES...`: what a files source does with a dropped
+/// file, by hand: each file all or nothing, durably. Exit 2 when any file is refused.
+pub fn import(args: ImportArgs, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
+    let bad = |message: String| {
+        eprintln!("{}: {message}", lang.text(Key::BadInput));
+        ExitCode::BadInput
+    };
+    let failure = |message: String| {
+        eprintln!("{}: {message}", lang.text(Key::Failure));
+        ExitCode::Failure
+    };
+    let api = context.open_park(json)?;
+    let config = load(&args.config, &api, json)?;
+    let candidates: Vec<_> = config
+        .sources
+        .iter()
+        .filter(|s| matches!(s.link(), Some(Link::Files(_))))
+        .filter(|s| args.source.as_ref().is_none_or(|id| &s.id == id))
+        .collect();
+    let source = match candidates.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(bad(format!(
+                "{}: no files source{}",
+                args.config.display(),
+                args.source
+                    .map(|id| format!(" with id {id:?}"))
+                    .unwrap_or_default()
+            )));
+        }
+        _ => {
+            return Err(bad(
+                "several files sources: choose one with --source ID".to_owned()
+            ));
+        }
+    };
+    let Some(Link::Files(link)) = source.link() else {
+        return Err(bad("no files link".to_owned()));
+    };
+    let link = link.clone();
+    let specs: Vec<suangu_store::SeriesSpec> = source
+        .points
+        .iter()
+        .map(|p| suangu_store::SeriesSpec {
+            name: p.series.clone(),
+            resolution: p.resolution,
+        })
+        .collect();
+    let mut log_dir = context.db.raw_log_dir(&config.park).into_os_string();
+    log_dir.push("-import");
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| failure(e.to_string()))?;
+    let results = runtime.block_on(async {
+        let store = Arc::new(
+            AnyStore::open(&context.db)
+                .await
+                .map_err(|e| failure(e.to_string()))?,
+        );
+        let (writer, _, task) = Writer::start(store, &config.park, &PathBuf::from(log_dir), &specs)
+            .await
+            .map_err(|e| failure(e.to_string()))?;
+        let names: Vec<String> = source.points.iter().map(|p| p.series.clone()).collect();
+        let health = Health::new(
+            &source.id,
+            &names,
+            source.expected_interval(),
+            Instant::now(),
+        );
+        let index = |name: &str| {
+            names
+                .iter()
+                .position(|n| n == name)
+                .and_then(|i| u32::try_from(i).ok())
+        };
+        let files = Files::new(source.clone(), link, index, writer, health)
+            .ok_or_else(|| failure("a point's series is not registered".to_owned()))?;
+        let mut results = Vec::new();
+        for path in &args.files {
+            let file = path.display().to_string();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let outcome = match std::fs::read(path) {
+                Ok(bytes) => files
+                    .import(&name, &bytes)
+                    .await
+                    .map_err(|e| failure(e.to_string()))?,
+                Err(e) => Outcome::Rejected {
+                    problems: vec![e.to_string()],
+                },
+            };
+            results.push(match outcome {
+                Outcome::Imported { points } => Imported {
+                    file,
+                    imported: true,
+                    points,
+                    problems: Vec::new(),
+                },
+                Outcome::Rejected { problems } => Imported {
+                    file,
+                    imported: false,
+                    points: 0,
+                    problems,
+                },
+            });
+        }
+        drop(files);
+        task.await
+            .map_err(|e| failure(e.to_string()))?
+            .map_err(|e| failure(e.to_string()))?;
+        Ok::<_, ExitCode>(results)
+    })?;
+    if json {
+        crate::print_json(&results);
+    }
+    for r in &results {
+        if r.imported {
+            if !json {
+                println!("{}: {} {}", r.file, r.points, lang.text(Key::Points));
+            }
+        } else {
+            for p in &r.problems {
+                eprintln!("{}: {p}", r.file);
+            }
+        }
+    }
+    if results.iter().all(|r| r.imported) {
+        Ok(())
+    } else {
+        Err(ExitCode::BadInput)
+    }
 }
 
 fn report(health: &[SourceHealth], json: bool, lang: Lang) {

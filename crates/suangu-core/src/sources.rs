@@ -34,6 +34,7 @@ pub struct Source {
     pub expected_interval_s: f64,
     pub mqtt: Option<MqttLink>,
     pub prometheus: Option<PrometheusLink>,
+    pub files: Option<FilesLink>,
     pub points: Vec<PointMap>,
 }
 
@@ -42,6 +43,7 @@ pub struct Source {
 pub enum Link<'a> {
     Mqtt(&'a MqttLink),
     Prometheus(&'a PrometheusLink),
+    Files(&'a FilesLink),
 }
 
 impl Source {
@@ -51,9 +53,10 @@ impl Source {
 
     /// The link ([`load_config`] has checked there is exactly one).
     pub fn link(&self) -> Option<Link<'_>> {
-        match (&self.mqtt, &self.prometheus) {
-            (Some(m), None) => Some(Link::Mqtt(m)),
-            (None, Some(p)) => Some(Link::Prometheus(p)),
+        match (&self.mqtt, &self.prometheus, &self.files) {
+            (Some(m), None, None) => Some(Link::Mqtt(m)),
+            (None, Some(p), None) => Some(Link::Prometheus(p)),
+            (None, None, Some(f)) => Some(Link::Files(f)),
             _ => None,
         }
     }
@@ -99,6 +102,22 @@ fn prometheus_timeout() -> f64 {
     10.0
 }
 
+/// A watched folder of CSV or JSON files (one-way transfers out of secure zones). Each file is
+/// imported whole or not at all, then moved to `done/` or `rejected/` (with a reason file).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesLink {
+    pub dir: String,
+    /// A file is read once its size and time have not changed for this many seconds (a file
+    /// still being written is left alone). Default 2.
+    #[serde(default = "files_settle")]
+    pub settle_s: f64,
+}
+
+fn files_settle() -> f64 {
+    2.0
+}
+
 /// A payload format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,6 +137,8 @@ pub struct PointMap {
     pub topic: Option<String>,
     /// Prometheus: a PromQL query answering one series (aggregate with `sum(...)`).
     pub query: Option<String>,
+    /// Files: the CSV column (or JSON key) holding this series' values, beside `ts`.
+    pub column: Option<String>,
     /// The park series it feeds, e.g. `CM-N01/it_kw` or `park/green_share`.
     pub series: String,
     /// The unit the source sends: W, kW or MW for power; degC for temperature; ratio or % for
@@ -135,6 +156,7 @@ impl PointMap {
         self.topic
             .as_deref()
             .or(self.query.as_deref())
+            .or(self.column.as_deref())
             .unwrap_or("")
     }
 
@@ -218,11 +240,13 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
         match link {
             Some(Link::Mqtt(m)) => check_mqtt(m, &at.key("mqtt"), &mut issues),
             Some(Link::Prometheus(p)) => check_prometheus(p, &at.key("prometheus"), &mut issues),
+            Some(Link::Files(f)) => check_files(f, &at.key("files"), &mut issues),
             None => issues.push(Issue::new(
                 at.clone(),
                 ErrorKind::Inconsistent,
                 format!(
-                    "source {:?}: give exactly one link, [sources.mqtt] or [sources.prometheus]",
+                    "source {:?}: give exactly one link: [sources.mqtt], [sources.prometheus] or \
+                     [sources.files]",
                     source.id
                 ),
             )),
@@ -250,15 +274,35 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
         let mut keys = HashSet::new();
         for (j, point) in source.points.iter().enumerate() {
             let at = at.key("points").index(j);
-            let (want, other) = match link {
-                Some(Link::Prometheus(_)) => (("query", &point.query), ("topic", &point.topic)),
-                _ => (("topic", &point.topic), ("query", &point.query)),
+            let want = match link {
+                Some(Link::Prometheus(_)) => "query",
+                Some(Link::Files(_)) => "column",
+                _ => "topic",
             };
-            if other.1.is_some() {
+            let keys_of = [
+                ("topic", &point.topic),
+                ("query", &point.query),
+                ("column", &point.column),
+            ];
+            for (name, given) in keys_of {
+                if name != want && given.is_some() {
+                    issues.push(Issue::new(
+                        at.key(name),
+                        ErrorKind::Inconsistent,
+                        format!("{name} is not for this source's kind: give {want}"),
+                    ));
+                }
+            }
+            let want = keys_of
+                .iter()
+                .find(|(name, _)| *name == want)
+                .map(|(name, given)| (*name, *given))
+                .unwrap_or(("topic", &point.topic));
+            if want.0 == "column" && want.1.as_deref() == Some("ts") {
                 issues.push(Issue::new(
-                    at.key(other.0),
+                    at.key("column"),
                     ErrorKind::Inconsistent,
-                    format!("{} is not for this source's kind: give {}", other.0, want.0),
+                    "ts is the time column; name the value's column",
                 ));
             }
             match want.1 {
@@ -372,6 +416,23 @@ fn check_prometheus(p: &PrometheusLink, at: &FieldPath, issues: &mut Vec<Issue>)
     }
 }
 
+fn check_files(f: &FilesLink, at: &FieldPath, issues: &mut Vec<Issue>) {
+    if f.dir.trim().is_empty() {
+        issues.push(Issue::new(
+            at.key("dir"),
+            ErrorKind::Inconsistent,
+            "dir is empty",
+        ));
+    }
+    if !(f.settle_s.is_finite() && f.settle_s >= 0.0 && f.settle_s <= 3600.0) {
+        issues.push(Issue::new(
+            at.key("settle_s"),
+            ErrorKind::Inconsistent,
+            format!("settle_s {}: 0 to 3600 seconds", f.settle_s),
+        ));
+    }
+}
+
 fn check_point(point: &PointMap, at: &FieldPath, known: &HashSet<&str>, issues: &mut Vec<Issue>) {
     if !known.contains(point.series.as_str()) {
         issues.push(Issue::new(
@@ -463,6 +524,17 @@ query = "sum(node_power_watts)"
 series = "park/it_kw"
 unit = "W"
 resolution = 1
+
+[[sources]]
+id = "grid-transfer"
+expected_interval_s = 900
+files = { dir = "/var/spool/suangu" }
+
+[[sources.points]]
+column = "outdoor_c"
+series = "park/outdoor_c"
+unit = "degC"
+resolution = 1
 "#;
 
     fn load(text: &str) -> Result<SourcesConfig, ScenarioErrors> {
@@ -489,6 +561,11 @@ resolution = 1
         assert_eq!(link.timeout_s, 10.0);
         assert_eq!(p.points[0].key(), "sum(node_power_watts)");
         assert_eq!(p.points[0].factor(), 0.001);
+        let Some(Link::Files(files)) = config.sources[2].link() else {
+            panic!("a files source")
+        };
+        assert_eq!(files.settle_s, 2.0);
+        assert_eq!(config.sources[2].points[0].key(), "outdoor_c");
     }
 
     /// The first error of `text`: line, field, kind.
@@ -500,7 +577,21 @@ resolution = 1
 
     #[test]
     fn errors_name_line_and_field() {
-        let cases: [(&str, &str, usize, &str, ErrorKind); 13] = [
+        let cases: [(&str, &str, usize, &str, ErrorKind); 15] = [
+            (
+                "column = \"outdoor_c\"",
+                "column = \"ts\"",
+                44,
+                "sources[2].points[0].column",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "column = \"outdoor_c\"",
+                "topic = \"outdoor_c\"",
+                44,
+                "sources[2].points[0].topic",
+                ErrorKind::Inconsistent,
+            ),
             (
                 "series = \"CM-N01/it_kw\"",
                 "series = \"CM-N09/it_kw\"",

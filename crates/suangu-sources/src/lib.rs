@@ -1,4 +1,4 @@
-//! Suangu's data sources for real parks: connectors (MQTT, Prometheus) that feed the park's raw series in the store,
+//! Suangu's data sources for real parks: connectors (MQTT, Prometheus, file drops) that feed the park's raw series in the store,
 //! with every point's quality, each source's health, and nothing lost on the way.
 //!
 //! Invariants: connectors do I/O and read clocks (this is an edge); what a point means (its
@@ -7,6 +7,7 @@
 //! points are durable. No park model logic here, and no UI.
 
 pub mod backoff;
+pub mod files;
 pub mod health;
 pub mod mqtt;
 pub mod payload;
@@ -89,6 +90,22 @@ impl Sources {
                         h,
                     );
                     connectors.push(tokio::spawn(connector.run(stopped.clone())));
+                }
+                Some(Link::Files(link)) => {
+                    match files::Files::new(
+                        source.clone(),
+                        link.clone(),
+                        series_of,
+                        writer.clone(),
+                        h.clone(),
+                    ) {
+                        Some(connector) => {
+                            connectors.push(tokio::spawn(connector.run(stopped.clone())))
+                        }
+                        None => h.link(health::Link::Misconfigured {
+                            reason: "a point's series is not registered".to_owned(),
+                        }),
+                    }
                 }
                 // load_config refuses a source without exactly one link.
                 None => h.link(health::Link::Misconfigured {
