@@ -35,6 +35,7 @@ pub struct Source {
     pub mqtt: Option<MqttLink>,
     pub prometheus: Option<PrometheusLink>,
     pub files: Option<FilesLink>,
+    pub http: Option<HttpLink>,
     pub points: Vec<PointMap>,
 }
 
@@ -44,6 +45,7 @@ pub enum Link<'a> {
     Mqtt(&'a MqttLink),
     Prometheus(&'a PrometheusLink),
     Files(&'a FilesLink),
+    Http(&'a HttpLink),
 }
 
 impl Source {
@@ -53,10 +55,11 @@ impl Source {
 
     /// The link ([`load_config`] has checked there is exactly one).
     pub fn link(&self) -> Option<Link<'_>> {
-        match (&self.mqtt, &self.prometheus, &self.files) {
-            (Some(m), None, None) => Some(Link::Mqtt(m)),
-            (None, Some(p), None) => Some(Link::Prometheus(p)),
-            (None, None, Some(f)) => Some(Link::Files(f)),
+        match (&self.mqtt, &self.prometheus, &self.files, &self.http) {
+            (Some(m), None, None, None) => Some(Link::Mqtt(m)),
+            (None, Some(p), None, None) => Some(Link::Prometheus(p)),
+            (None, None, Some(f), None) => Some(Link::Files(f)),
+            (None, None, None, Some(h)) => Some(Link::Http(h)),
             _ => None,
         }
     }
@@ -118,6 +121,22 @@ fn files_settle() -> f64 {
     2.0
 }
 
+/// A DCIM-style HTTP API answering JSON, polled every expected interval; each point's value is
+/// found by a JSON pointer (RFC 6901) into the answer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpLink {
+    /// `http://host:port/path`.
+    pub url: String,
+    /// Seconds before a request counts as timed out (default 10).
+    #[serde(default = "prometheus_timeout")]
+    pub timeout_s: f64,
+    /// The environment variable holding a bearer token, if the API wants one.
+    pub token_env: Option<String>,
+    /// Where the answer says when it was measured (RFC 3339 or Unix ms); default: arrival.
+    pub ts_pointer: Option<String>,
+}
+
 /// A payload format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -139,6 +158,8 @@ pub struct PointMap {
     pub query: Option<String>,
     /// Files: the CSV column (or JSON key) holding this series' values, beside `ts`.
     pub column: Option<String>,
+    /// HTTP: a JSON pointer to the value in the answer, e.g. `/centres/CM-N01/it_mw`.
+    pub pointer: Option<String>,
     /// The park series it feeds, e.g. `CM-N01/it_kw` or `park/green_share`.
     pub series: String,
     /// The unit the source sends: W, kW or MW for power; degC for temperature; ratio or % for
@@ -157,6 +178,7 @@ impl PointMap {
             .as_deref()
             .or(self.query.as_deref())
             .or(self.column.as_deref())
+            .or(self.pointer.as_deref())
             .unwrap_or("")
     }
 
@@ -241,12 +263,13 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
             Some(Link::Mqtt(m)) => check_mqtt(m, &at.key("mqtt"), &mut issues),
             Some(Link::Prometheus(p)) => check_prometheus(p, &at.key("prometheus"), &mut issues),
             Some(Link::Files(f)) => check_files(f, &at.key("files"), &mut issues),
+            Some(Link::Http(h)) => check_http(h, &at.key("http"), &mut issues),
             None => issues.push(Issue::new(
                 at.clone(),
                 ErrorKind::Inconsistent,
                 format!(
-                    "source {:?}: give exactly one link: [sources.mqtt], [sources.prometheus] or \
-                     [sources.files]",
+                    "source {:?}: give exactly one link: [sources.mqtt], [sources.prometheus], \
+                     [sources.files] or [sources.http]",
                     source.id
                 ),
             )),
@@ -277,12 +300,14 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
             let want = match link {
                 Some(Link::Prometheus(_)) => "query",
                 Some(Link::Files(_)) => "column",
+                Some(Link::Http(_)) => "pointer",
                 _ => "topic",
             };
             let keys_of = [
                 ("topic", &point.topic),
                 ("query", &point.query),
                 ("column", &point.column),
+                ("pointer", &point.pointer),
             ];
             for (name, given) in keys_of {
                 if name != want && given.is_some() {
@@ -298,6 +323,13 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
                 .find(|(name, _)| *name == want)
                 .map(|(name, given)| (*name, *given))
                 .unwrap_or(("topic", &point.topic));
+            if want.0 == "pointer" && !want.1.as_deref().is_some_and(|p| p.starts_with('/')) {
+                issues.push(Issue::new(
+                    at.key("pointer"),
+                    ErrorKind::Inconsistent,
+                    "a JSON pointer starts with /, e.g. /centres/CM-N01/it_mw",
+                ));
+            }
             if want.0 == "column" && want.1.as_deref() == Some("ts") {
                 issues.push(Issue::new(
                     at.key("column"),
@@ -396,22 +428,45 @@ fn check_mqtt(m: &MqttLink, at: &FieldPath, issues: &mut Vec<Issue>) {
 }
 
 fn check_prometheus(p: &PrometheusLink, at: &FieldPath, issues: &mut Vec<Issue>) {
-    let scheme_ok = p
-        .url
-        .strip_prefix("http://")
-        .is_some_and(|rest| !rest.is_empty());
-    if !scheme_ok {
+    check_url(&p.url, &at.key("url"), issues);
+    check_timeout(p.timeout_s, &at.key("timeout_s"), issues);
+}
+
+fn check_http(h: &HttpLink, at: &FieldPath, issues: &mut Vec<Issue>) {
+    check_url(&h.url, &at.key("url"), issues);
+    check_timeout(h.timeout_s, &at.key("timeout_s"), issues);
+    if h.ts_pointer.as_deref().is_some_and(|p| !p.starts_with('/')) {
         issues.push(Issue::new(
-            at.key("url"),
+            at.key("ts_pointer"),
             ErrorKind::Inconsistent,
-            format!("url {:?}: http://host:port (https is not read yet)", p.url),
+            "a JSON pointer starts with /, e.g. /measured_at",
         ));
     }
-    if !(p.timeout_s.is_finite() && p.timeout_s > 0.0 && p.timeout_s <= 600.0) {
+    if h.token_env.as_deref().is_some_and(str::is_empty) {
         issues.push(Issue::new(
-            at.key("timeout_s"),
+            at.key("token_env"),
             ErrorKind::Inconsistent,
-            format!("timeout_s {}: above 0, at most 600", p.timeout_s),
+            "token_env names no variable",
+        ));
+    }
+}
+
+fn check_url(url: &str, at: &FieldPath, issues: &mut Vec<Issue>) {
+    if url.strip_prefix("http://").is_none_or(str::is_empty) {
+        issues.push(Issue::new(
+            at.clone(),
+            ErrorKind::Inconsistent,
+            format!("url {url:?}: http://host:port (https is not read yet)"),
+        ));
+    }
+}
+
+fn check_timeout(timeout_s: f64, at: &FieldPath, issues: &mut Vec<Issue>) {
+    if !(timeout_s.is_finite() && timeout_s > 0.0 && timeout_s <= 600.0) {
+        issues.push(Issue::new(
+            at.clone(),
+            ErrorKind::Inconsistent,
+            format!("timeout_s {timeout_s}: above 0, at most 600"),
         ));
     }
 }
@@ -483,6 +538,7 @@ mod tests {
             "park/green_share",
             "CM-N01/it_kw",
             "park/outdoor_c",
+            "park/pue",
         ]
         .map(String::from)
         .to_vec()
@@ -535,6 +591,17 @@ column = "outdoor_c"
 series = "park/outdoor_c"
 unit = "degC"
 resolution = 1
+
+[[sources]]
+id = "dcim"
+expected_interval_s = 60
+http = { url = "http://dcim.local/api/v2/summary", token_env = "DCIM_TOKEN", ts_pointer = "/at" }
+
+[[sources.points]]
+pointer = "/park/pue"
+series = "park/pue"
+unit = "ratio"
+resolution = 1
 "#;
 
     fn load(text: &str) -> Result<SourcesConfig, ScenarioErrors> {
@@ -577,7 +644,21 @@ resolution = 1
 
     #[test]
     fn errors_name_line_and_field() {
-        let cases: [(&str, &str, usize, &str, ErrorKind); 15] = [
+        let cases: [(&str, &str, usize, &str, ErrorKind); 17] = [
+            (
+                "pointer = \"/park",
+                "pointer = \"park",
+                55,
+                "sources[3].points[0].pointer",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "ts_pointer = \"/at\"",
+                "ts_pointer = \"at\"",
+                52,
+                "sources[3].http.ts_pointer",
+                ErrorKind::Inconsistent,
+            ),
             (
                 "column = \"outdoor_c\"",
                 "column = \"ts\"",

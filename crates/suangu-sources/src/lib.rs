@@ -1,4 +1,4 @@
-//! Suangu's data sources for real parks: connectors (MQTT, Prometheus, file drops) that feed the park's raw series in the store,
+//! Suangu's data sources for real parks: connectors (MQTT, Prometheus, file drops, DCIM HTTP APIs) that feed the park's raw series in the store,
 //! with every point's quality, each source's health, and nothing lost on the way.
 //!
 //! Invariants: connectors do I/O and read clocks (this is an edge); what a point means (its
@@ -7,8 +7,10 @@
 //! points are durable. No park model logic here, and no UI.
 
 pub mod backoff;
+pub mod dcim;
 pub mod files;
 pub mod health;
+pub mod http;
 pub mod mqtt;
 pub mod payload;
 pub mod prometheus;
@@ -93,6 +95,22 @@ impl Sources {
                 }
                 Some(Link::Files(link)) => {
                     match files::Files::new(
+                        source.clone(),
+                        link.clone(),
+                        series_of,
+                        writer.clone(),
+                        h.clone(),
+                    ) {
+                        Some(connector) => {
+                            connectors.push(tokio::spawn(connector.run(stopped.clone())))
+                        }
+                        None => h.link(health::Link::Misconfigured {
+                            reason: "a point's series is not registered".to_owned(),
+                        }),
+                    }
+                }
+                Some(Link::Http(link)) => {
+                    match dcim::Dcim::new(
                         source.clone(),
                         link.clone(),
                         series_of,

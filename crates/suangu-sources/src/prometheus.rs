@@ -7,8 +7,8 @@
 //! an answer with warnings is stored as uncertain; a truncated or malformed body is counted as
 //! rejected and the poll is tried again.
 
-use crate::backoff;
 use crate::health::{Health, Link};
+use crate::http::{self, Poll};
 use crate::route::Route;
 use crate::writer::{WriteError, Writer};
 use std::time::{Duration, Instant};
@@ -92,17 +92,6 @@ pub fn parse_range(body: &[u8]) -> Result<Answer, AnswerError> {
     Ok(Answer { points, warned })
 }
 
-/// What a poll came to.
-enum Poll {
-    Done,
-    /// Try again after at least this long (Retry-After), with backoff.
-    Retry {
-        error: String,
-        at_least: Duration,
-    },
-    Misconfigured(String),
-}
-
 /// One Prometheus source, ready to run.
 pub struct Prometheus {
     source: Source,
@@ -152,42 +141,13 @@ impl Prometheus {
         let step = self.source.expected_interval();
         let step_ms = i64::try_from(step.as_millis()).unwrap_or(i64::MAX).max(1);
         let mut last: Vec<Option<i64>> = vec![None; self.queries.len()];
-        let mut attempt = 0u32;
-        let mut every = tokio::time::interval(step);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = stop.wait_for(|s| *s) => break,
-                _ = every.tick() => {}
-            }
-            match self.poll(&client, step_ms, &mut last).await {
-                Poll::Done => {
-                    attempt = 0;
-                    self.health.link(Link::Up);
-                }
-                Poll::Misconfigured(reason) => {
-                    tracing::error!(source = %id, "{reason}; not retried until the configuration changes");
-                    self.health.link(Link::Misconfigured { reason });
-                    return;
-                }
-                Poll::Retry { error, at_least } => {
-                    let wait = backoff::delay(attempt, backoff::random_unit()).max(at_least);
-                    self.health.link(Link::BackingOff {
-                        attempt,
-                        retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                        error: error.clone(),
-                    });
-                    tracing::warn!(source = %id, attempt, "{error}; retrying in {wait:?}");
-                    attempt = attempt.saturating_add(1);
-                    tokio::select! {
-                        _ = stop.wait_for(|s| *s) => break,
-                        _ = tokio::time::sleep(wait) => {}
-                    }
-                    every.reset();
-                }
+        let mut pacer = http::Pacer::new(&id, &self.health, step);
+        while pacer.next(&mut stop).await {
+            let poll = self.poll(&client, step_ms, &mut last).await;
+            if !pacer.after(poll, &mut stop).await {
+                break;
             }
         }
-        self.health.link(Link::Stopped);
     }
 
     /// Every query once; stops at the first failure (the next poll starts where it stopped).
@@ -215,44 +175,12 @@ impl Prometheus {
                 Ok(url) => url,
                 Err(e) => return Poll::Misconfigured(format!("url {}: {e}", self.link.url)),
             };
-            let answer = match client.get(url).send().await {
-                Err(e) => {
-                    let what = if e.is_timeout() {
-                        "timed out"
-                    } else {
-                        "unreachable"
-                    };
-                    return Poll::Retry {
-                        error: format!("{what}: {e}"),
-                        at_least: Duration::ZERO,
-                    };
-                }
+            let (status, body) = match http::get(client, url, None).await {
                 Ok(answer) => answer,
-            };
-            let status = answer.status().as_u16();
-            let retry_after = answer
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|s| Duration::from_secs(s.min(3600)));
-            let body = match answer.bytes().await {
-                Ok(b) => b,
-                Err(e) => {
-                    return Poll::Retry {
-                        error: format!("reading the answer: {e}"),
-                        at_least: Duration::ZERO,
-                    };
-                }
+                Err(poll) => return poll,
             };
             match status {
-                200 => {}
-                429 | 502 | 503 | 504 => {
-                    return Poll::Retry {
-                        error: format!("HTTP {status}"),
-                        at_least: retry_after.unwrap_or(Duration::ZERO),
-                    };
-                }
+                200..=299 => {}
                 400 | 422 => {
                     let said = parse_range(&body).err().map(|e| match e {
                         AnswerError::Unusable(m) | AnswerError::Malformed(m) => m,
@@ -262,22 +190,13 @@ impl Prometheus {
                         said.unwrap_or_default()
                     ));
                 }
-                _ if status >= 500 => {
-                    return Poll::Retry {
-                        error: format!("HTTP {status}"),
-                        at_least: Duration::ZERO,
-                    };
-                }
                 _ => return Poll::Misconfigured(format!("HTTP {status} from {}", self.link.url)),
             }
             let answer = match parse_range(&body) {
                 Ok(a) => a,
                 Err(AnswerError::Malformed(e)) => {
                     self.health.reject("malformed_answer");
-                    return Poll::Retry {
-                        error: format!("a malformed answer: {e}"),
-                        at_least: Duration::ZERO,
-                    };
+                    return Poll::retry(format!("a malformed answer: {e}"));
                 }
                 Err(AnswerError::Unusable(e)) => {
                     return Poll::Misconfigured(format!("query {query:?}: {e}"));
@@ -300,12 +219,7 @@ impl Prometheus {
                 Err(WriteError::Stopped) => {
                     return Poll::Misconfigured("the store has stopped".to_owned());
                 }
-                Err(e) => {
-                    return Poll::Retry {
-                        error: e.to_string(),
-                        at_least: Duration::ZERO,
-                    };
-                }
+                Err(e) => return Poll::retry(e.to_string()),
             }
             let arrived = Instant::now();
             for ((t, _), q) in fresh.iter().zip(qualities) {

@@ -1,6 +1,7 @@
-//! `suangu run --config` against Prometheus: a real server on loopback (scraping itself) that is
-//! stopped and started again, and a scripted loopback server for the answers a real one gives
-//! rarely (503, 429 with Retry-After, a truncated body, warnings, 422).
+//! `suangu run --config` against polled HTTP sources: a real Prometheus on loopback (scraping
+//! itself) that is stopped and started again, and a scripted loopback server for the answers
+//! real servers give rarely (503, 429 with Retry-After, truncated bodies, warnings, 422) and for
+//! a DCIM-style JSON API (401, 429 with an HTTP date, a missing value).
 
 mod common;
 
@@ -157,11 +158,18 @@ struct Script {
 #[derive(Clone, Copy)]
 enum Scripted {
     Unavailable,
-    TooMany { retry_after_s: u64 },
+    TooMany {
+        retry_after_s: u64,
+    },
     Truncated,
     Warned(f64),
     Fine(f64),
     BadQuery,
+    /// A DCIM answer: CM-N01's IT load in MW (None: the value is missing) and its time.
+    Dcim(Option<f64>),
+    /// 429 with Retry-After as an HTTP date this many seconds ahead.
+    TooManyUntil(i64),
+    Unauthorized,
 }
 
 async fn answer(
@@ -205,12 +213,48 @@ async fn answer(
         Scripted::Truncated => (StatusCode::OK, r#"{"status":"success","data":{"resultTy"#).into_response(),
         Scripted::Warned(v) => (StatusCode::OK, matrix(v, true)).into_response(),
         Scripted::Fine(v) => (StatusCode::OK, matrix(v, false)).into_response(),
+        Scripted::Dcim(value) => {
+            let mut body = serde_json::json!({ "at": jiff::Timestamp::now().to_string(), "centres": { "CM-N01": {} } });
+            if let Some(v) = value {
+                body["centres"]["CM-N01"]["it_mw"] = serde_json::json!(v);
+            }
+            (StatusCode::OK, body.to_string()).into_response()
+        }
+        Scripted::TooManyUntil(ahead_s) => {
+            let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(ahead_s);
+            let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+                .timestamp_to_rfc9110_string(&at)
+                .expect("an HTTP date");
+            (StatusCode::TOO_MANY_REQUESTS, [("retry-after", date)], "slow down").into_response()
+        }
+        Scripted::Unauthorized => (StatusCode::UNAUTHORIZED, "who are you?").into_response(),
         Scripted::BadQuery => (
             StatusCode::UNPROCESSABLE_ENTITY,
             r#"{"status":"error","errorType":"execution","error":"expanding series: too many samples"}"#,
         )
             .into_response(),
     }
+}
+
+/// Serve `script` on a free loopback port (Prometheus's `/<prefix>/api/v1/query_range` and a
+/// DCIM's `/<prefix>/summary`).
+fn serve(script: &Script) -> u16 {
+    let port = free_port();
+    let server = script.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let app = axum::Router::new()
+                .route("/{prefix}/api/v1/query_range", axum::routing::get(answer))
+                .route("/{prefix}/summary", axum::routing::get(answer))
+                .with_state(server);
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .expect("bind");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    port
 }
 
 #[test]
@@ -230,20 +274,7 @@ fn error_answers_are_retried_or_refused_as_they_deserve() {
         ),
         ("wrong".to_owned(), vec![BadQuery]),
     ]);
-    let port = free_port();
-    let server = script.clone();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        runtime.block_on(async move {
-            let app = axum::Router::new()
-                .route("/{prefix}/api/v1/query_range", axum::routing::get(answer))
-                .with_state(server);
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-                .await
-                .expect("bind");
-            axum::serve(listener, app).await.expect("serve");
-        });
-    });
+    let port = serve(&script);
     let dir = temp_dir("scripted");
     let db = dir.join("store.db");
     let base = format!("http://127.0.0.1:{port}");
@@ -308,4 +339,77 @@ fn error_answers_are_retried_or_refused_as_they_deserve() {
     let got: Vec<(f64, Quality)> = points.iter().map(|p| (p.value, p.quality)).collect();
     assert_eq!(got[..2], [(5.0, Quality::Uncertain), (6.0, Quality::Good)]);
     assert!(got[2..].iter().all(|p| *p == (6.0, Quality::Good)));
+}
+
+#[test]
+fn a_dcim_api_is_polled_by_pointer_and_its_answers_judged() {
+    use Scripted::*;
+    let script = Script::default();
+    script.answers.lock().expect("lock").extend([
+        (
+            "dcim".to_owned(),
+            vec![TooManyUntil(2), Dcim(None), Dcim(Some(30.5))],
+        ),
+        ("locked".to_owned(), vec![Unauthorized]),
+    ]);
+    let port = serve(&script);
+    let dir = temp_dir("dcim");
+    let db = dir.join("store.db");
+    let path = dir.join("suangu.toml");
+    let source = |id: &str, series: &str| {
+        format!(
+            "\n[[sources]]\nid = \"{id}\"\nexpected_interval_s = 1\n\
+             http = {{ url = \"http://127.0.0.1:{port}/{id}/summary\", ts_pointer = \"/at\" }}\n\n\
+             [[sources.points]]\npointer = \"/centres/CM-N01/it_mw\"\nseries = \"{series}\"\nunit = \"MW\"\nresolution = 1\n"
+        )
+    };
+    std::fs::write(
+        &path,
+        format!(
+            "park = \"qingyang\"\n{}{}",
+            source("dcim", "CM-N01/it_kw"),
+            source("locked", "CM-N02/it_kw")
+        ),
+    )
+    .expect("config");
+    let run = Run::start(&path, &db, None);
+    let locked = run.until("401 refused", Duration::from_secs(20), |v| {
+        health_of(v, "locked").is_some_and(|h| h["link"]["state"] == "misconfigured")
+    });
+    assert!(
+        locked["link"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("HTTP 401")),
+        "{locked}"
+    );
+    let dcim = run.until("two points", Duration::from_secs(30), |v| {
+        health_of(v, "dcim").is_some_and(|h| up(h) && points(h) >= 2)
+    });
+    assert_eq!(
+        dcim["rejected"],
+        serde_json::json!({ "missing_value": 1 }),
+        "{dcim}"
+    );
+    run.stop();
+
+    let requests = script.requests.lock().expect("lock").clone();
+    assert_eq!(requests.iter().filter(|(p, _)| p == "locked").count(), 1);
+    let dcim: Vec<Instant> = requests
+        .iter()
+        .filter(|(p, _)| p == "dcim")
+        .map(|(_, at)| *at)
+        .collect();
+    let waited = dcim[1].duration_since(dcim[0]);
+    // The date has a resolution of one second: at least one second, most of two.
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "waited {waited:?} after a Retry-After date 2 s ahead"
+    );
+    let stored = stored(&db, "CM-N01/it_kw");
+    assert!(stored.len() >= 2, "{stored:?}");
+    assert!(
+        stored
+            .iter()
+            .all(|p| p.value == 30_500.0 && p.quality == Quality::Good)
+    );
 }
