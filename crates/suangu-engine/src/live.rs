@@ -619,6 +619,12 @@ async fn store_task<S: Store>(
             }
         }
     }
+    // The engine has stopped: what it sent last is recorded too, never dropped at shutdown.
+    while let Some(event) = events.recv().await {
+        if let Err(e) = store.add_event(&id, &event).await {
+            tracing::error!(error = %e, "recording an event");
+        }
+    }
 }
 
 fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality) -> Frame {
