@@ -12,7 +12,7 @@ use suangu_api::dto::{
     ApiError, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill,
     DrillArgs, ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs,
     LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, ReplayArgs,
-    Schedule, Trend, TrendArgs,
+    Schedule, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -206,6 +206,11 @@ async fn park_events(shell: State<'_, Shell>, hours: u32) -> Result<Events, ApiE
         .await
 }
 
+#[tauri::command]
+async fn park_sources(shell: State<'_, Shell>) -> Result<Sources, ApiError> {
+    shell.session().await?.live()?.sources().await
+}
+
 /// Stream live frames into the window's channel until the window goes away.
 #[tauri::command]
 async fn live_subscribe(
@@ -342,7 +347,8 @@ commands!(
     demo_status,
     park_replay,
     demo_play,
-    park_events
+    park_events,
+    park_sources
 );
 
 /// What the window opens: the scenario, the store and the seed of its flags, with `live` flags

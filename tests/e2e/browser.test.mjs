@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { MINI, QINGYANG, SHOTS, scenario, serve } from "./harness.mjs";
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { MINI, QINGYANG, SHOTS, SUANGU, scenario, serve } from "./harness.mjs";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 let browser;
@@ -478,6 +480,83 @@ describe("replay of a recorded trip", () => {
     assert.equal(await seek(at + 3599), "false", "the trip's last second");
     assert.equal(await seek(at + 3601), "true", "after the hour");
     await page.click("[data-testid=replay-exit]");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe("real data sources", () => {
+  // `suangu run` feeds the store from a files source (one file dropped, then silence: its
+  // series goes stale) and a DCIM API that is not there (backing off); the browser server on
+  // the same store shows both in Settings.
+  let server;
+  let ingest;
+  const dir = join(SHOTS, "..", "e2e-db", `ingest-${process.pid}`);
+  before(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, "in"), { recursive: true });
+    const config = join(dir, "suangu.toml");
+    writeFileSync(
+      config,
+      `park = "qingyang"
+
+[[sources]]
+id = "grid-transfer"
+expected_interval_s = 1
+files = { dir = "${join(dir, "in")}", settle_s = 0.2 }
+
+[[sources.points]]
+column = "load_mw"
+series = "SS-110-2/load_kw"
+unit = "MW"
+resolution = 1
+
+[[sources]]
+id = "dcim"
+expected_interval_s = 1
+http = { url = "http://127.0.0.1:9/summary", timeout_s = 1 }
+
+[[sources.points]]
+pointer = "/it_mw"
+series = "CM-N02/it_kw"
+unit = "MW"
+resolution = 1
+`,
+    );
+    writeFileSync(join(dir, "in", "loads.csv"), "ts,load_mw\n2026-04-01T10:00:00+08:00,61\n2026-04-01T10:15:00+08:00,63\n");
+    const db = join(dir, "store.db");
+    ingest = spawn(SUANGU, ["run", "--json", "--report-ms", "200", "--config", config, "--db", `sqlite://${db}`], { stdio: ["ignore", "pipe", "pipe"] });
+    // Until the file is in and its series has gone stale.
+    await new Promise((done, fail) => {
+      let out = "";
+      ingest.on("exit", (code) => fail(new Error(`suangu run exited ${code}`)));
+      ingest.stdout.on("data", (d) => {
+        out += d;
+        if (/"id":"grid-transfer"[^\n]*"points":2[^\n]*"stale":\["SS-110-2\/load_kw"\]/.test(out)) done();
+      });
+    });
+    server = await serve([], { db, keep: true });
+  });
+  after(async () => {
+    await server?.stop();
+    ingest?.removeAllListeners("exit");
+    ingest?.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows each source's health in Settings and greys its stale series", async () => {
+    const { page, errors } = await open(server.url);
+    await page.click("[data-testid=lang-toggle]");
+    await page.click("[data-testid=view-settings]");
+    await page.waitForSelector('[data-testid=ingest-grid-transfer][data-link="up"][data-quality="stale"]');
+    const stale = await page.$$eval("[data-testid=ingest-grid-transfer-stale] li", (lis) => lis.map((li) => [li.dataset.series, li.dataset.quality]));
+    assert.deepEqual(stale, [["SS-110-2/load_kw", "stale"]]);
+    assert.match(await page.textContent("[data-testid=ingest-grid-transfer]"), /2 points/);
+    const dcim = await page.waitForSelector('[data-testid=ingest-dcim][data-link="backing_off"]');
+    assert.match(await dcim.textContent(), /backing off: unreachable/);
+    assert.equal(await page.getAttribute("[data-testid=ingest-dcim]", "data-quality"), "bad");
+    await page.$eval("[data-testid=settings-sources]", (el) => el.scrollIntoView());
+    await page.screenshot({ path: join(SHOTS, "browser-sources-1920x1080.png") });
     assert.deepEqual(errors, []);
     await page.close();
   });

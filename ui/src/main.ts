@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, CentreDetail, DemoStatus, Drill, EventDto, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule } from "./api/bindings";
+import type { Capacity, CentreDetail, DemoStatus, Drill, EventDto, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -51,6 +51,8 @@ const live: {
   /** Stops the live heatmap stream. */
   heatmapStop: (() => void) | null;
   demo: DemoStatus | null;
+  /** The data sources' health as the ingest last reported it (Settings). */
+  sources: SourceHealthDto[];
   demoEl: HTMLElement | null;
   /** Where the open view shows its data's quality. */
   qualitySlot: HTMLElement | null;
@@ -101,6 +103,7 @@ const live: {
   heatmapFrame: null,
   heatmapStop: null,
   demo: null,
+  sources: [],
   demoEl: null,
   qualitySlot: null,
   replay: null,
@@ -285,7 +288,7 @@ function render(): void {
       case "settings":
         return [
           settingsView(
-            { summary, host, readOnly: gatewayRef?.readOnly ?? true, demo: live.demo, frame: live.frame, link: live.link, unavailable: live.unavailable, demoError: live.demoError },
+            { summary, host, readOnly: gatewayRef?.readOnly ?? true, demo: live.demo, frame: live.frame, link: live.link, unavailable: live.unavailable, demoError: live.demoError, ingest: live.sources, nowS: Date.now() / 1000 },
             {
               lang: (next) => setLang(next),
               theme: (next) => {
@@ -445,7 +448,9 @@ async function refreshOps(gateway: Gateway): Promise<void> {
     } else if (live.view === "schedule") {
       o.schedule = await gateway.call("park_schedule", {});
     } else if (live.view === "settings") {
-      live.demo = await gateway.call("demo_status", {});
+      const [demo, sources] = await Promise.all([gateway.call("demo_status", {}), gateway.call("park_sources", {})]);
+      live.demo = demo;
+      live.sources = sources.sources;
     } else if (live.view === "n1") {
       [o.n1, o.events] = await Promise.all([gateway.call("park_n1", {}), gateway.call("park_events", { hours: 24 })]);
     } else {

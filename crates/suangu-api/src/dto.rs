@@ -875,3 +875,56 @@ pub struct HallRacks {
     pub inlet_c: Vec<f32>,
     pub utilisation_pct: Vec<f32>,
 }
+
+/// The data sources' health, as the ingest (`suangu run`) last reported it to the store.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Sources {
+    pub sources: Vec<SourceHealthDto>,
+}
+
+/// One data source: its link, counters and stale series, and when that was reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SourceHealthDto {
+    pub id: String,
+    pub link: SourceLink,
+    /// Points stored (good, uncertain and bad).
+    #[ts(type = "number")]
+    pub points: u64,
+    #[ts(type = "number")]
+    pub uncertain: u64,
+    #[ts(type = "number")]
+    pub bad: u64,
+    /// Messages refused, by reason.
+    #[ts(type = "Record<string, number>")]
+    pub rejected: std::collections::BTreeMap<String, u64>,
+    #[ts(type = "number")]
+    pub duplicates: u64,
+    #[ts(type = "number")]
+    pub older: u64,
+    #[ts(type = "number")]
+    pub reconnects: u64,
+    /// Series silent for more than 2.5 expected intervals.
+    pub stale: Vec<String>,
+    /// When the ingest made this report, Unix seconds (set on reading; a report long past means
+    /// the ingest itself is not running).
+    #[serde(default)]
+    pub reported_s: u32,
+}
+
+/// A data source's link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SourceLink {
+    Connecting,
+    Up,
+    BackingOff {
+        attempt: u32,
+        #[ts(type = "number")]
+        retry_in_ms: u64,
+        error: String,
+    },
+    Misconfigured {
+        reason: String,
+    },
+    Stopped,
+}

@@ -143,6 +143,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: ts_name::<dto::EventsArgs>,
         result: ts_name::<dto::Events>,
     },
+    CommandSpec {
+        name: "park_sources",
+        mutating: false,
+        doc: "The data sources' health (link, counters, stale series) as the ingest last reported it.",
+        args: no_args,
+        result: ts_name::<dto::Sources>,
+    },
 ];
 
 /// Streams pushed to the UI (a Tauri channel in the window, server-sent events over HTTP).
@@ -401,6 +408,7 @@ impl<S: suangu_store::Store + 'static> Session<S> {
                 let args: dto::EventsArgs = parse("park_events", args)?;
                 to_json(self.live()?.events(args).await?)
             }
+            "park_sources" => to_json(self.live()?.sources().await?),
             "rack_heatmap" => {
                 let args: dto::HeatmapArgs =
                     serde_json::from_value(args).map_err(|e| ApiError {

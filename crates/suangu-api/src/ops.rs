@@ -592,6 +592,41 @@ impl<S: Store + 'static> Live<S> {
         })
     }
 
+    /// The data sources' health from the store (what `suangu run` last reported), each with when
+    /// it was reported. A report that cannot be read is shown as such, never dropped.
+    pub async fn sources(&self) -> Result<crate::dto::Sources, ApiError> {
+        let park = self.engine().park();
+        let reports = self
+            .store()
+            .source_health(&park.scenario().park.id)
+            .await
+            .map_err(store_error)?;
+        let sources = reports
+            .into_iter()
+            .map(|r| {
+                let mut h = serde_json::from_str::<crate::dto::SourceHealthDto>(&r.report)
+                    .unwrap_or_else(|e| crate::dto::SourceHealthDto {
+                        id: r.source.clone(),
+                        link: crate::dto::SourceLink::Misconfigured {
+                            reason: format!("its health report could not be read: {e}"),
+                        },
+                        points: 0,
+                        uncertain: 0,
+                        bad: 0,
+                        rejected: Default::default(),
+                        duplicates: 0,
+                        older: 0,
+                        reconnects: 0,
+                        stale: Vec::new(),
+                        reported_s: 0,
+                    });
+                h.reported_s = seconds(r.at);
+                h
+            })
+            .collect();
+        Ok(crate::dto::Sources { sources })
+    }
+
     /// The green ledger of a park day (default today), its month and year to date.
     pub async fn ledger(&self, args: LedgerArgs) -> Result<LedgerDay, ApiError> {
         let park = self.engine().park();

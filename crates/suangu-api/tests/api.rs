@@ -627,3 +627,38 @@ async fn the_330_kv_trip_demo_tells_its_story() {
     assert!(status.active && status.steps[0].done);
     live.shutdown().await;
 }
+
+#[test]
+fn a_sources_health_report_reads_as_the_wire_type() {
+    use std::time::{Duration, Instant};
+    use suangu_api::dto::{SourceHealthDto, SourceLink};
+    use suangu_sources::health::{Health, Link};
+    let now = Instant::now();
+    let health = Health::new(
+        "meters",
+        &["CM-N01/it_kw".to_owned()],
+        Duration::from_secs(1),
+        now,
+    );
+    health.link(Link::BackingOff {
+        attempt: 2,
+        retry_in_ms: 500,
+        error: "connection refused".to_owned(),
+    });
+    health.reject("not_json");
+    let report =
+        serde_json::to_string(&health.snapshot(now + Duration::from_secs(5))).expect("json");
+    let read: SourceHealthDto =
+        serde_json::from_str(&report).expect("the wire type reads the report");
+    assert_eq!(read.id, "meters");
+    assert_eq!(
+        read.link,
+        SourceLink::BackingOff {
+            attempt: 2,
+            retry_in_ms: 500,
+            error: "connection refused".to_owned()
+        }
+    );
+    assert_eq!(read.rejected.get("not_json"), Some(&1));
+    assert_eq!(read.stale, ["CM-N01/it_kw"]);
+}

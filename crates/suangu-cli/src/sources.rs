@@ -15,7 +15,7 @@ use suangu_sources::health::Health;
 use suangu_sources::health::SourceHealth;
 use suangu_sources::writer::Writer;
 use suangu_sources::{Failpoints, Sources};
-use suangu_store::AnyStore;
+use suangu_store::{AnyStore, Store};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -185,7 +185,7 @@ pub fn run(args: RunArgs, context: &Context, json: bool, lang: Lang) -> Result<(
                 .await
                 .map_err(|e| failure(e.to_string()))?,
         );
-        let sources = Sources::start(&config, store, &log_dir, failpoints)
+        let sources = Sources::start(&config, store.clone(), &log_dir, failpoints)
             .await
             .map_err(|e| failure(e.to_string()))?;
         if sources.recovered.points > 0 {
@@ -208,12 +208,16 @@ pub fn run(args: RunArgs, context: &Context, json: bool, lang: Lang) -> Result<(
         loop {
             tokio::select! {
                 () = &mut stop => break,
-                _ = every.tick() => report(&sources.health(Instant::now()), json, lang),
+                _ = every.tick() => {
+                    let health = sources.health(Instant::now());
+                    report(&health, json, lang);
+                    publish(store.as_ref(), &config.park, &health).await;
+                }
             }
         }
-        let last = sources.health(Instant::now());
-        let stats = sources.stop().await.map_err(|e| failure(e.to_string()))?;
+        let (stats, last) = sources.stop().await.map_err(|e| failure(e.to_string()))?;
         report(&last, json, lang);
+        publish(store.as_ref(), &config.park, &last).await;
         tracing::info!(
             points = stats.points,
             chunks = stats.chunks_written,
@@ -361,6 +365,24 @@ pub fn import(args: ImportArgs, context: &Context, json: bool, lang: Lang) -> Re
         Ok(())
     } else {
         Err(ExitCode::BadInput)
+    }
+}
+
+/// Keep each source's health in the store, where every console reads it. A failure is logged:
+/// the sources carry on.
+async fn publish(store: &AnyStore, park: &str, health: &[SourceHealth]) {
+    let now = jiff::Timestamp::now();
+    for h in health {
+        let written = match serde_json::to_string(h) {
+            Ok(report) => store
+                .put_source_health(park, &h.id, now, &report)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = written {
+            tracing::warn!(source = %h.id, "recording its health: {e}");
+        }
     }
 }
 

@@ -146,14 +146,19 @@ impl Sources {
     }
 
     /// Stop the connectors (each stores and acknowledges what it holds), then close the writer,
-    /// which writes every open chunk.
-    pub async fn stop(self) -> Result<IngestStats, StoreError> {
+    /// which writes every open chunk. Returns its counts and each source's last health.
+    pub async fn stop(self) -> Result<(IngestStats, Vec<SourceHealth>), StoreError> {
         let _ = self.stop.send(true);
         for c in self.connectors {
             let _ = c.await;
         }
+        let last = self
+            .health
+            .iter()
+            .map(|h| h.snapshot(Instant::now()))
+            .collect();
         match self.writer.await {
-            Ok(result) => result,
+            Ok(result) => result.map(|stats| (stats, last)),
             Err(e) => Err(StoreError::Query {
                 url: String::new(),
                 what: "closing the raw writer",

@@ -85,6 +85,26 @@ impl Store for AnyStore {
         }
     }
 
+    async fn put_source_health(
+        &self,
+        park_id: &str,
+        source: &str,
+        at: Timestamp,
+        report: &str,
+    ) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.put_source_health(park_id, source, at, report).await,
+            AnyStore::Postgres(s) => s.put_source_health(park_id, source, at, report).await,
+        }
+    }
+
+    async fn source_health(&self, park_id: &str) -> Result<Vec<crate::SourceReport>> {
+        match self {
+            AnyStore::Sqlite(s) => s.source_health(park_id).await,
+            AnyStore::Postgres(s) => s.source_health(park_id).await,
+        }
+    }
+
     async fn register_series(&self, park_id: &str, series: &[SeriesSpec]) -> Result<Vec<i64>> {
         match self {
             AnyStore::Sqlite(s) => s.register_series(park_id, series).await,

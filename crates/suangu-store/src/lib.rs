@@ -23,7 +23,7 @@ pub use postgres::PgStore;
 pub use raw::{
     CHUNK_SECONDS, ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec, window_start,
 };
-pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope};
+pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope, SourceReport};
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
@@ -103,6 +103,21 @@ pub trait Store: Send + Sync {
         from: Timestamp,
         to: Timestamp,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+
+    /// Keep `report` (JSON) as the newest health report of data source `source`, made at `at`.
+    fn put_source_health(
+        &self,
+        park_id: &str,
+        source: &str,
+        at: Timestamp,
+        report: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The newest health report of each data source of `park_id`, by source id.
+    fn source_health(
+        &self,
+        park_id: &str,
+    ) -> impl Future<Output = Result<Vec<SourceReport>>> + Send;
 
     /// Register raw series of `park_id` (idempotent: a known name keeps its id and takes the
     /// new resolution); their ids, in the order given.

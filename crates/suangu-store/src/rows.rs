@@ -109,3 +109,12 @@ pub(crate) fn quarter_rows(park: &Park, r: &IntervalRecord) -> Vec<AggregateRow>
     });
     rows
 }
+
+/// A data source's newest health report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceReport {
+    pub source: String,
+    pub at: Timestamp,
+    /// JSON, as the source wrote it.
+    pub report: String,
+}

@@ -259,6 +259,39 @@ impl Store for $store {
         Ok(id)
     }
 
+    async fn put_source_health(&self, park_id: &str, source: &str, at: Timestamp, report: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO source_health (park, source, at_ms, report) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (park, source) DO UPDATE SET at_ms = excluded.at_ms, report = excluded.report",
+        )
+        .bind(park_id)
+        .bind(source)
+        .bind(at.as_millisecond())
+        .bind(report)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.query_error("recording a source's health", e))?;
+        Ok(())
+    }
+
+    async fn source_health(&self, park_id: &str) -> Result<Vec<crate::SourceReport>> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT source, at_ms, report FROM source_health WHERE park = $1 ORDER BY source",
+        )
+        .bind(park_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading the sources' health", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(source, at_ms, report)| crate::SourceReport {
+                source,
+                at: Timestamp::from_millisecond(at_ms).unwrap_or(Timestamp::UNIX_EPOCH),
+                report,
+            })
+            .collect())
+    }
+
     async fn events(&self, park_id: &str, from: Timestamp, to: Timestamp) -> Result<Vec<Event>> {
         let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
             "SELECT at_s, kind, target, detail FROM events WHERE park = $1 AND at_s >= $2 AND at_s < $3 ORDER BY at_s, id",

@@ -144,6 +144,37 @@ async fn writing_the_same_intervals_again_does_not_grow_the_store<S: Store>(stor
     }
 }
 
+async fn a_sources_newest_health_replaces_the_last<S: Store>(store: S) {
+    let put = |source: &'static str, at_s: &'static str, report: &'static str| {
+        let store = &store;
+        async move {
+            store
+                .put_source_health("qingyang", source, at(at_s), report)
+                .await
+                .expect("put")
+        }
+    };
+    put("meters", "2026-04-01T01:00:00Z", r#"{"points":1}"#).await;
+    put("clusters", "2026-04-01T01:00:05Z", r#"{"points":7}"#).await;
+    put("meters", "2026-04-01T01:00:10Z", r#"{"points":2}"#).await;
+    store
+        .put_source_health("other", "meters", at("2026-04-01T01:00:00Z"), "{}")
+        .await
+        .expect("put");
+    let got = store.source_health("qingyang").await.expect("read");
+    let got: Vec<(&str, Timestamp, &str)> = got
+        .iter()
+        .map(|r| (r.source.as_str(), r.at, r.report.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("clusters", at("2026-04-01T01:00:05Z"), r#"{"points":7}"#),
+            ("meters", at("2026-04-01T01:00:10Z"), r#"{"points":2}"#),
+        ]
+    );
+}
+
 async fn events_are_kept_in_order<S: Store>(store: S) {
     {
         let e = |at_s: &str, kind: &str, target: &str| Event {
@@ -574,6 +605,7 @@ both_backends!(
     raw_points_round_trip_and_duplicates_do_not_grow = "raw",
     raw_ingest_writes_windows_rollups_and_retention = "ingest",
     events_are_kept_in_order = "events",
+    a_sources_newest_health_replaces_the_last = "health",
 );
 
 #[test]

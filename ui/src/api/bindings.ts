@@ -334,6 +334,29 @@ hours: number, };
 
 export type Events = { events: Array<EventDto>, };
 
+export type Sources = { sources: Array<SourceHealthDto>, };
+
+export type SourceHealthDto = { id: string, link: SourceLink, 
+/**
+ * Points stored (good, uncertain and bad).
+ */
+points: number, uncertain: number, bad: number, 
+/**
+ * Messages refused, by reason.
+ */
+rejected: Record<string, number>, duplicates: number, older: number, reconnects: number, 
+/**
+ * Series silent for more than 2.5 expected intervals.
+ */
+stale: Array<string>, 
+/**
+ * When the ingest made this report, Unix seconds (set on reading; a report long past means
+ * the ingest itself is not running).
+ */
+reported_s: number, };
+
+export type SourceLink = { "state": "connecting" } | { "state": "up" } | { "state": "backing_off", attempt: number, retry_in_ms: number, error: string, } | { "state": "misconfigured", reason: string, } | { "state": "stopped" };
+
 export type EventDto = { at_s: number, kind: string, target: string, detail: string, };
 
 export type Schedule = { start_s: number, slot_s: number, 
@@ -436,6 +459,8 @@ export interface Commands {
   demo_play: { args: DemoArgs; result: DemoStatus };
   /** Faults, drills and actions of the last hours. */
   park_events: { args: EventsArgs; result: Events };
+  /** The data sources' health (link, counters, stale series) as the ingest last reported it. */
+  park_sources: { args: Record<string, never>; result: Sources };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -444,4 +469,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources"] as const;

@@ -1,6 +1,6 @@
 // Settings: language, theme, the demo packs (played from here on the desktop app) and where the
 // data comes from, with each source's state now.
-import type { DemoStatus, LiveFrame, ParkSummary } from "../../api/bindings";
+import type { DemoStatus, LiveFrame, ParkSummary, SourceHealthDto } from "../../api/bindings";
 import type { LinkState } from "../../api/gateway";
 import { h } from "../../dom";
 import { type Key, type Lang, lang, nameOf, num, t } from "../../i18n";
@@ -19,6 +19,45 @@ export interface SettingsState {
   unavailable: string | null;
   /** A demo that could not be started, and why. */
   demoError: string | null;
+  /** The real data sources' health, as the ingest (`suangu run`) last reported it. */
+  ingest: SourceHealthDto[];
+  /** Now, Unix seconds (the age of each report). */
+  nowS: number;
+}
+
+/** A report older than this means the ingest itself has stopped reporting. */
+const REPORT_OLD_S = 60;
+
+const LINK_KEY: Record<SourceHealthDto["link"]["state"], Key> = {
+  connecting: "src_connecting",
+  up: "src_up",
+  backing_off: "src_backing_off",
+  misconfigured: "src_misconfigured",
+  stopped: "src_stopped",
+};
+
+/** One real source: its link (with why, when down), its counters, and its stale series greyed. */
+function ingestSource(s: SourceHealthDto, nowS: number): HTMLElement {
+  const age = Math.max(0, Math.round(nowS - s.reported_s));
+  const old = age > REPORT_OLD_S;
+  const why = s.link.state === "backing_off" ? s.link.error : s.link.state === "misconfigured" ? s.link.reason : null;
+  const quality = old || s.link.state === "stopped" ? "stale" : s.link.state === "up" ? (s.stale.length > 0 ? "stale" : "live") : s.link.state === "connecting" ? "reconnecting" : "bad";
+  const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
+  return h(
+    "li",
+    { class: "ingest-source", "data-testid": `ingest-${s.id}`, "data-quality": quality, "data-link": s.link.state },
+    h("strong", {}, s.id),
+    h("span", { class: "ingest-link" }, why ? `${t(LINK_KEY[s.link.state])}: ${why}` : t(LINK_KEY[s.link.state])),
+    h(
+      "span",
+      { class: "ops-label" },
+      `${num(s.points)} ${t("src_points")} · ${num(s.uncertain)} ${t("src_uncertain")} · ${num(s.bad)} ${t("src_bad")} · ${num(rejected)} ${t("src_rejected")} · ${num(s.duplicates)} ${t("src_duplicates")}`,
+    ),
+    h("span", { class: old ? "warning" : "ops-label", "data-testid": `ingest-${s.id}-age` }, old ? `${t("src_report_old")} ${num(age)} s` : `${t("src_reported")} ${num(age)} s`),
+    s.stale.length > 0
+      ? h("ul", { class: "ingest-stale", "data-testid": `ingest-${s.id}-stale`, "aria-label": t("src_stale") }, ...s.stale.map((series) => h("li", { "data-quality": "stale", "data-series": series }, series)))
+      : null,
+  );
 }
 
 export interface SettingsActions {
@@ -119,6 +158,14 @@ export function settingsView(state: SettingsState, act: SettingsActions): HTMLEl
       state.demoError ? h("p", { class: "warning", role: "alert", "data-testid": "demo-error" }, `${t("demo_failed")}: ${state.demoError}`) : null,
     ),
     section("settings_wall", "settings-wall", ...wallControls(act)),
-    section("settings_sources", "settings-sources", sources),
+    section(
+      "settings_sources",
+      "settings-sources",
+      sources,
+      h("h4", { class: "ops-label" }, t("src_ingest")),
+      state.ingest.length > 0
+        ? h("ul", { class: "ingest-sources", "data-testid": "ingest-sources" }, ...state.ingest.map((s) => ingestSource(s, state.nowS)))
+        : h("p", { class: "ops-label", "data-testid": "ingest-none" }, t("src_none")),
+    ),
   );
 }
