@@ -168,6 +168,10 @@ impl Lang {
             (Lang::En, Drill) => "drill",
             (Lang::Zh, Failure) => "失败",
             (Lang::En, Failure) => "failure",
+            (Lang::Zh, ReportAge) => "上报距今",
+            (Lang::En, ReportAge) => "report age",
+            (Lang::Zh, NeverReported) => "从未上报（suangu run 是否在运行？）",
+            (Lang::En, NeverReported) => "never reported (is suangu run running?)",
             (Lang::Zh, ConfigOk) => "配置有效",
             (Lang::En, ConfigOk) => "configuration valid",
             (Lang::Zh, Points) => "个点位",
@@ -200,6 +204,8 @@ impl Lang {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Key {
+    ReportAge,
+    NeverReported,
     ConfigOk,
     Points,
     Every,

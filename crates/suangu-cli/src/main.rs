@@ -50,6 +50,9 @@ enum Command {
     Run(sources::RunArgs),
     /// Import CSV or JSON files by hand, as a files source would (each all or nothing).
     Import(sources::ImportArgs),
+    /// Each configured source's health as `suangu run` last reported it (exit 1 if any is not
+    /// up and fresh).
+    Sources(sources::SourcesArgs),
 }
 
 #[derive(clap::Args)]
@@ -94,6 +97,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),
         Command::Run(args) => sources::run(args, &context, cli.common.json, lang),
         Command::Import(args) => sources::import(args, &context, cli.common.json, lang),
+        Command::Sources(args) => sources::sources(args, &context, cli.common.json, lang),
     }
 }
 

@@ -28,6 +28,13 @@ pub struct RunArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct SourcesArgs {
+    /// The data-source file (its park, and the sources expected to report).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+}
+
+#[derive(Args, Debug)]
 pub struct ImportArgs {
     /// The data-source file whose files source maps the columns.
     #[arg(long, value_name = "FILE")]
@@ -368,6 +375,67 @@ pub fn import(args: ImportArgs, context: &Context, json: bool, lang: Lang) -> Re
     }
 }
 
+/// `suangu sources --config FILE`: each configured source's health as `suangu run` last reported
+/// it to the store (`--db`), with the age of that report; a source that never reported says so.
+/// Exit 1 when a source is down, misconfigured, silent or has stale series.
+pub fn sources(
+    args: SourcesArgs,
+    context: &Context,
+    json: bool,
+    lang: Lang,
+) -> Result<(), ExitCode> {
+    let failure = |message: String| {
+        eprintln!("{}: {message}", lang.text(Key::Failure));
+        ExitCode::Failure
+    };
+    let api = context.open_park(json)?;
+    let config = load(&args.config, &api, json)?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| failure(e.to_string()))?;
+    let reports = runtime.block_on(async {
+        let store = AnyStore::open(&context.db)
+            .await
+            .map_err(|e| failure(e.to_string()))?;
+        store
+            .source_health(&config.park)
+            .await
+            .map_err(|e| failure(e.to_string()))
+    })?;
+    let now = jiff::Timestamp::now();
+    let mut healthy = true;
+    let mut out = Vec::new();
+    for source in &config.sources {
+        let report = reports.iter().find(|r| r.source == source.id);
+        let health = report.and_then(|r| serde_json::from_str::<SourceHealth>(&r.report).ok());
+        let age_s = report.map(|r| (now.as_second() - r.at.as_second()).max(0));
+        let fine = health
+            .as_ref()
+            .is_some_and(|h| h.link == suangu_sources::health::Link::Up && h.stale.is_empty())
+            && age_s.is_some_and(|a| a <= 60);
+        healthy &= fine;
+        if json {
+            out.push(
+                serde_json::json!({ "id": source.id, "health": health, "report_age_s": age_s }),
+            );
+            continue;
+        }
+        match (&health, age_s) {
+            (Some(h), Some(age)) => {
+                report_one(h, lang);
+                println!("  {} {age} s", lang.text(Key::ReportAge));
+            }
+            _ => println!("{}: {}", source.id, lang.text(Key::NeverReported)),
+        }
+    }
+    if json {
+        crate::print_json(&out);
+    }
+    if healthy {
+        Ok(())
+    } else {
+        Err(ExitCode::Failure)
+    }
+}
+
 /// Keep each source's health in the store, where every console reads it. A failure is logged:
 /// the sources carry on.
 async fn publish(store: &AnyStore, park: &str, health: &[SourceHealth]) {
@@ -393,36 +461,41 @@ fn report(health: &[SourceHealth], json: bool, lang: Lang) {
                 Ok(line) => println!("{line}"),
                 Err(e) => eprintln!("{e}"),
             }
-            continue;
+        } else {
+            report_one(h, lang);
         }
-        let link = match &h.link {
-            suangu_sources::health::Link::Connecting => lang.text(Key::Connecting).to_owned(),
-            suangu_sources::health::Link::Up => lang.text(Key::Up).to_owned(),
-            suangu_sources::health::Link::BackingOff {
-                attempt,
-                retry_in_ms,
-                error,
-            } => format!(
-                "{} #{attempt} ({retry_in_ms} ms): {error}",
-                lang.text(Key::BackingOff)
-            ),
-            suangu_sources::health::Link::Misconfigured { reason } => {
-                format!("{}: {reason}", lang.text(Key::Misconfigured))
-            }
-            suangu_sources::health::Link::Stopped => lang.text(Key::Stopped).to_owned(),
-        };
-        let rejected: u64 = h.rejected.values().sum();
-        println!(
-            "{}: {link} · {} {} · {} {} · {} {} · {} {}",
-            h.id,
-            h.points,
-            lang.text(Key::Points),
-            rejected,
-            lang.text(Key::Rejected),
-            h.duplicates,
-            lang.text(Key::Duplicates),
-            h.stale.len(),
-            lang.text(Key::StaleSeries),
-        );
     }
+}
+
+/// One source's health on one line.
+fn report_one(h: &SourceHealth, lang: Lang) {
+    let link = match &h.link {
+        suangu_sources::health::Link::Connecting => lang.text(Key::Connecting).to_owned(),
+        suangu_sources::health::Link::Up => lang.text(Key::Up).to_owned(),
+        suangu_sources::health::Link::BackingOff {
+            attempt,
+            retry_in_ms,
+            error,
+        } => format!(
+            "{} #{attempt} ({retry_in_ms} ms): {error}",
+            lang.text(Key::BackingOff)
+        ),
+        suangu_sources::health::Link::Misconfigured { reason } => {
+            format!("{}: {reason}", lang.text(Key::Misconfigured))
+        }
+        suangu_sources::health::Link::Stopped => lang.text(Key::Stopped).to_owned(),
+    };
+    let rejected: u64 = h.rejected.values().sum();
+    println!(
+        "{}: {link} · {} {} · {} {} · {} {} · {} {}",
+        h.id,
+        h.points,
+        lang.text(Key::Points),
+        rejected,
+        lang.text(Key::Rejected),
+        h.duplicates,
+        lang.text(Key::Duplicates),
+        h.stale.len(),
+        lang.text(Key::StaleSeries),
+    );
 }

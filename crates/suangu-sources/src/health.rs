@@ -1,14 +1,14 @@
 //! What each source is doing: its link, its counters, and which of its series are stale. The
 //! connector updates it; the CLI and the window read a snapshot.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use suangu_core::quality::is_stale;
 
 /// The link to a source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum Link {
     Connecting,
@@ -27,7 +27,7 @@ pub enum Link {
 }
 
 /// A snapshot of one source's health.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceHealth {
     pub id: String,
     pub link: Link,
