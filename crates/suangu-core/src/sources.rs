@@ -247,6 +247,22 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
         ));
     }
     let known: HashSet<&str> = series.iter().map(String::as_str).collect();
+    // Two sources on one broker under one client id would take the session from each other.
+    let mut sessions: HashMap<(&str, u16, &str), usize> = HashMap::new();
+    for (i, source) in config.sources.iter().enumerate() {
+        if let Some(m) = &source.mqtt
+            && let Some(first) = sessions.insert((m.host.as_str(), m.port, m.client_id.as_str()), i)
+        {
+            issues.push(Issue::new(
+                root.key("sources").index(i).key("mqtt").key("client_id"),
+                ErrorKind::DuplicateId,
+                format!(
+                    "client_id {:?} is already sources[{first}]'s on this broker: each source needs its own",
+                    m.client_id
+                ),
+            ));
+        }
+    }
     let mut ids = HashSet::new();
     let mut fed: HashMap<&str, String> = HashMap::new();
     for (i, source) in config.sources.iter().enumerate() {
@@ -275,14 +291,14 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
             )),
         }
         if !(source.expected_interval_s.is_finite()
-            && source.expected_interval_s > 0.0
+            && source.expected_interval_s >= 0.1
             && source.expected_interval_s <= 86_400.0)
         {
             issues.push(Issue::new(
                 at.key("expected_interval_s"),
                 ErrorKind::Inconsistent,
                 format!(
-                    "expected_interval_s {}: a number of seconds above 0, at most a day",
+                    "expected_interval_s {}: 0.1 s to a day",
                     source.expected_interval_s
                 ),
             ));
@@ -479,11 +495,12 @@ fn check_files(f: &FilesLink, at: &FieldPath, issues: &mut Vec<Issue>) {
             "dir is empty",
         ));
     }
-    if !(f.settle_s.is_finite() && f.settle_s >= 0.0 && f.settle_s <= 3600.0) {
+    // Above 0: a file is read only after two looks found it unchanged.
+    if !(f.settle_s.is_finite() && f.settle_s >= 0.1 && f.settle_s <= 3600.0) {
         issues.push(Issue::new(
             at.key("settle_s"),
             ErrorKind::Inconsistent,
-            format!("settle_s {}: 0 to 3600 seconds", f.settle_s),
+            format!("settle_s {}: 0.1 to 3600 seconds", f.settle_s),
         ));
     }
 }
@@ -788,6 +805,21 @@ resolution = 1
         );
         let (line, _, kind, _) = first_error("park = \"qingyang\"\n[[sources]\n");
         assert_eq!((line, kind), (2, ErrorKind::Syntax));
+    }
+
+    #[test]
+    fn two_sources_cannot_share_a_session() {
+        let twin = GOOD.replacen(
+            "[[sources]]\nid = \"clusters\"",
+            "[[sources]]\nid = \"meters-2\"\nexpected_interval_s = 1\nmqtt = { host = \"127.0.0.1\", client_id = \"suangu-qingyang-1\" }\n\n[[sources.points]]\ntopic = \"x\"\nseries = \"park/pue\"\nunit = \"ratio\"\nresolution = 0.001\n\n[[sources]]\nid = \"clusters\"",
+            1,
+        );
+        let (_, field, kind, message) = first_error(&twin);
+        assert_eq!(
+            (field.as_str(), kind),
+            ("sources[1].mqtt.client_id", ErrorKind::DuplicateId),
+            "{message}"
+        );
     }
 
     #[test]

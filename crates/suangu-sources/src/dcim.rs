@@ -41,6 +41,12 @@ pub fn parse_answer(
             _ => return Err(format!("{p}: no time there")),
         },
     };
+    let ahead_ms = source_ms.saturating_sub(arrived_ms);
+    if ahead_ms > crate::payload::MAX_AHEAD_MS {
+        return Err(format!(
+            "the answer's time is {ahead_ms} ms after it arrived"
+        ));
+    }
     let values = pointers
         .iter()
         .map(|p| match doc.pointer(p) {
@@ -200,7 +206,7 @@ mod tests {
                 "/centres/CM-N02/it_mw",
                 "/centres/X/it_mw",
             ],
-            0,
+            1_795_838_400_000,
         )
         .expect("reading");
         assert_eq!(r.source_ms, 1_795_838_400_000);
@@ -214,6 +220,15 @@ mod tests {
             42
         );
         assert!(parse_answer(b"{\"at\": \"noon\"}", Some("/at"), &[], 0).is_err());
+        assert!(
+            parse_answer(
+                b"{\"at\": 4102444800000}",
+                Some("/at"),
+                &[],
+                1_795_838_400_000
+            )
+            .is_err()
+        );
         assert!(parse_answer(b"{\"centres\": {\"CM-N01\"", None, &[], 0).is_err());
     }
 

@@ -119,12 +119,16 @@ impl Health {
                 .series
                 .entry(series.to_owned())
                 .or_insert((i64::MIN, None));
+            // Only a newer point makes a series fresh: a source repeating its last value's time
+            // (a frozen API, a redelivery) must still go stale.
             match source_ms.cmp(newest) {
                 std::cmp::Ordering::Equal => s.health.duplicates += 1,
                 std::cmp::Ordering::Less => s.health.older += 1,
-                std::cmp::Ordering::Greater => *newest = source_ms,
+                std::cmp::Ordering::Greater => {
+                    *newest = source_ms;
+                    *arrived = Some(now);
+                }
             }
-            *arrived = Some(now);
         });
     }
 
@@ -162,7 +166,8 @@ mod tests {
         let series = ["a/it_kw".to_owned(), "b/it_kw".to_owned()];
         let h = Health::new("meters", &series, s(1), t0);
         h.stored("a/it_kw", 2000, Quality::Good, t0 + s(1));
-        h.stored("a/it_kw", 2000, Quality::Good, t0 + s(1));
+        // Repeats and older points do not make it fresh.
+        h.stored("a/it_kw", 2000, Quality::Good, t0 + s(3));
         h.stored(
             "a/it_kw",
             1000,

@@ -44,7 +44,7 @@ pub fn retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
 }
 
 /// GET `url`: the status and body of a 2xx or 4xx answer (the caller judges a 4xx); a transport
-/// error, a timeout, 429 or 5xx as a retry (429 and 503 with their Retry-After).
+/// error, a timeout, 408, 429 or 5xx as a retry (429 and 503 with their Retry-After).
 pub async fn get(
     client: &reqwest::Client,
     url: reqwest::Url,
@@ -72,7 +72,7 @@ pub async fn get(
         .bytes()
         .await
         .map_err(|e| Poll::retry(format!("reading the answer: {e}")))?;
-    if status == 429 || status >= 500 {
+    if status == 408 || status == 429 || status >= 500 {
         return Err(Poll::Retry {
             error: format!("HTTP {status}"),
             at_least: wait.unwrap_or(Duration::ZERO),

@@ -20,9 +20,10 @@ use std::time::{Duration, Instant};
 use suangu_core::sources::{MqttLink, PayloadFormat, PointMap, Source};
 use tokio::sync::{mpsc, watch};
 
-/// Largest packet taken off the wire; larger payloads than [`payload::MAX_PAYLOAD_BYTES`] are
-/// still read, refused and acknowledged (a poison message must not loop forever).
-const MAX_PACKET_BYTES: usize = 1024 * 1024;
+/// Largest packet taken off the wire: MQTT's own maximum, so that any message the broker holds
+/// is read, refused (above [`payload::MAX_PAYLOAD_BYTES`]) and acknowledged. A smaller limit
+/// would drop the link on it, and the broker would deliver it again at every reconnect.
+const MAX_PACKET_BYTES: usize = 268_435_455;
 /// At most this many messages are stored in one durable write.
 const MAX_BATCH: usize = 512;
 
@@ -96,7 +97,7 @@ impl Mqtt {
             options.set_credentials(user, password);
         }
         let (client, mut events) = AsyncClient::new(options, 256);
-        let (handed, taken) = mpsc::unbounded_channel::<Publish>();
+        let (handed, taken) = mpsc::unbounded_channel::<(Publish, i64)>();
         let worker = tokio::spawn(worker(
             taken,
             client.clone(),
@@ -119,19 +120,23 @@ impl Mqtt {
                     attempt = 0;
                     self.health.link(Link::Up);
                     tracing::info!(source = %source.id, session_present = ack.session_present, "connected");
-                    if !ack.session_present {
-                        // A new session has no subscriptions; a resumed one keeps them (and the
-                        // messages queued for us meanwhile).
-                        let filters = topics
-                            .iter()
-                            .map(|t| rumqttc::SubscribeFilter::new(t.clone(), QoS::AtLeastOnce));
-                        if let Err(e) = client.try_subscribe_many(filters) {
-                            tracing::error!(source = %source.id, "subscribing: {e}");
-                        }
+                    // On every connection: a resumed session keeps its subscriptions (and what was
+                    // queued meanwhile), but topics added to the file since must be asked for too;
+                    // asking again for a held one changes nothing.
+                    let filters = topics
+                        .iter()
+                        .map(|t| rumqttc::SubscribeFilter::new(t.clone(), QoS::AtLeastOnce));
+                    if let Err(e) = client.try_subscribe_many(filters) {
+                        tracing::error!(source = %source.id, "subscribing: {e}");
+                        self.health.link(Link::Misconfigured {
+                            reason: format!("subscribing: {e}"),
+                        });
                     }
                 }
                 Ok(Event::Incoming(Packet::Publish(publish))) => {
-                    if handed.send(publish).is_err() {
+                    // Stamped as it comes off the wire: a backlog is not one instant.
+                    let arrived_ms = jiff::Timestamp::now().as_millisecond();
+                    if handed.send((publish, arrived_ms)).is_err() {
                         break; // the worker has stopped (the store is gone)
                     }
                 }
@@ -172,9 +177,20 @@ impl Mqtt {
             }
         }
         drop(handed);
-        // Store and acknowledge what was handed over, then leave the broker cleanly (the session
-        // stays: what arrives meanwhile waits for the next run).
-        let _ = worker.await;
+        // Store and acknowledge what was handed over, the event loop still turning so the
+        // acknowledgements leave (a message arriving now is not taken: it stays with the broker);
+        // then leave the broker cleanly (the session stays for the next run).
+        tokio::pin!(worker);
+        loop {
+            tokio::select! {
+                _ = &mut worker => break,
+                event = events.poll() => {
+                    if event.is_err() {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
+            }
+        }
         let _ = client.try_disconnect();
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
             while events.poll().await.is_ok() {}
@@ -187,7 +203,7 @@ impl Mqtt {
 /// Read, store in batches, then acknowledge.
 #[allow(clippy::too_many_arguments)]
 async fn worker(
-    mut taken: mpsc::UnboundedReceiver<Publish>,
+    mut taken: mpsc::UnboundedReceiver<(Publish, i64)>,
     client: AsyncClient,
     routes: HashMap<String, Route>,
     format: PayloadFormat,
@@ -196,7 +212,7 @@ async fn worker(
     failpoints: Failpoints,
     id: String,
 ) {
-    let mut batch: Vec<Publish> = Vec::with_capacity(MAX_BATCH);
+    let mut batch: Vec<(Publish, i64)> = Vec::with_capacity(MAX_BATCH);
     let mut stored = Vec::with_capacity(MAX_BATCH);
     let mut batches = 0u64;
     while let Some(first) = taken.recv().await {
@@ -208,16 +224,21 @@ async fn worker(
                 Err(_) => break,
             }
         }
-        let arrived_ms = jiff::Timestamp::now().as_millisecond();
         let mut samples = Vec::with_capacity(batch.len());
         stored.clear();
-        for publish in &batch {
+        for (publish, arrived_ms) in &batch {
             let Some(route) = routes.get(&publish.topic) else {
                 health.reject("unmapped_topic");
                 tracing::warn!(source = %id, topic = %publish.topic, "a message on a topic this source does not map");
                 continue;
             };
-            match payload::parse(format, &publish.payload, arrived_ms) {
+            match payload::parse(format, &publish.payload, *arrived_ms) {
+                // A retained message is an old value sent again on subscribing: without its own
+                // time it would be stored as measured now.
+                Ok(reading) if publish.retain && !reading.timed => {
+                    health.reject("retained_without_time");
+                    tracing::info!(source = %id, topic = %publish.topic, "a retained message without its own time: not stored");
+                }
                 Ok(reading) => {
                     let (sample, quality) = route.sample(reading.source_ms, reading.value, false);
                     samples.push(sample);
@@ -229,15 +250,19 @@ async fn worker(
                 }
             }
         }
-        if !samples.is_empty() {
-            // Nothing is acknowledged until the points are durable; if the store fails, the
-            // messages stay unacknowledged and the broker delivers them again.
-            match writer.write(samples).await {
-                Ok(()) => {}
+        // Nothing is acknowledged until the points are durable. A failing store is tried again
+        // (storing is idempotent) rather than leaving messages unacknowledged on a live link,
+        // where the broker would not deliver them again and its in-flight window would fill.
+        let mut attempt = 0u32;
+        while !samples.is_empty() {
+            match writer.write(samples.clone()).await {
+                Ok(()) => break,
                 Err(WriteError::Stopped) => return,
                 Err(e) => {
-                    tracing::error!(source = %id, "{e}; the batch stays unacknowledged");
-                    continue;
+                    let wait = backoff::delay(attempt, backoff::random_unit());
+                    tracing::error!(source = %id, attempt, "{e}; storing the batch again in {wait:?}");
+                    attempt = attempt.saturating_add(1);
+                    tokio::time::sleep(wait).await;
                 }
             }
         }
@@ -252,7 +277,7 @@ async fn worker(
             );
             std::process::abort();
         }
-        for publish in &batch {
+        for (publish, _) in &batch {
             if let Err(e) = client.ack(publish).await {
                 tracing::warn!(source = %id, "acknowledging: {e}");
             }

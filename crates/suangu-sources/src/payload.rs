@@ -15,6 +15,8 @@ pub const MAX_AHEAD_MS: i64 = 3_600_000;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reading {
     pub source_ms: i64,
+    /// The payload carried its own time (else `source_ms` is the arrival's).
+    pub timed: bool,
     /// May be NaN or infinite: such a point is kept as bad, not refused.
     pub value: f64,
 }
@@ -88,6 +90,7 @@ pub fn parse(
     let reading = match format {
         PayloadFormat::Number => Reading {
             source_ms: arrived_ms,
+            timed: false,
             value: number(text.trim())?,
         },
         PayloadFormat::Json => json(text, arrived_ms)?,
@@ -116,6 +119,7 @@ fn json(text: &str, arrived_ms: i64) -> Result<Reading, PayloadError> {
         Some(serde_json::Value::String(s)) => number(s.trim())?,
         _ => return Err(PayloadError::WrongShape(SHAPE)),
     };
+    let timed = !matches!(object.get("ts"), None | Some(serde_json::Value::Null));
     let source_ms = match object.get("ts") {
         None | Some(serde_json::Value::Null) => arrived_ms,
         Some(serde_json::Value::String(s)) => s
@@ -130,7 +134,11 @@ fn json(text: &str, arrived_ms: i64) -> Result<Reading, PayloadError> {
             })?,
         Some(_) => return Err(PayloadError::WrongShape(SHAPE)),
     };
-    Ok(Reading { source_ms, value })
+    Ok(Reading {
+        source_ms,
+        timed,
+        value,
+    })
 }
 
 #[cfg(test)]
@@ -150,6 +158,7 @@ mod tests {
             json_of(r#"{"value": 12.5, "ts": "2026-04-01T10:00:00Z"}"#),
             Ok(Reading {
                 source_ms: 1_775_037_600_000,
+                timed: true,
                 value: 12.5
             })
         );
@@ -161,6 +170,7 @@ mod tests {
             json_of(r#"{"value": -1}"#),
             Ok(Reading {
                 source_ms: NOW,
+                timed: false,
                 value: -1.0
             })
         );
@@ -209,6 +219,7 @@ mod tests {
             number(" 42.5\n"),
             Ok(Reading {
                 source_ms: NOW,
+                timed: false,
                 value: 42.5
             })
         );
@@ -229,16 +240,16 @@ mod tests {
         fn json_round_trips(value in -1e12f64..1e12, back_ms in 0i64..86_400_000) {
             let ts = NOW - back_ms;
             let text = serde_json::json!({ "value": value, "ts": ts }).to_string();
-            prop_assert_eq!(json_of(&text), Ok(Reading { source_ms: ts, value }));
+            prop_assert_eq!(json_of(&text), Ok(Reading { source_ms: ts, timed: true, value }));
             let stamped = Timestamp::from_millisecond(ts).expect("ts").to_string();
             let text = serde_json::json!({ "value": value, "ts": stamped }).to_string();
-            prop_assert_eq!(json_of(&text), Ok(Reading { source_ms: ts, value }));
+            prop_assert_eq!(json_of(&text), Ok(Reading { source_ms: ts, timed: true, value }));
         }
 
         #[test]
         fn numbers_round_trip(value in proptest::num::f64::NORMAL | proptest::num::f64::ZERO) {
             let read = parse(PayloadFormat::Number, value.to_string().as_bytes(), NOW);
-            prop_assert_eq!(read, Ok(Reading { source_ms: NOW, value }));
+            prop_assert_eq!(read, Ok(Reading { source_ms: NOW, timed: false, value }));
         }
     }
 }

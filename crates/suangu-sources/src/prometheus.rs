@@ -150,83 +150,116 @@ impl Prometheus {
         }
     }
 
-    /// Every query once; stops at the first failure (the next poll starts where it stopped).
+    /// Every query once, each on its own (one failing query does not hold the others back);
+    /// the worst outcome decides the link's state.
     async fn poll(&self, client: &reqwest::Client, step_ms: i64, last: &mut [Option<i64>]) -> Poll {
         let now_ms = jiff::Timestamp::now().as_millisecond();
         let end_ms = now_ms / step_ms * step_ms;
+        let mut worst = Poll::Done;
         for ((query, route), last) in self.queries.iter().zip(last.iter_mut()) {
-            let from_ms = last
-                .map(|t| t + step_ms)
-                .unwrap_or(end_ms - FIRST_LOOKBACK * step_ms)
-                .max(end_ms - MAX_STEPS * step_ms);
-            if from_ms > end_ms {
-                continue;
-            }
-            let seconds = |ms: i64| format!("{:.3}", ms as f64 / 1000.0);
-            let url = match reqwest::Url::parse_with_params(
-                &format!("{}/api/v1/query_range", self.link.url.trim_end_matches('/')),
-                [
-                    ("query", query.as_str()),
-                    ("start", &seconds(from_ms)),
-                    ("end", &seconds(end_ms)),
-                    ("step", &seconds(step_ms)),
-                ],
-            ) {
-                Ok(url) => url,
-                Err(e) => return Poll::Misconfigured(format!("url {}: {e}", self.link.url)),
+            let poll = self
+                .poll_one(client, step_ms, end_ms, query, route, last)
+                .await;
+            worst = match (worst, poll) {
+                (Poll::Misconfigured(r), _) | (_, Poll::Misconfigured(r)) => Poll::Misconfigured(r),
+                (
+                    Poll::Retry { error, at_least },
+                    Poll::Retry {
+                        at_least: other, ..
+                    },
+                ) => Poll::Retry {
+                    error,
+                    at_least: at_least.max(other),
+                },
+                (Poll::Retry { error, at_least }, Poll::Done)
+                | (Poll::Done, Poll::Retry { error, at_least }) => Poll::Retry { error, at_least },
+                (Poll::Done, Poll::Done) => Poll::Done,
             };
-            let (status, body) = match http::get(client, url, None).await {
-                Ok(answer) => answer,
-                Err(poll) => return poll,
-            };
-            match status {
-                200..=299 => {}
-                400 | 422 => {
-                    let said = parse_range(&body).err().map(|e| match e {
-                        AnswerError::Unusable(m) | AnswerError::Malformed(m) => m,
-                    });
-                    return Poll::Misconfigured(format!(
-                        "query {query:?}: HTTP {status}: {}",
-                        said.unwrap_or_default()
-                    ));
-                }
-                _ => return Poll::Misconfigured(format!("HTTP {status} from {}", self.link.url)),
-            }
-            let answer = match parse_range(&body) {
-                Ok(a) => a,
-                Err(AnswerError::Malformed(e)) => {
-                    self.health.reject("malformed_answer");
-                    return Poll::retry(format!("a malformed answer: {e}"));
-                }
-                Err(AnswerError::Unusable(e)) => {
-                    return Poll::Misconfigured(format!("query {query:?}: {e}"));
-                }
-            };
-            let fresh: Vec<(i64, f64)> = answer
-                .points
-                .into_iter()
-                .filter(|(t, _)| last.is_none_or(|l| *t > l))
-                .collect();
-            if fresh.is_empty() {
-                continue;
-            }
-            let (samples, qualities): (Vec<_>, Vec<_>) = fresh
-                .iter()
-                .map(|(t, v)| route.sample(*t, *v, answer.warned))
-                .unzip();
-            match self.writer.write(samples).await {
-                Ok(()) => {}
-                Err(WriteError::Stopped) => {
-                    return Poll::Misconfigured("the store has stopped".to_owned());
-                }
-                Err(e) => return Poll::retry(e.to_string()),
-            }
-            let arrived = Instant::now();
-            for ((t, _), q) in fresh.iter().zip(qualities) {
-                self.health.stored(&route.name, *t, q, arrived);
-            }
-            *last = fresh.last().map(|(t, _)| *t);
         }
+        worst
+    }
+
+    /// One query, from just after its last value read to `end_ms`.
+    async fn poll_one(
+        &self,
+        client: &reqwest::Client,
+        step_ms: i64,
+        end_ms: i64,
+        query: &str,
+        route: &Route,
+        last: &mut Option<i64>,
+    ) -> Poll {
+        let from_ms = last
+            .map(|t| t + step_ms)
+            .unwrap_or(end_ms - FIRST_LOOKBACK * step_ms)
+            .max(end_ms - MAX_STEPS * step_ms);
+        if from_ms > end_ms {
+            return Poll::Done;
+        }
+        let seconds = |ms: i64| format!("{:.3}", ms as f64 / 1000.0);
+        let url = match reqwest::Url::parse_with_params(
+            &format!("{}/api/v1/query_range", self.link.url.trim_end_matches('/')),
+            [
+                ("query", query),
+                ("start", &seconds(from_ms)),
+                ("end", &seconds(end_ms)),
+                ("step", &seconds(step_ms)),
+            ],
+        ) {
+            Ok(url) => url,
+            Err(e) => return Poll::Misconfigured(format!("url {}: {e}", self.link.url)),
+        };
+        let (status, body) = match http::get(client, url, None).await {
+            Ok(answer) => answer,
+            Err(poll) => return poll,
+        };
+        match status {
+            200..=299 => {}
+            400 | 422 => {
+                let said = parse_range(&body).err().map(|e| match e {
+                    AnswerError::Unusable(m) | AnswerError::Malformed(m) => m,
+                });
+                return Poll::Misconfigured(format!(
+                    "query {query:?}: HTTP {status}: {}",
+                    said.unwrap_or_default()
+                ));
+            }
+            _ => return Poll::Misconfigured(format!("HTTP {status} from {}", self.link.url)),
+        }
+        let answer = match parse_range(&body) {
+            Ok(a) => a,
+            Err(AnswerError::Malformed(e)) => {
+                self.health.reject("malformed_answer");
+                return Poll::retry(format!("a malformed answer: {e}"));
+            }
+            Err(AnswerError::Unusable(e)) => {
+                return Poll::Misconfigured(format!("query {query:?}: {e}"));
+            }
+        };
+        let fresh: Vec<(i64, f64)> = answer
+            .points
+            .into_iter()
+            .filter(|(t, _)| last.is_none_or(|l| *t > l))
+            .collect();
+        if fresh.is_empty() {
+            return Poll::Done;
+        }
+        let (samples, qualities): (Vec<_>, Vec<_>) = fresh
+            .iter()
+            .map(|(t, v)| route.sample(*t, *v, answer.warned))
+            .unzip();
+        match self.writer.write(samples).await {
+            Ok(()) => {}
+            Err(WriteError::Stopped) => {
+                return Poll::Misconfigured("the store has stopped".to_owned());
+            }
+            Err(e) => return Poll::retry(e.to_string()),
+        }
+        let arrived = Instant::now();
+        for ((t, _), q) in fresh.iter().zip(qualities) {
+            self.health.stored(&route.name, *t, q, arrived);
+        }
+        *last = fresh.last().map(|(t, _)| *t);
         Poll::Done
     }
 }
