@@ -909,6 +909,11 @@ pub struct SourceHealthDto {
     /// the ingest itself is not running).
     #[serde(default)]
     pub reported_s: u32,
+    /// How often the ingest reports, in ms (a report older than three of these, and at least a
+    /// minute, means the ingest is silent).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub report_every_ms: Option<u64>,
 }
 
 /// A data source's link.

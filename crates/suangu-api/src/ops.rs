@@ -619,6 +619,7 @@ impl<S: Store + 'static> Live<S> {
                         reconnects: 0,
                         stale: Vec::new(),
                         reported_s: 0,
+                        report_every_ms: None,
                     });
                 h.reported_s = seconds(r.at);
                 h

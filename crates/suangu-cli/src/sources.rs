@@ -218,13 +218,13 @@ pub fn run(args: RunArgs, context: &Context, json: bool, lang: Lang) -> Result<(
                 _ = every.tick() => {
                     let health = sources.health(Instant::now());
                     report(&health, json, lang);
-                    publish(store.as_ref(), &config.park, &health).await;
+                    publish(store.as_ref(), &config.park, &health, args.report_ms).await;
                 }
             }
         }
         let (stats, last) = sources.stop().await.map_err(|e| failure(e.to_string()))?;
         report(&last, json, lang);
-        publish(store.as_ref(), &config.park, &last).await;
+        publish(store.as_ref(), &config.park, &last, args.report_ms).await;
         tracing::info!(
             points = stats.points,
             chunks = stats.chunks_written,
@@ -377,7 +377,8 @@ pub fn import(args: ImportArgs, context: &Context, json: bool, lang: Lang) -> Re
 
 /// `suangu sources --config FILE`: each configured source's health as `suangu run` last reported
 /// it to the store (`--db`), with the age of that report; a source that never reported says so.
-/// Exit 1 when a source is down, misconfigured, silent or has stale series.
+/// Exit 1 when a source is down, misconfigured, silent (no report for three of the ingest's
+/// report intervals, at least a minute) or has stale series.
 pub fn sources(
     args: SourcesArgs,
     context: &Context,
@@ -407,10 +408,16 @@ pub fn sources(
         let report = reports.iter().find(|r| r.source == source.id);
         let health = report.and_then(|r| serde_json::from_str::<SourceHealth>(&r.report).ok());
         let age_s = report.map(|r| (now.as_second() - r.at.as_second()).max(0));
+        // Silent: no report for three of its intervals (at least a minute).
+        let every_s = report
+            .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.report).ok())
+            .and_then(|v| v["report_every_ms"].as_i64())
+            .map_or(10, |ms| ms / 1000);
+        let silent_after_s = (3 * every_s).max(60);
         let fine = health
             .as_ref()
             .is_some_and(|h| h.link == suangu_sources::health::Link::Up && h.stale.is_empty())
-            && age_s.is_some_and(|a| a <= 60);
+            && age_s.is_some_and(|a| a <= silent_after_s);
         healthy &= fine;
         if json {
             out.push(
@@ -438,10 +445,15 @@ pub fn sources(
 
 /// Keep each source's health in the store, where every console reads it. A failure is logged:
 /// the sources carry on.
-async fn publish(store: &AnyStore, park: &str, health: &[SourceHealth]) {
+async fn publish(store: &AnyStore, park: &str, health: &[SourceHealth], every_ms: u64) {
     let now = jiff::Timestamp::now();
     for h in health {
-        let written = match serde_json::to_string(h) {
+        // With how often reports come, so a reader can tell a silent ingest from a slow one.
+        let report = serde_json::to_value(h).map(|mut v| {
+            v["report_every_ms"] = every_ms.into();
+            v.to_string()
+        });
+        let written = match report {
             Ok(report) => store
                 .put_source_health(park, &h.id, now, &report)
                 .await

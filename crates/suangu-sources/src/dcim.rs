@@ -36,8 +36,9 @@ pub fn parse_answer(
                 .as_millisecond(),
             Some(serde_json::Value::Number(n)) => n
                 .as_i64()
-                .filter(|ms| jiff::Timestamp::from_millisecond(*ms).is_ok())
-                .ok_or_else(|| format!("{p}: {n} is not a time in Unix milliseconds"))?,
+                .ok_or_else(|| format!("{n} is not a time in Unix milliseconds"))
+                .and_then(crate::payload::unix_ms)
+                .map_err(|e| format!("{p}: {e}"))?,
             _ => return Err(format!("{p}: no time there")),
         },
     };

@@ -11,6 +11,23 @@ pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 /// otherwise open chunks far in the future.
 pub const MAX_AHEAD_MS: i64 = 3_600_000;
 
+/// Times given as numbers before this (2000-01-01) are refused: almost always Unix seconds sent
+/// where milliseconds belong, which would store the point in January 1970.
+pub const EARLIEST_MS: i64 = 946_684_800_000;
+
+/// A time given as Unix milliseconds, checked: a valid instant, not before 2000.
+pub fn unix_ms(ms: i64) -> Result<i64, String> {
+    if Timestamp::from_millisecond(ms).is_err() {
+        Err(format!("{ms} is not a time in Unix milliseconds"))
+    } else if ms < EARLIEST_MS {
+        Err(format!(
+            "{ms} is before 2000 as Unix milliseconds (seconds given where milliseconds belong?)"
+        ))
+    } else {
+        Ok(ms)
+    }
+}
+
 /// One value and its source time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reading {
@@ -128,10 +145,9 @@ fn json(text: &str, arrived_ms: i64) -> Result<Reading, PayloadError> {
             .as_millisecond(),
         Some(serde_json::Value::Number(n)) => n
             .as_i64()
-            .filter(|ms| Timestamp::from_millisecond(*ms).is_ok())
-            .ok_or_else(|| {
-                PayloadError::BadTime(format!("{n} is not a time in Unix milliseconds"))
-            })?,
+            .ok_or_else(|| format!("{n} is not a time in Unix milliseconds"))
+            .and_then(unix_ms)
+            .map_err(PayloadError::BadTime)?,
         Some(_) => return Err(PayloadError::WrongShape(SHAPE)),
     };
     Ok(Reading {
@@ -193,6 +209,7 @@ mod tests {
         assert_eq!(kind(r#"{"value": "twelve"}"#), Err("not_a_number"));
         assert_eq!(kind(r#"{"value": 1, "ts": "yesterday"}"#), Err("bad_time"));
         assert_eq!(kind(r#"{"value": 1, "ts": 1e300}"#), Err("bad_time"));
+        assert_eq!(kind(r#"{"value": 1, "ts": 1775037600}"#), Err("bad_time"));
         assert_eq!(
             kind(r#"{"value": 1, "ts": "2030-01-01T00:00:00Z"}"#),
             Err("from_the_future")

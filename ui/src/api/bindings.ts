@@ -353,7 +353,12 @@ stale: Array<string>,
  * When the ingest made this report, Unix seconds (set on reading; a report long past means
  * the ingest itself is not running).
  */
-reported_s: number, };
+reported_s: number, 
+/**
+ * How often the ingest reports, in ms (a report older than three of these, and at least a
+ * minute, means the ingest is silent).
+ */
+report_every_ms: number | null, };
 
 export type SourceLink = { "state": "connecting" } | { "state": "up" } | { "state": "backing_off", attempt: number, retry_in_ms: number, error: string, } | { "state": "misconfigured", reason: string, } | { "state": "stopped" };
 

@@ -25,8 +25,11 @@ export interface SettingsState {
   nowS: number;
 }
 
-/** A report older than this means the ingest itself has stopped reporting. */
-const REPORT_OLD_S = 60;
+/** A report older than three of the ingest's report intervals (and at least a minute) means the
+ * ingest itself has stopped reporting. */
+function silentAfterS(s: SourceHealthDto): number {
+  return Math.max(60, (3 * (s.report_every_ms ?? 10_000)) / 1000);
+}
 
 const LINK_KEY: Record<SourceHealthDto["link"]["state"], Key> = {
   connecting: "src_connecting",
@@ -39,7 +42,7 @@ const LINK_KEY: Record<SourceHealthDto["link"]["state"], Key> = {
 /** One real source: its link (with why, when down), its counters, and its stale series greyed. */
 function ingestSource(s: SourceHealthDto, nowS: number): HTMLElement {
   const age = Math.max(0, Math.round(nowS - s.reported_s));
-  const old = age > REPORT_OLD_S;
+  const old = age > silentAfterS(s);
   const why = s.link.state === "backing_off" ? s.link.error : s.link.state === "misconfigured" ? s.link.reason : null;
   const quality = old || s.link.state === "stopped" ? "stale" : s.link.state === "up" ? (s.stale.length > 0 ? "stale" : "live") : s.link.state === "connecting" ? "reconnecting" : "bad";
   const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
