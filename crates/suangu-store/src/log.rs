@@ -221,12 +221,25 @@ impl SegmentLog {
             .segments
             .last()
             .map_or_else(|| self.dir.clone(), |s| s.path.clone());
-        self.active
+        let written = self
+            .active
             .write_all(&self.buf)
-            .map_err(io(&path, "appending to the log"))?;
-        self.active
-            .sync_data()
-            .map_err(io(&path, "syncing the log"))
+            .map_err(io(&path, "appending to the log"))
+            .and_then(|()| {
+                self.active
+                    .sync_data()
+                    .map_err(io(&path, "syncing the log"))
+            });
+        if written.is_err() {
+            // The frame may be torn (a full disk, an I/O error). A replay ends a segment at its
+            // first damaged frame, so later frames go to a new segment, where it reads them.
+            let next = self.segments.last().map_or(0, |s| s.seq + 1);
+            if let Ok((active, segment)) = create_segment(&self.dir, next) {
+                self.active = active;
+                self.segments.push(segment);
+            }
+        }
+        written
     }
 }
 
@@ -297,4 +310,47 @@ fn parse(p: &[u8]) -> Option<Frame> {
         _ => return None,
     };
     (at == p.len()).then_some(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(source_ms: i64) -> LoggedPoint {
+        LoggedPoint {
+            series: 1,
+            source_ms,
+            q: 7,
+            quality: Quality::Good,
+        }
+    }
+
+    #[test]
+    fn a_failed_append_moves_on_to_a_new_segment_and_later_frames_replay() {
+        let dir = std::env::temp_dir().join(format!("suangu-log-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (mut log, _) = SegmentLog::open(&dir).expect("open");
+        log.append(1, &[point(1000)]).expect("first");
+        // The disk refuses the next write: a handle that cannot write stands in for it.
+        let active = log.segments.last().expect("active").path.clone();
+        log.active = File::open(&active).expect("read-only handle");
+        assert!(log.append(2, &[point(2000)]).is_err());
+        log.append(3, &[point(3000)])
+            .expect("written to the next segment");
+        drop(log);
+
+        let (mut again, found) = SegmentLog::open(&dir).expect("reopen");
+        assert_eq!(found.segments, 2);
+        let mut seen = Vec::new();
+        again
+            .replay(|frame| {
+                if let Frame::Batch { points, .. } = frame {
+                    seen.extend(points.iter().map(|p| p.source_ms));
+                }
+                Ok(())
+            })
+            .expect("replay");
+        assert_eq!(seen, [1000, 3000], "the acknowledged frames, and only they");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
