@@ -131,6 +131,16 @@ fn a_real_prometheus_is_read_and_read_again_after_a_restart() {
     run.until("more points", Duration::from_secs(60), |v| {
         up(v) && points(v) >= before + 3
     });
+    // Now this process stops for longer than its first look back (10 intervals), and starts
+    // again: it goes on from the newest point stored, so the time it was away is filled.
+    run.stop();
+    let away_from = jiff::Timestamp::now().as_millisecond();
+    std::thread::sleep(Duration::from_secs(13));
+    let away_until = jiff::Timestamp::now().as_millisecond();
+    let run = Run::start(&config, &db, None);
+    run.until("up and reading again", Duration::from_secs(60), |v| {
+        up(v) && points(v) >= 15
+    });
     run.stop();
     drop(server);
 
@@ -145,6 +155,17 @@ fn a_real_prometheus_is_read_and_read_again_after_a_restart() {
     // Step-aligned, in order, each instant once.
     assert!(stored.windows(2).all(|w| w[1].source_ms > w[0].source_ms));
     assert!(stored.iter().all(|p| p.source_ms % 1000 == 0));
+    // Every second of the time `suangu run` was away is there.
+    let away: Vec<i64> = stored
+        .iter()
+        .map(|p| p.source_ms)
+        .filter(|t| (away_from - 2000..=away_until).contains(t))
+        .collect();
+    assert!(away.len() >= 14, "{away:?}");
+    assert!(
+        away.windows(2).all(|w| w[1] - w[0] == 1000),
+        "a gap: {away:?}"
+    );
 }
 
 /// A scripted Prometheus: each source (path prefix) answers its script in order, then keeps

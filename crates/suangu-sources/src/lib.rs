@@ -61,7 +61,16 @@ impl Sources {
             });
         }
         let (writer, recovered, writer_task) =
-            writer::Writer::start(store, &config.park, log_dir, &specs).await?;
+            writer::Writer::start(store.clone(), &config.park, log_dir, &specs).await?;
+        // Where each polled series stands in the store: a restart goes on from there, so the
+        // time it was down is filled from the source's own history.
+        let polled: Vec<String> = config
+            .sources
+            .iter()
+            .filter(|s| s.prometheus.is_some())
+            .flat_map(|s| s.points.iter().map(|p| p.series.clone()))
+            .collect();
+        let newest = newest_points(store.as_ref(), &config.park, &polled).await?;
         let (stop, stopped) = watch::channel(false);
         let now = Instant::now();
         let mut health = Vec::new();
@@ -88,6 +97,7 @@ impl Sources {
                         source.clone(),
                         link.clone(),
                         series_of,
+                        &newest,
                         writer.clone(),
                         h,
                     );
@@ -166,4 +176,27 @@ impl Sources {
             }),
         }
     }
+}
+
+/// The source time of the newest stored point of each of `names` within the last day.
+async fn newest_points<S: Store>(
+    store: &S,
+    park: &str,
+    names: &[String],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut newest = HashMap::new();
+    if names.is_empty() {
+        return Ok(newest);
+    }
+    let now = jiff::Timestamp::now();
+    let since = now - jiff::SignedDuration::from_hours(24);
+    let ids = store.series_ids(park, names).await?;
+    for (name, id) in names.iter().zip(ids) {
+        let Some(id) = id else { continue };
+        let range = store.raw_range(id, since, now).await?;
+        if let Some(last) = range.points.last() {
+            newest.insert(name.clone(), last.source_ms);
+        }
+    }
+    Ok(newest)
 }
