@@ -47,6 +47,18 @@ pub struct ImportArgs {
     files: Vec<PathBuf>,
 }
 
+/// Bad input, said on stderr: exit 2.
+fn bad_input(lang: Lang, message: String) -> ExitCode {
+    eprintln!("{}: {message}", lang.text(Key::BadInput));
+    ExitCode::BadInput
+}
+
+/// A failure, said on stderr: exit 1.
+fn failed(lang: Lang, message: String) -> ExitCode {
+    eprintln!("{}: {message}", lang.text(Key::Failure));
+    ExitCode::Failure
+}
+
 /// Read and check `path` against the park; errors name line and field (exit 2).
 pub fn load(path: &Path, api: &Api, json: bool) -> Result<SourcesConfig, ExitCode> {
     let name = path.display().to_string();
@@ -163,14 +175,8 @@ fn failpoints() -> Result<Failpoints, String> {
 /// `suangu run --config FILE`: the sources into the store until Ctrl-C or SIGTERM, with a health
 /// line per source every `--report-ms`.
 pub fn run(args: RunArgs, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
-    let bad = |message: String| {
-        eprintln!("{}: {message}", lang.text(Key::BadInput));
-        ExitCode::BadInput
-    };
-    let failure = |message: String| {
-        eprintln!("{}: {message}", lang.text(Key::Failure));
-        ExitCode::Failure
-    };
+    let bad = |message: String| bad_input(lang, message);
+    let failure = |message: String| failed(lang, message);
     if !(100..=3_600_000).contains(&args.report_ms) {
         return Err(bad(format!(
             "--report-ms {}: 100 to 3600000",
@@ -245,14 +251,8 @@ struct Imported {
 /// `suangu import --config FILE [--source ID] FILES...`: what a files source does with a dropped
 /// file, by hand: each file all or nothing, durably. Exit 2 when any file is refused.
 pub fn import(args: ImportArgs, context: &Context, json: bool, lang: Lang) -> Result<(), ExitCode> {
-    let bad = |message: String| {
-        eprintln!("{}: {message}", lang.text(Key::BadInput));
-        ExitCode::BadInput
-    };
-    let failure = |message: String| {
-        eprintln!("{}: {message}", lang.text(Key::Failure));
-        ExitCode::Failure
-    };
+    let bad = |message: String| bad_input(lang, message);
+    let failure = |message: String| failed(lang, message);
     let api = context.open_park(json)?;
     let config = load(&args.config, &api, json)?;
     let candidates: Vec<_> = config
@@ -315,8 +315,9 @@ pub fn import(args: ImportArgs, context: &Context, json: bool, lang: Lang) -> Re
                 .position(|n| n == name)
                 .and_then(|i| u32::try_from(i).ok())
         };
-        let files = Files::new(source.clone(), link, index, writer, health)
+        let routes = suangu_sources::route::routes(&source, index)
             .ok_or_else(|| failure("a point's series is not registered".to_owned()))?;
+        let files = Files::new(source.clone(), link, routes, writer, health);
         let mut results = Vec::new();
         for path in &args.files {
             let file = path.display().to_string();
@@ -385,10 +386,7 @@ pub fn sources(
     json: bool,
     lang: Lang,
 ) -> Result<(), ExitCode> {
-    let failure = |message: String| {
-        eprintln!("{}: {message}", lang.text(Key::Failure));
-        ExitCode::Failure
-    };
+    let failure = |message: String| failed(lang, message);
     let api = context.open_park(json)?;
     let config = load(&args.config, &api, json)?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| failure(e.to_string()))?;

@@ -70,25 +70,21 @@ pub struct Dcim {
 }
 
 impl Dcim {
+    /// `routes`: one per point, in order ([`crate::route::routes`]).
     pub fn new(
         source: Source,
         link: HttpLink,
-        series_of: impl Fn(&str) -> Option<u32>,
+        routes: Vec<Route>,
         writer: Writer,
         health: Health,
-    ) -> Option<Self> {
-        let routes = source
-            .points
-            .iter()
-            .map(|p| Some(Route::new(p, series_of(&p.series)?)))
-            .collect::<Option<Vec<_>>>()?;
-        Some(Self {
+    ) -> Self {
+        Self {
             source,
             link,
             routes,
             writer,
             health,
-        })
+        }
     }
 
     /// Poll until `stop` turns true, or until the API says the configuration is wrong.

@@ -184,25 +184,21 @@ pub struct Files {
 }
 
 impl Files {
+    /// `routes`: one per point, in order ([`crate::route::routes`]).
     pub fn new(
         source: Source,
         link: FilesLink,
-        series_of: impl Fn(&str) -> Option<u32>,
+        routes: Vec<Route>,
         writer: Writer,
         health: Health,
-    ) -> Option<Self> {
-        let routes = source
-            .points
-            .iter()
-            .map(|p| Some(Route::new(p, series_of(&p.series)?)))
-            .collect::<Option<Vec<_>>>()?;
-        Some(Self {
+    ) -> Self {
+        Self {
             source,
             link,
             routes,
             writer,
             health,
-        })
+        }
     }
 
     /// Import one file's bytes (named `name`): all of it, durably, or none.

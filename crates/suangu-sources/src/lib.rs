@@ -14,7 +14,7 @@ pub mod http;
 pub mod mqtt;
 pub mod payload;
 pub mod prometheus;
-mod route;
+pub mod route;
 pub mod writer;
 
 use health::{Health, SourceHealth};
@@ -79,67 +79,46 @@ impl Sources {
             let series: Vec<String> = source.points.iter().map(|p| p.series.clone()).collect();
             let h = Health::new(&source.id, &series, source.expected_interval(), now);
             health.push(h.clone());
-            let series_of = |name: &str| index.get(name).copied();
-            match source.link() {
+            let Some(routes) = route::routes(source, |name| index.get(name).copied()) else {
+                // Every point's series was registered above; said, not hidden, if not.
+                h.link(health::Link::Misconfigured {
+                    reason: "a point's series is not registered".to_owned(),
+                });
+                continue;
+            };
+            let stop = stopped.clone();
+            let w = writer.clone();
+            let task = match source.link() {
                 Some(Link::Mqtt(link)) => {
-                    let connector = mqtt::Mqtt::new(
-                        source.clone(),
-                        link.clone(),
-                        series_of,
-                        writer.clone(),
-                        h,
-                        failpoints,
-                    );
-                    connectors.push(tokio::spawn(connector.run(stopped.clone())));
+                    let c = mqtt::Mqtt::new(source.clone(), link.clone(), routes, w, h, failpoints);
+                    tokio::spawn(c.run(stop))
                 }
                 Some(Link::Prometheus(link)) => {
-                    let connector = prometheus::Prometheus::new(
+                    let c = prometheus::Prometheus::new(
                         source.clone(),
                         link.clone(),
-                        series_of,
+                        routes,
                         &newest,
-                        writer.clone(),
+                        w,
                         h,
                     );
-                    connectors.push(tokio::spawn(connector.run(stopped.clone())));
+                    tokio::spawn(c.run(stop))
                 }
-                Some(Link::Files(link)) => {
-                    match files::Files::new(
-                        source.clone(),
-                        link.clone(),
-                        series_of,
-                        writer.clone(),
-                        h.clone(),
-                    ) {
-                        Some(connector) => {
-                            connectors.push(tokio::spawn(connector.run(stopped.clone())))
-                        }
-                        None => h.link(health::Link::Misconfigured {
-                            reason: "a point's series is not registered".to_owned(),
-                        }),
-                    }
-                }
-                Some(Link::Http(link)) => {
-                    match dcim::Dcim::new(
-                        source.clone(),
-                        link.clone(),
-                        series_of,
-                        writer.clone(),
-                        h.clone(),
-                    ) {
-                        Some(connector) => {
-                            connectors.push(tokio::spawn(connector.run(stopped.clone())))
-                        }
-                        None => h.link(health::Link::Misconfigured {
-                            reason: "a point's series is not registered".to_owned(),
-                        }),
-                    }
-                }
+                Some(Link::Files(link)) => tokio::spawn(
+                    files::Files::new(source.clone(), link.clone(), routes, w, h).run(stop),
+                ),
+                Some(Link::Http(link)) => tokio::spawn(
+                    dcim::Dcim::new(source.clone(), link.clone(), routes, w, h).run(stop),
+                ),
                 // load_config refuses a source without exactly one link.
-                None => h.link(health::Link::Misconfigured {
-                    reason: "no link".to_owned(),
-                }),
-            }
+                None => {
+                    h.link(health::Link::Misconfigured {
+                        reason: "no link".to_owned(),
+                    });
+                    continue;
+                }
+            };
+            connectors.push(task);
         }
         Ok(Self {
             health,

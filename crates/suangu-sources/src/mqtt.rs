@@ -17,7 +17,7 @@ use crate::writer::{WriteError, Writer};
 use rumqttc::{AsyncClient, ConnectionError, Event, MqttOptions, Packet, Publish, QoS};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use suangu_core::sources::{MqttLink, PayloadFormat, PointMap, Source};
+use suangu_core::sources::{MqttLink, PayloadFormat, Source};
 use tokio::sync::{mpsc, watch};
 
 /// Largest packet taken off the wire: MQTT's own maximum, so that any message the broker holds
@@ -45,22 +45,16 @@ pub struct Mqtt {
 }
 
 impl Mqtt {
-    /// `series_of` gives the writer's index of a park series.
+    /// `routes`: one per point ([`crate::route::routes`]).
     pub fn new(
         source: Source,
         link: MqttLink,
-        series_of: impl Fn(&str) -> Option<u32>,
+        routes: Vec<Route>,
         writer: Writer,
         health: Health,
         failpoints: Failpoints,
     ) -> Self {
-        let routes = source
-            .points
-            .iter()
-            .filter_map(|p: &PointMap| {
-                Some((p.key().to_owned(), Route::new(p, series_of(&p.series)?)))
-            })
-            .collect();
+        let routes = routes.into_iter().map(|r| (r.key.clone(), r)).collect();
         Self {
             source,
             link,

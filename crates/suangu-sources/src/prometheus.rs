@@ -97,7 +97,8 @@ pub fn parse_range(body: &[u8]) -> Result<Answer, AnswerError> {
 pub struct Prometheus {
     source: Source,
     link: PrometheusLink,
-    queries: Vec<(String, Route)>,
+    /// One per point; each route's key is its query.
+    queries: Vec<Route>,
     /// Per query, the newest point already stored when this run began.
     resume: Vec<Option<i64>>,
     writer: Writer,
@@ -109,19 +110,14 @@ impl Prometheus {
     pub fn new(
         source: Source,
         link: PrometheusLink,
-        series_of: impl Fn(&str) -> Option<u32>,
+        queries: Vec<Route>,
         newest: &std::collections::HashMap<String, i64>,
         writer: Writer,
         health: Health,
     ) -> Self {
-        let queries: Vec<(String, Route)> = source
-            .points
-            .iter()
-            .filter_map(|p| Some((p.key().to_owned(), Route::new(p, series_of(&p.series)?))))
-            .collect();
         let resume = queries
             .iter()
-            .map(|(_, route)| newest.get(&route.name).copied())
+            .map(|route| newest.get(&route.name).copied())
             .collect();
         Self {
             source,
@@ -166,9 +162,9 @@ impl Prometheus {
         let now_ms = jiff::Timestamp::now().as_millisecond();
         let end_ms = now_ms / step_ms * step_ms;
         let mut worst = Poll::Done;
-        for ((query, route), last) in self.queries.iter().zip(last.iter_mut()) {
+        for (route, last) in self.queries.iter().zip(last.iter_mut()) {
             let poll = self
-                .poll_one(client, step_ms, end_ms, query, route, last)
+                .poll_one(client, step_ms, end_ms, &route.key, route, last)
                 .await;
             worst = match (worst, poll) {
                 (Poll::Misconfigured(r), _) | (_, Poll::Misconfigured(r)) => Poll::Misconfigured(r),
