@@ -539,8 +539,13 @@ resolution = 1
   });
   after(async () => {
     await server?.stop();
-    ingest?.removeAllListeners("exit");
-    ingest?.kill("SIGTERM");
+    if (ingest && ingest.exitCode === null && ingest.signalCode === null) {
+      // It writes its raw log until it has stopped: the folder goes only after it exits.
+      ingest.removeAllListeners("exit");
+      const exited = new Promise((done) => ingest.once("exit", done));
+      ingest.kill("SIGTERM");
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
