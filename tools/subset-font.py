@@ -6,6 +6,8 @@ machine. Run it again only to widen the character set:
 
     apt-get install fonts-noto-cjk && pip install fonttools brotli && python3 tools/subset-font.py
 
+It also writes SuanguSans-Regular.otf, the same characters as OpenType for the briefings' charts.
+
 The subset keeps every GB2312 character (6,763 hanzi and its symbols), ASCII, Latin-1,
 general punctuation, CJK symbols, full-width forms, and any other character found in assets/ or
 ui/src/ (scenario names, UI strings).
@@ -40,5 +42,14 @@ try:
             "--layout-features=*", "--flavor=woff2", "--no-hinting", f"--output-file={out}",
         ], check=True)
         print(out.relative_to(ROOT), out.stat().st_size, "bytes")
+    # The briefings' charts (plotters with ab_glyph) read OpenType, not WOFF2: the regular
+    # weight, the same characters, no layout features (charts lay text out glyph by glyph).
+    out = ROOT / "assets" / "fonts" / "SuanguSans-Regular.otf"
+    subprocess.run([
+        "pyftsubset", str(SOURCE / "NotoSansCJK-Regular.ttc"), f"--font-number={FACE_SC}",
+        f"--text-file={text_file}", f"--unicodes={','.join(ranges)}",
+        "--layout-features=", "--no-hinting", "--desubroutinize", f"--output-file={out}",
+    ], check=True)
+    print(out.relative_to(ROOT), out.stat().st_size, "bytes")
 finally:
     text_file.unlink()

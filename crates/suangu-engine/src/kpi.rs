@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use suangu_core::Park;
 use suangu_core::green::summarize;
-use suangu_store::{Level, Result, Scope, Store};
+use suangu_store::{AggregateRow, LedgerRow, Level, Result, Scope, Store};
 
 /// The KPIs `suangu simulate` prints. Keys are the JSON keys.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,15 +30,19 @@ pub async fn period_kpis<S: Store>(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<PeriodKpis> {
-    let s = park.scenario();
-    let id = s.park.id.as_str();
+    let id = park.scenario().park.id.as_str();
     let ledger = store.ledger(id, from, to).await?;
     let aggregates = store
         .aggregates(id, Level::Quarter, Scope::Park, id, from, to)
         .await?;
+    Ok(kpis(park, &ledger, &aggregates))
+}
+
+/// The KPIs of a period from its ledger rows and the park's 15-minute aggregates.
+pub fn kpis(park: &Park, ledger: &[LedgerRow], aggregates: &[AggregateRow]) -> PeriodKpis {
     let green = summarize(
         ledger.iter().map(|r| &r.ledger),
-        s.green.grid_factor_t_per_mwh.value,
+        park.scenario().green.grid_factor_t_per_mwh.value,
     );
     let it: f64 = aggregates.iter().map(|a| a.it.0).sum();
     let facility: f64 = aggregates.iter().map(|a| a.facility.0).sum();
@@ -48,7 +52,7 @@ pub async fn period_kpis<S: Store>(
     } else {
         0.0
     };
-    Ok(PeriodKpis {
+    PeriodKpis {
         intervals: ledger.len(),
         it_energy_mwh: it,
         facility_energy_mwh: facility,
@@ -62,5 +66,5 @@ pub async fn period_kpis<S: Store>(
         co2_market_t: green.co2_market_t,
         co2_location_t: green.co2_location_t,
         max_balance_error: green.max_balance_error.max(load_mismatch),
-    })
+    }
 }
