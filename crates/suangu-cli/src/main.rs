@@ -5,6 +5,7 @@ mod common;
 mod contingency;
 mod i18n;
 mod ledger;
+mod report;
 mod schedule;
 mod serve;
 mod simulate;
@@ -39,6 +40,9 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// The green ledger of a day, its month and its year to date, from the store.
     Ledger(ledger::LedgerArgs),
+    /// A day's or a week's briefing from the store: charts as PNG and SVG, a one-page HTML
+    /// summary.
+    Report(report::ReportArgs),
     /// Place jobs over a horizon (green first, then cheap hours), beside two baselines.
     Schedule(schedule::ScheduleArgs),
     /// N-1: lose every substation, transformer, feeder and cooling plant in turn; worst first.
@@ -92,6 +96,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
         Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
+        Command::Report(args) => report::run(args, &context, cli.common.json, lang),
         Command::Schedule(args) => schedule::run(args, &context, cli.common.json, lang),
         Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),
         Command::Drill(args) => contingency::drill(args, &context, cli.common.json, lang),

@@ -925,3 +925,122 @@ fn check_config_accepts_the_example_and_places_each_mistake() {
         "the password must not be echoed: {stderr}"
     );
 }
+
+#[test]
+fn report_writes_the_briefing_both_ways_and_names_the_days_that_have_data() {
+    let dir = temp_dir("report");
+    let db = dir.join("report.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite://{}", db.display());
+    let out = simulate(
+        &db,
+        &[
+            "--start",
+            "2026-04-01T00:00:00+08:00",
+            "--duration",
+            "24h",
+            "--step",
+            "5m",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let charts = dir.join("briefing");
+    let _ = std::fs::remove_dir_all(&charts);
+    for lang in ["en", "zh-CN"] {
+        let out = suangu()
+            .args([
+                "report",
+                "--json",
+                "--db",
+                &url,
+                "--date",
+                "2026-04-01",
+                "--lang",
+                lang,
+            ])
+            .arg("--out")
+            .arg(&charts)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = json_of(&out);
+        assert_eq!(json["intervals_stored"], 96);
+        assert_eq!(json["lang"], lang);
+        let html =
+            std::fs::read_to_string(json["html"].as_str().expect("html path")).expect("html");
+        assert_eq!(html.matches("<svg").count(), 6, "six charts inline");
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+        let files = json["charts"].as_array().expect("charts");
+        assert_eq!(files.len(), 12, "six charts as SVG and PNG");
+        for f in files {
+            let path = f.as_str().expect("path");
+            assert!(
+                std::fs::metadata(path).is_ok_and(|m| m.len() > 200),
+                "{path} written"
+            );
+        }
+    }
+    // Human output: the KPIs in words, then where the page is.
+    let out = suangu()
+        .args([
+            "report",
+            "--db",
+            &url,
+            "--date",
+            "2026-04-01",
+            "--lang",
+            "en",
+        ])
+        .arg("--out")
+        .arg(&charts)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Daily briefing 2026-04-01") && text.contains("Park energy"),
+        "{text}"
+    );
+
+    // A day without data fails (exit 1) and says which days have some.
+    let out = suangu()
+        .args(["report", "--db", &url, "--date", "2026-05-01", "--out"])
+        .arg(&charts)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2026-05-01") && err.contains("there is data for: 2026-04-01"),
+        "{err}"
+    );
+    // Bad input is exit 2 and names the flag.
+    for (flag, value) in [("--period", "month"), ("--date", "2026-13-01")] {
+        let out = suangu()
+            .args([
+                "report",
+                "--db",
+                &url,
+                "--date",
+                "2026-04-01",
+                flag,
+                value,
+                "--out",
+            ])
+            .arg(&charts)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
