@@ -2,6 +2,7 @@
 //! same run and prints both with their ratio. `--smoke` runs tiny sizes so `make test` keeps the
 //! benchmarks compiling and running; its numbers mean nothing. Full runs: `make bench` (release).
 
+mod briefing;
 mod n1;
 mod raw;
 mod sched;
@@ -14,14 +15,18 @@ use suangu_sim::Twin;
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let smoke = args.iter().any(|a| a == "--smoke");
-    // `--only <name>` runs one benchmark: rollup, twin, n1, schedule or raw.
+    // `--only <name>` runs one benchmark: rollup, twin, n1, schedule, raw or briefing.
     let only = args
         .iter()
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
-    if let Some(name) = only.filter(|n| !["rollup", "twin", "n1", "schedule", "raw"].contains(n)) {
-        eprintln!("suangu-bench: --only {name}: expected rollup, twin, n1, schedule or raw");
+    if let Some(name) =
+        only.filter(|n| !["rollup", "twin", "n1", "schedule", "raw", "briefing"].contains(n))
+    {
+        eprintln!(
+            "suangu-bench: --only {name}: expected rollup, twin, n1, schedule, raw or briefing"
+        );
         return std::process::ExitCode::from(2);
     }
     // `--write-park N FILE`: Qingyang N times over, as a scenario file, for the browser
@@ -90,6 +95,12 @@ fn main() -> std::process::ExitCode {
         && let Err(e) = runtime.block_on(raw::ingest(smoke))
     {
         eprintln!("suangu-bench: raw ingest: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    if wanted("briefing")
+        && let Err(e) = runtime.block_on(briefing::render(smoke))
+    {
+        eprintln!("suangu-bench: briefing: {e}");
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS
