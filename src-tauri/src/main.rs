@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use suangu_api::console::Console;
 use suangu_api::dto::{
-    ApiError, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill,
-    DrillArgs, ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs,
-    LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, ReplayArgs,
-    Schedule, Sources, Trend, TrendArgs,
+    ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs, CentreArgs, CentreDetail,
+    DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs,
+    History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary,
+    RackMetricName, ReplayArgs, Schedule, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -65,6 +65,8 @@ struct Shell {
     console: Console<AnyStore>,
     /// The window's heatmap stream, if one runs.
     heatmap: std::sync::Mutex<Option<(u64, tauri::async_runtime::JoinHandle<()>)>>,
+    /// The store's location, as briefings name their source.
+    store: String,
 }
 
 impl Shell {
@@ -288,6 +290,34 @@ fn poisoned() -> ApiError {
     }
 }
 
+/// Write a briefing into the desktop's downloads (a `Suangu` folder there), or the app's data
+/// folder where the desktop has no downloads folder.
+#[tauri::command(rename_all = "snake_case")]
+async fn export_briefing(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    period: String,
+    date: String,
+    lang: String,
+) -> Result<BriefingExport, ApiError> {
+    let paths = app.path();
+    let folder = paths
+        .download_dir()
+        .or_else(|_| paths.app_data_dir())
+        .map_err(|e| ApiError {
+            code: ErrorCode::NotReady,
+            message: format!("export_briefing: no folder to write into: {e}"),
+            details: Vec::new(),
+        })?
+        .join("Suangu");
+    let session = shell.session().await?;
+    let args = BriefingArgs { period, date, lang };
+    session
+        .live()?
+        .export_briefing(args, &folder, &shell.store)
+        .await
+}
+
 /// Open the wall window (or bring it to the front) on `playlist` (the default when empty), from
 /// Settings: the same as starting with `--wall`.
 #[tauri::command]
@@ -348,7 +378,8 @@ commands!(
     park_replay,
     demo_play,
     park_events,
-    park_sources
+    park_sources,
+    export_briefing
 );
 
 /// What the window opens: the scenario, the store and the seed of its flags, with `live` flags
@@ -401,6 +432,10 @@ fn main() -> std::process::ExitCode {
     };
     let app = tauri::Builder::default()
         .manage({
+            let store = match &args.db {
+                Some(url) => url.clone(),
+                None => Location::default_location().to_string(),
+            };
             let opening = Opening {
                 scenario: args.scenario,
                 db: args.db,
@@ -412,6 +447,7 @@ fn main() -> std::process::ExitCode {
                     Box::new(move |live| Box::pin(open(opening.clone(), live))),
                 ),
                 heatmap: std::sync::Mutex::new(None),
+                store,
             }
         })
         .setup(move |app| {

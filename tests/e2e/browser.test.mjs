@@ -560,6 +560,9 @@ resolution = 1
     const dcim = await page.waitForSelector('[data-testid=ingest-dcim][data-link="backing_off"]');
     assert.match(await dcim.textContent(), /backing off: unreachable/);
     assert.equal(await page.getAttribute("[data-testid=ingest-dcim]", "data-quality"), "bad");
+    // A browser wall writes no files: the briefing is the server's `suangu report`.
+    await page.waitForSelector("[data-testid=briefing-read-only]");
+    assert.equal(await page.$("[data-testid=briefing-export]"), null);
     await page.$eval("[data-testid=settings-sources]", (el) => el.scrollIntoView());
     await page.screenshot({ path: join(SHOTS, "browser-sources-1920x1080.png") });
     assert.deepEqual(errors, []);

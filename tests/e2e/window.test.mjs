@@ -2,7 +2,7 @@
 // as the client). Proves the IPC host end to end: the map in the window comes from the Rust core.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -219,6 +219,39 @@ describe("the real window", () => {
       await driver.wait(async () => (await driver.findElements(By.css("[data-testid=demo]"))).length === 0, 10000);
     } finally {
       await driver.quit();
+    }
+  });
+
+  it("exports a briefing from Settings into files, and says when a day has no data", async () => {
+    const driver = await session();
+    let html = null;
+    try {
+      await driver.wait(until.elementLocated(By.css('[data-testid=live-quality][data-state="live"]')), 15000);
+      await driver.findElement(By.css("[data-testid=view-settings]")).click();
+      await driver.wait(until.elementLocated(By.css("[data-testid=briefing-export]")), 10000);
+      await driver.findElement(By.css("[data-testid=briefing-lang-en]")).click();
+      await driver.findElement(By.css("[data-testid=briefing-export]")).click();
+      // Today so far, from the store the live twin has been filling.
+      const done = By.css("[data-testid=briefing-done]");
+      const outcome = By.css("[data-testid=briefing-done], [data-testid=briefing-error]");
+      await driver.wait(until.elementLocated(outcome), 60000);
+      const failed = await driver.findElements(By.css("[data-testid=briefing-error]"));
+      assert.equal(failed.length, 0, failed.length ? await failed[0].getText() : "");
+      html = await driver.findElement(done).getAttribute("data-html");
+      assert.match(html, /briefing-qingyang-day-\d{4}-\d{2}-\d{2}-en\.html$/);
+      const page = readFileSync(html, "utf8");
+      assert.equal(page.match(/<svg/g)?.length, 6, "six charts inline");
+      assert.match(page, /Park energy \d+\.\d MWh/);
+      await screenshot(driver, "window-briefing.png");
+      // A day the store has nothing for: the window says so, with the days it does have.
+      await driver.executeScript(`const d = document.querySelector("[data-testid=briefing-date]"); d.value = "2001-01-01"; d.dispatchEvent(new Event("change"));`);
+      await driver.findElement(By.css("[data-testid=briefing-export]")).click();
+      const error = By.css("[data-testid=briefing-error]");
+      await driver.wait(until.elementLocated(error), 30000);
+      assert.match(await driver.findElement(error).getText(), /(no data for that period|没有这段时间的数据).*there is data for: \d{4}-\d{2}-\d{2}/);
+    } finally {
+      await driver.quit();
+      if (html) for (const f of readdirSync(dirname(html))) if (f.startsWith("briefing-qingyang-")) rmSync(join(dirname(html), f));
     }
   });
 

@@ -297,6 +297,7 @@ function render(): void {
                 applyLive();
               },
               play: (pack) => void playDemo(pack),
+              exportBriefing: gatewayRef && !gatewayRef.readOnly ? (args) => gatewayRef!.call("export_briefing", args) : null,
               openWall: gatewayRef?.openWall
                 ? (playlist) => {
                     gatewayRef?.openWall?.(playlist).catch((e: unknown) => showFatal(e instanceof GatewayError ? e.error.message : String(e)));
@@ -356,6 +357,7 @@ const FAILURE_KEY: Record<Failure["code"], Key> = {
   unknown_command: "error_unknown_command",
   not_ready: "error_not_ready",
   read_only: "error_read_only",
+  no_data: "error_no_data",
 };
 
 /** The localised name of a scenario error kind (the core's stable snake_case code). */

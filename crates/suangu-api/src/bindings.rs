@@ -77,6 +77,8 @@ pub fn typescript() -> String {
         Events::decl(&cfg),
         Sources::decl(&cfg),
         SourceHealthDto::decl(&cfg),
+        BriefingArgs::decl(&cfg),
+        BriefingExport::decl(&cfg),
         SourceLink::decl(&cfg),
         EventDto::decl(&cfg),
         Schedule::decl(&cfg),

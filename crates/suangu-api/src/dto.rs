@@ -282,6 +282,8 @@ pub enum ErrorCode {
     NotReady,
     /// A command that changes something, refused by a read-only host (the browser wall server).
     ReadOnly,
+    /// The store holds nothing for the period asked for (the message names the days it has).
+    NoData,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -631,6 +633,30 @@ pub struct OverloadDto {
 pub struct N1 {
     pub at_s: u32,
     pub contingencies: Vec<Contingency>,
+}
+
+/// Arguments of `export_briefing`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct BriefingArgs {
+    /// `day` or `week` (the ISO week, Monday to Sunday, holding `date`).
+    pub period: String,
+    /// A park day (YYYY-MM-DD).
+    pub date: String,
+    /// `zh-CN` or `en`.
+    pub lang: String,
+}
+
+/// The files a briefing export wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BriefingExport {
+    /// The one-page summary (HTML, charts inline).
+    pub html: String,
+    /// Every chart as SVG and PNG.
+    pub files: Vec<String>,
+    pub intervals_stored: u32,
+    pub intervals_in_period: u32,
+    pub render_ms: u32,
 }
 
 /// Arguments of `park_ledger`.

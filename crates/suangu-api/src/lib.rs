@@ -6,6 +6,7 @@
 //! is the only I/O, and it happens once, in [`Api::open`].
 
 pub mod bindings;
+mod briefing;
 pub mod console;
 pub mod dto;
 pub mod heatmap;
@@ -149,6 +150,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "The data sources' health (link, counters, stale series) as the ingest last reported it.",
         args: no_args,
         result: ts_name::<dto::Sources>,
+    },
+    CommandSpec {
+        name: "export_briefing",
+        mutating: true,
+        doc: "Write a day's or week's briefing (charts as PNG and SVG, a one-page HTML summary) from the store into the desktop's downloads.",
+        args: ts_name::<dto::BriefingArgs>,
+        result: ts_name::<dto::BriefingExport>,
     },
 ];
 
@@ -385,6 +393,13 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             "park_schedule" => to_json(self.live()?.schedule().await?),
             "demo_status" => to_json(self.live()?.demo_status()),
             "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
+            // Files are written by a desktop host, into a folder of its choosing.
+            "export_briefing" => Err(ApiError {
+                code: ErrorCode::ReadOnly,
+                message: "export_briefing: this host does not write files; use `suangu report`"
+                    .to_owned(),
+                details: Vec::new(),
+            }),
             // Restarting the park is the host's (see `console::Console`), not a session's.
             "demo_play" => Err(ApiError {
                 code: ErrorCode::ReadOnly,

@@ -91,7 +91,8 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
         ErrorCode::UnknownCommand
         | ErrorCode::StoreUnavailable
         | ErrorCode::NotReady
-        | ErrorCode::ReadOnly => ExitCode::Failure,
+        | ErrorCode::ReadOnly
+        | ErrorCode::NoData => ExitCode::Failure,
         ErrorCode::BadArguments => ExitCode::BadInput,
     }
 }

@@ -276,7 +276,7 @@ async fn live(State(session): State<Arc<AppSession>>) -> Response {
 
 fn error_response(error: ApiError) -> Response {
     let status = match error.code {
-        ErrorCode::UnknownCommand => StatusCode::NOT_FOUND,
+        ErrorCode::UnknownCommand | ErrorCode::NoData => StatusCode::NOT_FOUND,
         ErrorCode::BadArguments | ErrorCode::ScenarioInvalid | ErrorCode::ScenarioUnreadable => {
             StatusCode::UNPROCESSABLE_ENTITY
         }

@@ -117,7 +117,7 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 details: Array<ScenarioIssue>, };
 
-export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only";
+export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only" | "no_data";
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
 
@@ -360,6 +360,30 @@ reported_s: number,
  */
 report_every_ms: number | null, };
 
+export type BriefingArgs = { 
+/**
+ * `day` or `week` (the ISO week, Monday to Sunday, holding `date`).
+ */
+period: string, 
+/**
+ * A park day (YYYY-MM-DD).
+ */
+date: string, 
+/**
+ * `zh-CN` or `en`.
+ */
+lang: string, };
+
+export type BriefingExport = { 
+/**
+ * The one-page summary (HTML, charts inline).
+ */
+html: string, 
+/**
+ * Every chart as SVG and PNG.
+ */
+files: Array<string>, intervals_stored: number, intervals_in_period: number, render_ms: number, };
+
 export type SourceLink = { "state": "connecting" } | { "state": "up" } | { "state": "backing_off", attempt: number, retry_in_ms: number, error: string, } | { "state": "misconfigured", reason: string, } | { "state": "stopped" };
 
 export type EventDto = { at_s: number, kind: string, target: string, detail: string, };
@@ -466,6 +490,8 @@ export interface Commands {
   park_events: { args: EventsArgs; result: Events };
   /** The data sources' health (link, counters, stale series) as the ingest last reported it. */
   park_sources: { args: Record<string, never>; result: Sources };
+  /** Write a day's or week's briefing (charts as PNG and SVG, a one-page HTML summary) from the store into the desktop's downloads. */
+  export_briefing: { args: BriefingArgs; result: BriefingExport };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -474,4 +500,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "export_briefing"] as const;

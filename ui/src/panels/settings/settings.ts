@@ -1,7 +1,7 @@
 // Settings: language, theme, the demo packs (played from here on the desktop app) and where the
 // data comes from, with each source's state now.
-import type { DemoStatus, LiveFrame, ParkSummary, SourceHealthDto } from "../../api/bindings";
-import type { LinkState } from "../../api/gateway";
+import type { BriefingArgs, BriefingExport, DemoStatus, LiveFrame, ParkSummary, SourceHealthDto } from "../../api/bindings";
+import { GatewayError, type LinkState } from "../../api/gateway";
 import { h } from "../../dom";
 import { type Key, type Lang, lang, nameOf, num, t } from "../../i18n";
 import { THEMES, type Theme, theme } from "../../theme/theme";
@@ -70,6 +70,100 @@ export interface SettingsActions {
   theme(next: Theme): void;
   /** Play a pack, or go back to the live park (null). */
   play(pack: string | null): void;
+  /** Write a briefing (the desktop app), or null where the host writes no files. */
+  exportBriefing: ((args: BriefingArgs) => Promise<BriefingExport>) | null;
+}
+
+/** The briefing form's choices and its last outcome, kept across renders. */
+const briefing: { args: BriefingArgs | null; busy: boolean; done: BriefingExport | null; error: string | null } = {
+  args: null,
+  busy: false,
+  done: null,
+  error: null,
+};
+
+/** The park day of `at_s` in the park's zone (YYYY-MM-DD). */
+function parkDay(atS: number, timeZone: string): string {
+  // From the parts: how a whole date is formatted differs between engines (WebKitGTK: 11/28/2026).
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date(atS * 1000));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** Export a day's or week's briefing: period, day and language, then the files written. */
+function briefingControls(state: SettingsState, act: SettingsActions): HTMLElement[] {
+  const args = (briefing.args ??= {
+    period: "day",
+    date: state.frame ? parkDay(state.frame.at_s, state.summary.time_zone) : state.summary.date,
+    lang: lang(),
+  });
+  const made = h("div", { class: "briefing-outcome", "aria-live": "polite" });
+  // Settings may be drawn again while an export runs: its outcome goes where it is shown then.
+  const show = (outcome = document.querySelector<HTMLElement>(".briefing-outcome") ?? made) => {
+    if (briefing.busy) outcome.replaceChildren(h("p", { class: "ops-label", "data-testid": "briefing-busy" }, t("briefing_busy")));
+    else if (briefing.error) outcome.replaceChildren(h("p", { class: "warning", role: "alert", "data-testid": "briefing-error" }, briefing.error));
+    else if (briefing.done) {
+      const d = briefing.done;
+      outcome.replaceChildren(
+        h(
+          "p",
+          { class: "ops-label", "data-testid": "briefing-done", "data-html": d.html },
+          `${t("briefing_written")}: `,
+          h("code", {}, d.html),
+          ` · ${num(d.files.length)} ${t("briefing_files")} · ${num(d.intervals_stored)} / ${num(d.intervals_in_period)} ${t("briefing_intervals")} · ${num(d.render_ms)} ms`,
+        ),
+      );
+    } else outcome.replaceChildren();
+  };
+  show(made);
+  if (!act.exportBriefing) return [h("p", { class: "ops-label", "data-testid": "briefing-read-only" }, t("briefing_read_only"))];
+  const write = act.exportBriefing;
+  const periods = h(
+    "div",
+    { class: "settings-choices" },
+    ...(["day", "week"] as const).map((p) => {
+      const b = choice(t(p === "day" ? "briefing_day" : "briefing_week"), args.period === p, `briefing-period-${p}`, () => {
+        args.period = p;
+        for (const other of periods.querySelectorAll("button")) other.setAttribute("aria-pressed", String(other === b));
+      });
+      return b;
+    }),
+  );
+  const date = h("input", { type: "date", class: "settings-date", "data-testid": "briefing-date", value: args.date, "aria-label": t("briefing_date") });
+  date.addEventListener("change", () => (args.date = date.value));
+  const langs = h(
+    "div",
+    { class: "settings-choices" },
+    ...(["zh-CN", "en"] as const).map((l) => {
+      const b = choice(l === "zh-CN" ? "中文" : "English", args.lang === l, `briefing-lang-${l}`, () => {
+        args.lang = l;
+        for (const other of langs.querySelectorAll("button")) other.setAttribute("aria-pressed", String(other === b));
+      });
+      return b;
+    }),
+  );
+  const go = h("button", { type: "button", class: "period", "data-testid": "briefing-export", disabled: briefing.busy }, t("briefing_export"));
+  go.addEventListener("click", () => {
+    briefing.busy = true;
+    briefing.error = null;
+    show();
+    write({ ...args })
+      .then((done) => {
+        briefing.done = done;
+      })
+      .catch((e: unknown) => {
+        briefing.done = null;
+        const message = e instanceof Error ? e.message : String(e);
+        const noData = e instanceof GatewayError && e.error.code === "no_data";
+        briefing.error = `${t("briefing_failed")}: ${noData ? `${t("error_no_data")} (${message})` : message}`;
+      })
+      .finally(() => {
+        briefing.busy = false;
+        for (const b of document.querySelectorAll<HTMLButtonElement>("[data-testid=briefing-export]")) b.disabled = false;
+        show();
+      });
+  });
+  return [h("p", { class: "ops-label" }, t("briefing_note")), periods, date, langs, go, made];
 }
 
 const THEME_KEY: Record<Theme, Key> = { dark: "theme_dark", contrast: "theme_contrast" };
@@ -161,6 +255,7 @@ export function settingsView(state: SettingsState, act: SettingsActions): HTMLEl
       state.demoError ? h("p", { class: "warning", role: "alert", "data-testid": "demo-error" }, `${t("demo_failed")}: ${state.demoError}`) : null,
     ),
     section("settings_wall", "settings-wall", ...wallControls(act)),
+    section("settings_briefing", "settings-briefing", ...briefingControls(state, act)),
     section(
       "settings_sources",
       "settings-sources",
