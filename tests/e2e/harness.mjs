@@ -55,7 +55,7 @@ export function suangu(args) {
 
 /** Start `suangu serve` on a free port (or `port`) of `bind` (loopback by default; "0.0.0.0" asks
  * for screen tokens, clients still connect through 127.0.0.1) with its own store (or `db`),
- * removed when it stops unless `keep`; resolves to { url, port, db, stop }, `url` on 127.0.0.1. */
+ * removed when it stops unless `keep`; resolves to { url, port, pid, db, stop }, `url` on 127.0.0.1. */
 export function serve(args = [], { port = 0, db = null, keep = false, bind = "127.0.0.1" } = {}) {
   if (db === null) db = newDb();
   return new Promise((resolvePromise, reject) => {
@@ -73,6 +73,7 @@ export function serve(args = [], { port = 0, db = null, keep = false, bind = "12
         resolvePromise({
           url: bind === "0.0.0.0" ? `http://127.0.0.1:${port}/` : `http://${m[1]}/`,
           port,
+          pid: child.pid,
           db,
           stop: () =>
             new Promise((done) => {
