@@ -54,6 +54,7 @@ bench: ui
 	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-heatmap.mjs --scenario $(CARGO_TARGET_DIR)/bench-park-6x.toml --frames 60
 	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-soak.mjs
 	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-replay.mjs
+	cd tests/e2e && SUANGU_BIN=$(CARGO_TARGET_DIR)/release/suangu node bench-sse.mjs --clients 200 --seconds 60
 	$(MAKE) build
 	cd tests/e2e && node bench-window.mjs --runs 10
 
@@ -63,6 +64,7 @@ bench-smoke:
 	cd tests/e2e && node bench-window.mjs --smoke --runs 1
 	cd tests/e2e && node bench-soak.mjs --smoke --frames 2000
 	cd tests/e2e && node bench-replay.mjs --smoke --hours 1 --jumps 5
+	cd tests/e2e && node bench-sse.mjs --smoke
 
 e2e-browser:
 	cd tests/e2e && npm run --silent browser

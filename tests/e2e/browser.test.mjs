@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { MINI, QINGYANG, SHOTS, SUANGU, scenario, serve } from "./harness.mjs";
+import { MINI, QINGYANG, SHOTS, SUANGU, newDb, scenario, serve, suangu } from "./harness.mjs";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 let browser;
@@ -644,6 +644,52 @@ describe("a second park", () => {
     for (const c of park.centres) assert.equal(shown[c.id], c.name.zh);
     assert.equal(await page.$('g.centre[data-id="CM-N01"]'), null);
     await page.screenshot({ path: join(SHOTS, "browser-zhongwei-mini.png") });
+    await page.close();
+  });
+});
+
+describe("a wall screen across the network", () => {
+  let server;
+  let link;
+  before(async () => {
+    const db = newDb();
+    link = JSON.parse(suangu(["--db", `sqlite://${db}`, "--json", "token", "add", "--screen", "wall-1"])).login_path;
+    // Bound to every address, reached through 127.0.0.1 only: every request needs the token.
+    server = await serve([], { db, bind: "0.0.0.0" });
+  });
+  after(async () => server?.stop());
+
+  it("opens by its one-time link and goes live; a browser without the cookie gets 401", async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${base}${link}`);
+    // Redirected to the page: the code has left the address bar.
+    assert.equal(page.url(), `${base}/`);
+    await page.waitForSelector(".park-map g.centre");
+    await page.waitForSelector('[data-testid=live-quality][data-state="live"]', { timeout: 15000 });
+    const at1 = await page.textContent("[data-testid=live-at]");
+    await page.waitForFunction((before) => document.querySelector("[data-testid=live-at]")?.textContent !== before, at1, { timeout: 10000 });
+    const facility = Number((await page.textContent('[data-live="facility"] .live-value')).replace(/,/g, ""));
+    assert.ok(facility > 50 && facility < 400, `facility ${facility} MW`);
+    const [cookie] = await page.context().cookies();
+    assert.equal(cookie.name, "suangu_session");
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Strict");
+    assert.equal(await page.evaluate(() => document.cookie), "", "not readable by scripts");
+    assert.deepEqual(errors, []);
+    await page.screenshot({ path: join(SHOTS, "browser-network-wall.png") });
+
+    // Another browser (no cookie): 401, a page saying a token is needed, no UI; the link is spent.
+    const other = await browser.newPage();
+    const denied = await other.goto(`${base}/`);
+    assert.equal(denied.status(), 401);
+    assert.match(await other.textContent("body"), /token is needed/);
+    assert.equal(await other.$(".park-map"), null);
+    assert.equal((await other.goto(`${base}${link}`)).status(), 401);
+    assert.equal((await other.goto(`${base}/api/park_summary`)).status(), 401);
+    await other.close();
     await page.close();
   });
 });

@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end tests: paths, the scenario as the test reads it (parsed here
 // with an independent TOML parser, not through our core), and `suangu serve` as a child process.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,16 +38,28 @@ export function removeStore(db) {
   }
 }
 
-/** Start `suangu serve` on a free loopback port (or `port`) with its own store (or `db`), removed
- * when it stops unless `keep`; resolves to { url, port, db, stop }. */
-export function serve(args = [], { port = 0, db = null, keep = false } = {}) {
-  if (db === null) {
-    db = join(SHOTS, "..", "e2e-db", `serve-${process.pid}-${servers++}.db`);
-    mkdirSync(dirname(db), { recursive: true });
-    rmSync(db, { force: true });
-  }
+/** A fresh store path for one server (nothing there yet). */
+export function newDb() {
+  const db = join(SHOTS, "..", "e2e-db", `serve-${process.pid}-${servers++}.db`);
+  mkdirSync(dirname(db), { recursive: true });
+  rmSync(db, { force: true });
+  return db;
+}
+
+/** Run `suangu` to its end (e.g. `token add`); its stdout, or a thrown error with its stderr. */
+export function suangu(args) {
+  const out = spawnSync(SUANGU, args, { encoding: "utf8", env: { ...process.env, LANG: "en_US.UTF-8" } });
+  if (out.status !== 0) throw new Error(`suangu ${args.join(" ")} exited ${out.status}: ${out.stderr}`);
+  return out.stdout;
+}
+
+/** Start `suangu serve` on a free port (or `port`) of `bind` (loopback by default; "0.0.0.0" asks
+ * for screen tokens, clients still connect through 127.0.0.1) with its own store (or `db`),
+ * removed when it stops unless `keep`; resolves to { url, port, pid, db, stop }, `url` on 127.0.0.1. */
+export function serve(args = [], { port = 0, db = null, keep = false, bind = "127.0.0.1" } = {}) {
+  if (db === null) db = newDb();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(SUANGU, ["serve", "--bind", `127.0.0.1:${port}`, "--db", `sqlite://${db}`, ...args], {
+    const child = spawn(SUANGU, ["serve", "--bind", `${bind}:${port}`, "--db", `sqlite://${db}`, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, LANG: "en_US.UTF-8" },
     });
@@ -57,9 +69,11 @@ export function serve(args = [], { port = 0, db = null, keep = false } = {}) {
     child.stdout.on("data", (d) => {
       const m = /http:\/\/(\S+)\//.exec(String(d));
       if (m) {
+        const port = Number(m[1].split(":").pop());
         resolvePromise({
-          url: `http://${m[1]}/`,
-          port: Number(m[1].split(":").pop()),
+          url: bind === "0.0.0.0" ? `http://127.0.0.1:${port}/` : `http://${m[1]}/`,
+          port,
+          pid: child.pid,
           db,
           stop: () =>
             new Promise((done) => {

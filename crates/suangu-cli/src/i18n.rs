@@ -208,12 +208,96 @@ impl Lang {
             (Lang::En, Duplicates) => "duplicates",
             (Lang::Zh, StaleSeries) => "条序列过期",
             (Lang::En, StaleSeries) => "stale series",
+            (Lang::Zh, ActiveTokens) => "有效令牌",
+            (Lang::En, ActiveTokens) => "active tokens",
+            (Lang::Zh, StoreUnreachable) => "存储暂不可用，请稍后重试",
+            (Lang::En, StoreUnreachable) => "the store is unavailable; try again shortly",
+            (Lang::Zh, TokenShownOnce) => "屏幕访问令牌（只显示这一次，不会保存）",
+            (Lang::En, TokenShownOnce) => {
+                "access token of the screen (shown this once, never stored)"
+            }
+            (Lang::Zh, OneTimeLink) => {
+                "一次性登录链接（在该屏幕的浏览器中打开服务地址加此路径，仅可使用一次）"
+            }
+            (Lang::En, OneTimeLink) => {
+                "one-time link (open the server's address with this path in the screen's browser; works once)"
+            }
+            (Lang::Zh, BearerUse) => "或在每个请求中发送请求头",
+            (Lang::En, BearerUse) => "or send with every request the header",
+            (Lang::Zh, ScreenTaken) => "该屏幕已有有效令牌（先吊销：suangu token revoke --screen）",
+            (Lang::En, ScreenTaken) => {
+                "this screen already has an active token (revoke it first: suangu token revoke --screen)"
+            }
+            (Lang::Zh, NoSuchScreen) => "没有该屏幕的有效令牌（suangu token list 列出全部）",
+            (Lang::En, NoSuchScreen) => {
+                "no active token for this screen (suangu token list shows them)"
+            }
+            (Lang::Zh, BadScreenName) => "屏幕名称须为 1 到 64 个字符，且不含控制字符",
+            (Lang::En, BadScreenName) => {
+                "a screen name is 1 to 64 characters, without control characters"
+            }
+            (Lang::Zh, TokenRevoked) => "已吊销；运行中的服务在 2 秒内拒绝该令牌及其会话",
+            (Lang::En, TokenRevoked) => {
+                "revoked; a running server refuses it and its sessions within 2 s"
+            }
+            (Lang::Zh, NoTokens) => "还没有屏幕令牌（suangu token add --screen <名称>）",
+            (Lang::En, NoTokens) => "no screen tokens yet (suangu token add --screen <name>)",
+            (Lang::Zh, Screen) => "屏幕",
+            (Lang::En, Screen) => "screen",
+            (Lang::Zh, Created) => "创建",
+            (Lang::En, Created) => "created",
+            (Lang::Zh, RevokedAt) => "吊销",
+            (Lang::En, RevokedAt) => "revoked",
+            (Lang::Zh, Active) => "有效",
+            (Lang::En, Active) => "active",
+            (Lang::Zh, LastSeen) => "最近使用",
+            (Lang::En, LastSeen) => "last seen",
+            (Lang::Zh, Never) => "从未",
+            (Lang::En, Never) => "never",
+            (Lang::Zh, LinkUnused) => "一次性链接未使用",
+            (Lang::En, LinkUnused) => "one-time link unused",
+            (Lang::Zh, TokenNeeded) => {
+                "需要访问令牌：请在此屏幕上打开 suangu token add 给出的一次性链接，或使用 Authorization: Bearer 请求头。"
+            }
+            (Lang::En, TokenNeeded) => {
+                "A token is needed: open the one-time link from suangu token add on this screen, or send an Authorization: Bearer header."
+            }
+            (Lang::Zh, NetworkWarning) => "警告：正在向网络提供服务，每个请求都需要屏幕令牌",
+            (Lang::En, NetworkWarning) => {
+                "warning: serving to the network; every request needs a screen token"
+            }
+            (Lang::Zh, NoActiveTokens) => {
+                "没有有效的屏幕令牌，不在非回环地址上提供服务；先运行 suangu token add --screen <名称>"
+            }
+            (Lang::En, NoActiveTokens) => {
+                "no active screen tokens, so nothing is served on a non-loopback address; run suangu token add --screen <name> first"
+            }
         }
     }
 }
 
 #[derive(Debug, Clone, Copy)]
 pub enum Key {
+    ActiveTokens,
+    StoreUnreachable,
+    TokenShownOnce,
+    OneTimeLink,
+    BearerUse,
+    ScreenTaken,
+    NoSuchScreen,
+    BadScreenName,
+    TokenRevoked,
+    NoTokens,
+    Screen,
+    Created,
+    RevokedAt,
+    Active,
+    LastSeen,
+    Never,
+    LinkUnused,
+    TokenNeeded,
+    NetworkWarning,
+    NoActiveTokens,
     ReportAge,
     NeverReported,
     ConfigOk,

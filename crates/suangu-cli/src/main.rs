@@ -1,6 +1,7 @@
 //! `suangu`: the headless face of the core. Every subcommand takes the common flags
 //! (`--scenario`, `--db`, `--seed`, `--json`) and exits 0 ok, 1 failure, 2 bad input.
 
+mod auth;
 mod common;
 mod contingency;
 mod i18n;
@@ -10,6 +11,7 @@ mod schedule;
 mod serve;
 mod simulate;
 mod sources;
+mod token;
 
 use clap::{Parser, Subcommand};
 use common::{Common, ExitCode};
@@ -34,8 +36,11 @@ enum Command {
     /// Validate a scenario and print the park's totals; with --config, check a data-source file
     /// against it.
     Check(CheckArgs),
-    /// Serve the UI and the read-only API over HTTP (loopback only for now).
+    /// Serve the UI and the read-only API over HTTP: open on loopback, a screen token on every
+    /// request anywhere else.
     Serve(serve::ServeArgs),
+    /// Wall screens' access tokens for `serve` off loopback: add (printed once), list, revoke.
+    Token(token::TokenArgs),
     /// Run the digital twin over a period into the store and print the period's KPIs.
     Simulate(simulate::SimulateArgs),
     /// The green ledger of a day, its month and its year to date, from the store.
@@ -94,6 +99,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         ),
         Command::Check(CheckArgs { config: None }) => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
+        Command::Token(args) => token::run(args, &context, cli.common.json, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
         Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
         Command::Report(args) => report::run(args, &context, cli.common.json, lang),

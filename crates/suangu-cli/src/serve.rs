@@ -1,11 +1,15 @@
 //! `suangu serve`: the same UI and read-only API the window uses, over HTTP for browser walls,
-//! with the live park pushed as server-sent events. Loopback only until access tokens exist.
+//! with the live park pushed as server-sent events. On loopback it is open (as the window is);
+//! on any other address (or with `--require-token`) every request needs a screen token
+//! (`auth.rs`, `suangu token`).
 
+use crate::auth::{Access, Auth};
 use crate::common::{Context, ExitCode};
 use crate::i18n::{Key, Lang};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -31,9 +35,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// Address to listen on (loopback only for now; port 0 picks a free port).
+    /// Address to listen on (port 0 picks a free port). Off loopback (e.g. 0.0.0.0:8080) every
+    /// request needs a screen token (`suangu token add`).
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
+    /// Ask for a screen token on loopback too.
+    #[arg(long)]
+    require_token: bool,
     /// The built UI (default: $SUANGU_UI_DIR, else ui/dist of this source tree).
     #[arg(long, value_name = "DIR")]
     ui_dir: Option<PathBuf>,
@@ -53,12 +61,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
         eprintln!("{}: {message}", lang.text(Key::BadInput));
         ExitCode::BadInput
     };
-    if !args.bind.ip().is_loopback() {
-        return Err(bad(format!(
-            "--bind {}: only loopback addresses (127.0.0.1, ::1) are served until access tokens exist",
-            args.bind
-        )));
-    }
+    let network = !args.bind.ip().is_loopback();
     args.live.check().map_err(bad)?;
     let ui_dir = args
         .ui_dir
@@ -81,7 +84,37 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
         eprintln!("{}: {e}", lang.text(Key::Failure));
         ExitCode::Failure
     })?;
+    let park_id = api.park().scenario().park.id.clone();
     runtime.block_on(async move {
+        let auth = if network || args.require_token {
+            let store = AnyStore::open(&context.db).await.map_err(|e| {
+                eprintln!("{}: {e}", lang.text(Key::Failure));
+                ExitCode::Failure
+            })?;
+            let (auth, active) = Auth::open(store, park_id, lang).await.map_err(|e| {
+                eprintln!("{}: {e}", lang.text(Key::Failure));
+                ExitCode::Failure
+            })?;
+            if active == 0 {
+                return Err(bad(format!(
+                    "--bind {}: {}",
+                    args.bind,
+                    lang.text(Key::NoActiveTokens)
+                )));
+            }
+            if network {
+                eprintln!(
+                    "{} ({}); {}: {active}",
+                    lang.text(Key::NetworkWarning),
+                    args.bind,
+                    lang.text(Key::ActiveTokens)
+                );
+            }
+            tokio::spawn(auth.clone().refresh());
+            Some(auth)
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .map_err(|e| {
@@ -105,7 +138,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
                 tracing::debug!("TCP_NODELAY: {e}");
             }
         });
-        let served = axum::serve(listener, router(session.clone(), ui_dir))
+        let served = axum::serve(listener, router(session.clone(), ui_dir, auth))
             .with_graceful_shutdown(async move {
                 shutdown_signal().await;
                 // Ends the live streams, so open event streams do not hold the server up.
@@ -132,16 +165,33 @@ async fn start_live(
     Live::start(api.park().clone(), context.seed, Arc::new(store), config).await
 }
 
-fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
+/// Every route; with `auth`, everything but `/login` behind a token. The security headers go
+/// on every response, refusals included. `ServeDir` never lists a folder: a folder without an
+/// index.html is 404.
+fn router(session: Arc<AppSession>, ui_dir: PathBuf, auth: Option<Arc<Auth>>) -> Router {
     let header =
         |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
-    Router::new()
+    let app = Router::new()
         .route("/api/live", get(live))
         .route("/api/rack_heatmap.ws", get(heatmap_stream))
         .route("/api/{command}", get(command))
+        .route_layer(header(header::CACHE_CONTROL, "no-store"))
         .with_state(session)
-        .fallback_service(ServeDir::new(ui_dir))
-        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+        .fallback_service(ServeDir::new(ui_dir));
+    let app = match auth {
+        Some(auth) => app
+            .layer(middleware::from_fn_with_state(
+                auth.clone(),
+                crate::auth::require_token,
+            ))
+            .merge(
+                Router::new()
+                    .route("/login", get(crate::auth::login))
+                    .with_state(auth),
+            ),
+        None => app,
+    };
+    app.layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
@@ -152,6 +202,7 @@ fn router(session: Arc<AppSession>, ui_dir: PathBuf) -> Router {
 /// per frame costs a browser milliseconds of its network stack.
 async fn heatmap_stream(
     State(session): State<Arc<AppSession>>,
+    access: Option<Extension<Access>>,
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -170,10 +221,17 @@ async fn heatmap_stream(
     if let Err(error) = session.live() {
         return error_response(error);
     }
-    ws.on_upgrade(move |socket| send_heatmap(socket, session, args.metric))
+    let access = access.map(|Extension(a)| a);
+    ws.on_upgrade(move |socket| send_heatmap(socket, session, args.metric, access))
 }
 
-async fn send_heatmap(mut socket: WebSocket, session: Arc<AppSession>, metric: RackMetricName) {
+/// Sends until the client goes, the engine stops or the token it came with is revoked.
+async fn send_heatmap(
+    mut socket: WebSocket,
+    session: Arc<AppSession>,
+    metric: RackMetricName,
+    access: Option<Access>,
+) {
     let Ok(live) = session.live() else {
         return;
     };
@@ -181,6 +239,13 @@ async fn send_heatmap(mut socket: WebSocket, session: Arc<AppSession>, metric: R
     loop {
         tokio::select! {
             next = feed.next() => match next {
+                Some(Ok(_)) if access.as_ref().is_some_and(|a| !a.allowed()) => {
+                    let _ = socket.send(Message::Close(Some(CloseFrame {
+                        code: close_code::POLICY,
+                        reason: "token revoked".into(),
+                    }))).await;
+                    return;
+                }
                 Some(Ok(mut frame)) => {
                     suangu_api::heatmap::frame::stamp_sent(&mut frame, unix_ms());
                     if socket.send(Message::Binary(frame.into())).await.is_err() {
@@ -255,20 +320,25 @@ async fn command(
 }
 
 /// Server-sent events: the current frame at once (a reconnecting client resumes from a
-/// snapshot), then every new one.
-async fn live(State(session): State<Arc<AppSession>>) -> Response {
+/// snapshot), then every new one; until the token the client came with is revoked.
+async fn live(
+    State(session): State<Arc<AppSession>>,
+    access: Option<Extension<Access>>,
+) -> Response {
     let live = match session.live() {
         Ok(live) => live,
         Err(error) => return error_response(error),
     };
-    let stream = WatchStream::new(live.frames()).filter_map(|frame| {
-        let frame = frame?;
-        let event = Event::default()
-            .event("frame")
-            .json_data(live_frame(&frame))
-            .ok()?;
-        Some(Ok::<_, Infallible>(event))
-    });
+    let stream = WatchStream::new(live.frames())
+        .take_while(move |_| access.as_ref().is_none_or(|a| a.allowed()))
+        .filter_map(|frame| {
+            let frame = frame?;
+            let event = Event::default()
+                .event("frame")
+                .json_data(live_frame(&frame))
+                .ok()?;
+            Some(Ok::<_, Infallible>(event))
+        });
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

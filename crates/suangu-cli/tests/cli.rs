@@ -111,7 +111,19 @@ fn bad_flags_and_missing_files_are_bad_input() {
     assert_eq!(code(&["check", "--db", "mysql://nope"]), Some(2));
     assert_eq!(code(&["check", "--seed", "minus-one"]), Some(2));
     assert_eq!(code(&["no-such-command"]), Some(2));
-    assert_eq!(code(&["serve", "--bind", "0.0.0.0:0"]), Some(2));
+    // Off loopback with no screen token in the store: nothing is served.
+    let dir = temp_dir("no-tokens");
+    std::fs::write(dir.join("index.html"), "<!doctype html>").expect("index");
+    let out = suangu()
+        .args(["serve", "--bind", "0.0.0.0:0", "--ui-dir"])
+        .arg(&dir)
+        .arg("--db")
+        .arg(format!("sqlite://{}", dir.join("empty.db").display()))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("suangu token add"), "{err}");
 }
 
 #[test]

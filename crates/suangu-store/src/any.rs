@@ -2,7 +2,9 @@
 
 use crate::chunk::Point;
 use crate::rows::{AggregateRow, Event, LedgerRow, Level, Scope};
-use crate::{ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec};
+use crate::{
+    ChunkRow, Pruned, Quarantined, RawBucket, RawRange, ScreenCredentials, ScreenToken, SeriesSpec,
+};
 use crate::{Location, PgStore, Result, SqliteStore, Store};
 use jiff::Timestamp;
 use suangu_core::Park;
@@ -188,6 +190,78 @@ impl Store for AnyStore {
         match self {
             AnyStore::Sqlite(s) => s.prune_raw(park_id, raw_before, rollups_before).await,
             AnyStore::Postgres(s) => s.prune_raw(park_id, raw_before, rollups_before).await,
+        }
+    }
+
+    async fn add_screen_token(
+        &self,
+        park_id: &str,
+        screen: &str,
+        token_sha256: &str,
+        link_sha256: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>> {
+        match self {
+            AnyStore::Sqlite(s) => {
+                s.add_screen_token(park_id, screen, token_sha256, link_sha256, at)
+                    .await
+            }
+            AnyStore::Postgres(s) => {
+                s.add_screen_token(park_id, screen, token_sha256, link_sha256, at)
+                    .await
+            }
+        }
+    }
+
+    async fn screen_tokens(&self, park_id: &str) -> Result<Vec<ScreenToken>> {
+        match self {
+            AnyStore::Sqlite(s) => s.screen_tokens(park_id).await,
+            AnyStore::Postgres(s) => s.screen_tokens(park_id).await,
+        }
+    }
+
+    async fn revoke_screen_token(
+        &self,
+        park_id: &str,
+        screen: &str,
+        at: Timestamp,
+    ) -> Result<bool> {
+        match self {
+            AnyStore::Sqlite(s) => s.revoke_screen_token(park_id, screen, at).await,
+            AnyStore::Postgres(s) => s.revoke_screen_token(park_id, screen, at).await,
+        }
+    }
+
+    async fn redeem_screen_link(
+        &self,
+        park_id: &str,
+        link_sha256: &str,
+        session_sha256: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>> {
+        match self {
+            AnyStore::Sqlite(s) => {
+                s.redeem_screen_link(park_id, link_sha256, session_sha256, at)
+                    .await
+            }
+            AnyStore::Postgres(s) => {
+                s.redeem_screen_link(park_id, link_sha256, session_sha256, at)
+                    .await
+            }
+        }
+    }
+
+    async fn screen_credentials(&self, park_id: &str) -> Result<ScreenCredentials> {
+        match self {
+            AnyStore::Sqlite(s) => s.screen_credentials(park_id).await,
+            AnyStore::Postgres(s) => s.screen_credentials(park_id).await,
+        }
+    }
+
+    async fn touch_screen_tokens(&self, ids: &[i64], at: Timestamp) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.touch_screen_tokens(ids, at).await,
+            AnyStore::Postgres(s) => s.touch_screen_tokens(ids, at).await,
         }
     }
 }

@@ -23,7 +23,9 @@ pub use postgres::PgStore;
 pub use raw::{
     CHUNK_SECONDS, ChunkRow, Pruned, Quarantined, RawBucket, RawRange, SeriesSpec, window_start,
 };
-pub use rows::{AggregateRow, Event, LedgerRow, Level, Scope, SourceReport};
+pub use rows::{
+    AggregateRow, Event, LedgerRow, Level, Scope, ScreenCredentials, ScreenToken, SourceReport,
+};
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
@@ -64,7 +66,7 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// What the rest of Suangu asks of a store. Implemented by [`SqliteStore`].
+/// What the rest of Suangu asks of a store. Implemented by [`SqliteStore`] and [`PgStore`].
 pub trait Store: Send + Sync {
     /// Write finished intervals (idempotent: writing an interval again replaces it), and the
     /// hourly aggregates they complete, in one transaction.
@@ -201,4 +203,53 @@ pub trait Store: Send + Sync {
         raw_before: Timestamp,
         rollups_before: Timestamp,
     ) -> impl Future<Output = Result<Pruned>> + Send;
+
+    /// Add an access token for wall screen `screen` of `park_id`, by the SHA-256 hashes (hex) of
+    /// the token and of its one-time link code; its id, or None when a token not revoked already
+    /// has that screen name.
+    fn add_screen_token(
+        &self,
+        park_id: &str,
+        screen: &str,
+        token_sha256: &str,
+        link_sha256: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Option<i64>>> + Send;
+
+    /// Every access token of `park_id`, revoked ones too, oldest first.
+    fn screen_tokens(&self, park_id: &str)
+    -> impl Future<Output = Result<Vec<ScreenToken>>> + Send;
+
+    /// Revoke the active token of `screen` (its link and sessions end with it); false when
+    /// there is none.
+    fn revoke_screen_token(
+        &self,
+        park_id: &str,
+        screen: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Spend a one-time link code (by hash): open a session (by hash) bound to its token, whose
+    /// id is returned; None when no active token has that code (unknown, used or revoked). Once
+    /// only, even when two requests race.
+    fn redeem_screen_link(
+        &self,
+        park_id: &str,
+        link_sha256: &str,
+        session_sha256: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<Option<i64>>> + Send;
+
+    /// The hashes of the active tokens of `park_id` and of their sessions.
+    fn screen_credentials(
+        &self,
+        park_id: &str,
+    ) -> impl Future<Output = Result<ScreenCredentials>> + Send;
+
+    /// Record that tokens `ids` were used at `at`.
+    fn touch_screen_tokens(
+        &self,
+        ids: &[i64],
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + Send;
 }

@@ -118,3 +118,24 @@ pub struct SourceReport {
     /// JSON, as the source wrote it.
     pub report: String,
 }
+
+/// A wall screen's access token as listed: never the token itself (only its hash is stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenToken {
+    pub id: i64,
+    pub screen: String,
+    pub created: Timestamp,
+    pub revoked: Option<Timestamp>,
+    /// When a server last let a request through with it (or a session it opened).
+    pub last_seen: Option<Timestamp>,
+    /// Its one-time link has not been used yet.
+    pub link_pending: bool,
+}
+
+/// What a server checks requests against: the SHA-256 hashes (hex) of the park's active tokens
+/// and of the sessions their links opened, each with its token's id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScreenCredentials {
+    pub tokens: Vec<(String, i64)>,
+    pub sessions: Vec<(String, i64)>,
+}

@@ -662,6 +662,147 @@ impl Store for $store {
         tx.commit().await.map_err(err)?;
         Ok(Pruned { chunks, rollups })
     }
+
+    async fn add_screen_token(
+        &self,
+        park_id: &str,
+        screen: &str,
+        token_sha256: &str,
+        link_sha256: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>> {
+        // The only conflicts are the active screen name and the hashes (256-bit random: never).
+        sqlx::query_scalar(
+            "INSERT INTO screen_tokens (park, screen, token_sha256, link_sha256, created_s) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(park_id)
+        .bind(screen)
+        .bind(token_sha256)
+        .bind(link_sha256)
+        .bind(at.as_second())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.query_error("adding a screen token", e))
+    }
+
+    async fn screen_tokens(&self, park_id: &str) -> Result<Vec<crate::ScreenToken>> {
+        let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>, bool)> = sqlx::query_as(
+            "SELECT id, screen, created_s, revoked_s, last_seen_s, link_sha256 IS NOT NULL \
+             FROM screen_tokens WHERE park = $1 ORDER BY created_s, id",
+        )
+        .bind(park_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("listing screen tokens", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, screen, created, revoked, last_seen, link_pending)| crate::ScreenToken {
+                id,
+                screen,
+                created: crate::sql::ts(created),
+                revoked: revoked.map(crate::sql::ts),
+                last_seen: last_seen.map(crate::sql::ts),
+                link_pending,
+            })
+            .collect())
+    }
+
+    async fn revoke_screen_token(&self, park_id: &str, screen: &str, at: Timestamp) -> Result<bool> {
+        let err = |e| self.query_error("revoking a screen token", e);
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE screen_tokens SET revoked_s = $3, link_sha256 = NULL \
+             WHERE park = $1 AND screen = $2 AND revoked_s IS NULL RETURNING id",
+        )
+        .bind(park_id)
+        .bind(screen)
+        .bind(at.as_second())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM screen_sessions WHERE token = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(true)
+    }
+
+    async fn redeem_screen_link(
+        &self,
+        park_id: &str,
+        link_sha256: &str,
+        session_sha256: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>> {
+        let err = |e| self.query_error("opening a screen session", e);
+        let mut tx = self.pool.begin().await.map_err(err)?;
+        // Spending the code is the row update itself: a second request finds it NULL.
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE screen_tokens SET link_sha256 = NULL \
+             WHERE park = $1 AND link_sha256 = $2 AND revoked_s IS NULL RETURNING id",
+        )
+        .bind(park_id)
+        .bind(link_sha256)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        sqlx::query("INSERT INTO screen_sessions (session_sha256, token, created_s) VALUES ($1, $2, $3)")
+            .bind(session_sha256)
+            .bind(id)
+            .bind(at.as_second())
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(Some(id))
+    }
+
+    async fn screen_credentials(&self, park_id: &str) -> Result<crate::ScreenCredentials> {
+        let err = |e| self.query_error("reading screen credentials", e);
+        let tokens = sqlx::query_as(
+            "SELECT token_sha256, id FROM screen_tokens WHERE park = $1 AND revoked_s IS NULL",
+        )
+        .bind(park_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let sessions = sqlx::query_as(
+            "SELECT s.session_sha256, s.token FROM screen_sessions s \
+             JOIN screen_tokens t ON t.id = s.token WHERE t.park = $1 AND t.revoked_s IS NULL",
+        )
+        .bind(park_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        Ok(crate::ScreenCredentials { tokens, sessions })
+    }
+
+    async fn touch_screen_tokens(&self, ids: &[i64], at: Timestamp) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut q: QueryBuilder<$db> = QueryBuilder::new("UPDATE screen_tokens SET last_seen_s = ");
+        q.push_bind(at.as_second()).push(" WHERE id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q.build()
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.query_error("recording screen tokens' use", e))?;
+        Ok(())
+    }
 }
     };
 }

@@ -540,6 +540,113 @@ async fn raw_ingest_writes_windows_rollups_and_retention<S: Store + 'static>(sto
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+async fn screen_tokens_are_kept_hashed_spent_once_and_revoked<S: Store>(store: S) {
+    let t0 = at("2026-04-01T00:00:00Z");
+    let hash = |c: char| c.to_string().repeat(64);
+    let hall = store
+        .add_screen_token("qingyang", "hall-a", &hash('a'), &hash('1'), t0)
+        .await
+        .expect("add")
+        .expect("new screen");
+    // One active token per screen name and park; another park may use the name.
+    let taken = store
+        .add_screen_token("qingyang", "hall-a", &hash('b'), &hash('2'), t0)
+        .await
+        .expect("add");
+    assert_eq!(taken, None);
+    store
+        .add_screen_token("other", "hall-a", &hash('c'), &hash('3'), t0)
+        .await
+        .expect("add")
+        .expect("other park");
+    let lobby = store
+        .add_screen_token("qingyang", "lobby", &hash('d'), &hash('4'), t0)
+        .await
+        .expect("add")
+        .expect("new screen");
+
+    let creds = store.screen_credentials("qingyang").await.expect("creds");
+    let mut tokens = creds.tokens.clone();
+    tokens.sort();
+    assert_eq!(tokens, [(hash('a'), hall), (hash('d'), lobby)]);
+    assert!(creds.sessions.is_empty());
+
+    // A link code opens one session, once; an unknown code none.
+    let t1 = at("2026-04-01T00:01:00Z");
+    let redeemed = store
+        .redeem_screen_link("qingyang", &hash('1'), &hash('e'), t1)
+        .await
+        .expect("redeem");
+    assert_eq!(redeemed, Some(hall));
+    let again = store
+        .redeem_screen_link("qingyang", &hash('1'), &hash('f'), t1)
+        .await
+        .expect("redeem");
+    assert_eq!(again, None, "a link code is spent by its first use");
+    let elsewhere = store
+        .redeem_screen_link("other", &hash('4'), &hash('f'), t1)
+        .await
+        .expect("redeem");
+    assert_eq!(
+        elsewhere, None,
+        "a code of one park opens nothing in another"
+    );
+    let creds = store.screen_credentials("qingyang").await.expect("creds");
+    assert_eq!(creds.sessions, [(hash('e'), hall)]);
+
+    store.touch_screen_tokens(&[hall], t1).await.expect("touch");
+    let listed = store.screen_tokens("qingyang").await.expect("list");
+    let view: Vec<(&str, Option<Timestamp>, Option<Timestamp>, bool)> = listed
+        .iter()
+        .map(|t| (t.screen.as_str(), t.revoked, t.last_seen, t.link_pending))
+        .collect();
+    assert_eq!(
+        view,
+        [
+            ("hall-a", None, Some(t1), false),
+            ("lobby", None, None, true)
+        ]
+    );
+
+    // Revoking ends the token and its sessions; the name is free again; unknown is false.
+    let t2 = at("2026-04-01T00:02:00Z");
+    assert!(
+        store
+            .revoke_screen_token("qingyang", "hall-a", t2)
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        !store
+            .revoke_screen_token("qingyang", "hall-a", t2)
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        !store
+            .revoke_screen_token("qingyang", "nowhere", t2)
+            .await
+            .expect("revoke")
+    );
+    let creds = store.screen_credentials("qingyang").await.expect("creds");
+    assert_eq!(creds.tokens, [(hash('d'), lobby)]);
+    assert!(creds.sessions.is_empty());
+    store
+        .add_screen_token("qingyang", "hall-a", &hash('g'), &hash('5'), t2)
+        .await
+        .expect("add")
+        .expect("the name is free after revocation");
+    let listed = store.screen_tokens("qingyang").await.expect("list");
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0].revoked, Some(t2));
+    assert_eq!(listed[0].created, t0);
+    assert!(
+        !listed[0].link_pending,
+        "a revoked token's link is gone too"
+    );
+    assert_eq!(store.screen_tokens("other").await.expect("list").len(), 1);
+}
+
 /// Runs every backend-agnostic test above on one backend, each on a fresh database
 /// (`test = "database name"`).
 macro_rules! suite {
@@ -606,6 +713,7 @@ both_backends!(
     raw_ingest_writes_windows_rollups_and_retention = "ingest",
     events_are_kept_in_order = "events",
     a_sources_newest_health_replaces_the_last = "health",
+    screen_tokens_are_kept_hashed_spent_once_and_revoked = "tokens",
 );
 
 #[test]
