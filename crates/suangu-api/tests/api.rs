@@ -66,6 +66,63 @@ async fn every_command_answers_through_a_session() {
             assert_eq!(refused.code, ErrorCode::ReadOnly);
             continue;
         }
+        if command.name == "export_briefing" {
+            // Files are written by a desktop host into a folder it picks: a session refuses, the
+            // live park writes them where it is told.
+            let args = serde_json::json!({ "period": "day", "date": "2026-05-01", "lang": "en" });
+            let refused = session
+                .call("export_briefing", args)
+                .await
+                .expect_err("a session writes no files");
+            assert_eq!(refused.code, ErrorCode::ReadOnly);
+            let out = db.with_extension("briefing");
+            let done = session
+                .live()
+                .expect("live")
+                .export_briefing(
+                    suangu_api::dto::BriefingArgs {
+                        period: "day".into(),
+                        date: "2026-05-01".into(),
+                        lang: "en".into(),
+                    },
+                    &out,
+                    "test",
+                )
+                .await
+                .expect("briefing");
+            assert!(
+                done.intervals_stored > 0 && done.intervals_in_period == 96,
+                "{done:?}"
+            );
+            assert!(
+                std::fs::read_to_string(&done.html)
+                    .expect("html")
+                    .contains("Daily briefing 2026-05-01")
+            );
+            assert_eq!(done.files.len(), 12);
+            let none = session
+                .live()
+                .expect("live")
+                .export_briefing(
+                    suangu_api::dto::BriefingArgs {
+                        period: "week".into(),
+                        date: "2001-01-01".into(),
+                        lang: "zh-CN".into(),
+                    },
+                    &out,
+                    "test",
+                )
+                .await
+                .expect_err("no data");
+            assert_eq!(none.code, ErrorCode::NoData);
+            assert!(
+                none.message.contains("there is data for: 2026-05-01"),
+                "{}",
+                none.message
+            );
+            let _ = std::fs::remove_dir_all(&out);
+            continue;
+        }
         let call_args = match command.name {
             "park_trend" => args(6),
             "series_history" => history("park/it_kw", from_s, from_s + 3600),
