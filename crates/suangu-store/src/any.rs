@@ -264,4 +264,23 @@ impl Store for AnyStore {
             AnyStore::Postgres(s) => s.touch_screen_tokens(ids, at).await,
         }
     }
+
+    async fn append_audit(
+        &self,
+        park_id: &str,
+        entry: &crate::audit::AuditEntry,
+        key: &crate::audit::AuditKey,
+    ) -> Result<i64> {
+        match self {
+            AnyStore::Sqlite(s) => s.append_audit(park_id, entry, key).await,
+            AnyStore::Postgres(s) => s.append_audit(park_id, entry, key).await,
+        }
+    }
+
+    async fn audit_log(&self, park_id: &str) -> Result<Vec<crate::audit::AuditRow>> {
+        match self {
+            AnyStore::Sqlite(s) => s.audit_log(park_id).await,
+            AnyStore::Postgres(s) => s.audit_log(park_id).await,
+        }
+    }
 }

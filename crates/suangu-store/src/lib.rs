@@ -7,6 +7,7 @@
 //! version is refused, never migrated down or half-migrated.
 
 mod any;
+pub mod audit;
 pub mod chunk;
 pub mod ingest;
 mod location;
@@ -252,4 +253,17 @@ pub trait Store: Send + Sync {
         ids: &[i64],
         at: Timestamp,
     ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Append `entry` to the audit log of `park_id`, chained to the newest row by its MAC under
+    /// `key`; its id. Writers racing for the same head: the loser retries on the new one.
+    fn append_audit(
+        &self,
+        park_id: &str,
+        entry: &audit::AuditEntry,
+        key: &audit::AuditKey,
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// The audit log of `park_id`, oldest first (check it with [`audit::verify`]).
+    fn audit_log(&self, park_id: &str)
+    -> impl Future<Output = Result<Vec<audit::AuditRow>>> + Send;
 }

@@ -803,6 +803,99 @@ impl Store for $store {
             .map_err(|e| self.query_error("recording screen tokens' use", e))?;
         Ok(())
     }
+
+    async fn append_audit(
+        &self,
+        park_id: &str,
+        entry: &crate::audit::AuditEntry,
+        key: &crate::audit::AuditKey,
+    ) -> Result<i64> {
+        let err = |e| self.query_error("appending to the audit log", e);
+        // Another writer may take the head between our read and our insert: the UNIQUE
+        // (park, prev) refuses the second row on it, and we go again on the new head.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let head: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, mac FROM audit_log WHERE park = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(park_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)?;
+            let (prev, prev_mac) = head.unwrap_or((0, String::new()));
+            let mac = crate::audit::mac(key, park_id, prev, &prev_mac, entry);
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO audit_log (park, prev, at_ms, who, role, console, action, target, \
+                 before, after, reason, outcome, mac) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 ON CONFLICT (park, prev) DO NOTHING RETURNING id",
+            )
+            .bind(park_id)
+            .bind(prev)
+            .bind(entry.at.as_millisecond())
+            .bind(&entry.who)
+            .bind(&entry.role)
+            .bind(&entry.console)
+            .bind(&entry.action)
+            .bind(&entry.target)
+            .bind(&entry.before)
+            .bind(&entry.after)
+            .bind(&entry.reason)
+            .bind(&entry.outcome)
+            .bind(&mac)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(err)?;
+            match id {
+                Some(id) => return Ok(id),
+                None if attempt < 20 => continue,
+                None => {
+                    return Err(StoreError::Query {
+                        url: self.url.clone(),
+                        what: "appending to the audit log",
+                        message: "the log's head kept moving (20 attempts)".to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    async fn audit_log(&self, park_id: &str) -> Result<Vec<crate::audit::AuditRow>> {
+        type Row = (i64, i64, i64, String, String, String, String, String, String, String, String, String, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, prev, at_ms, who, role, console, action, target, before, after, reason, \
+             outcome, mac FROM audit_log WHERE park = $1 ORDER BY id",
+        )
+        .bind(park_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading the audit log", e))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, prev, at_ms, who, role, console, action, target, before, after, reason, outcome, mac)| {
+                    crate::audit::AuditRow {
+                        id,
+                        prev,
+                        entry: crate::audit::AuditEntry {
+                            at: Timestamp::from_millisecond(at_ms).unwrap_or(Timestamp::UNIX_EPOCH),
+                            who,
+                            role,
+                            console,
+                            action,
+                            target,
+                            before,
+                            after,
+                            reason,
+                            outcome,
+                        },
+                        mac,
+                    }
+                },
+            )
+            .collect())
+    }
 }
     };
 }

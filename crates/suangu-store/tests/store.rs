@@ -9,6 +9,7 @@ use std::sync::Arc;
 use suangu_core::interval::{IntervalAccumulator, IntervalRecord};
 use suangu_core::{Park, qingyang};
 use suangu_sim::Twin;
+use suangu_store::audit::{self, AuditEntry, AuditKey};
 use suangu_store::chunk::{DELAY_STEP_MS, Point, Quality};
 use suangu_store::ingest::{RawIngest, Sample};
 use suangu_store::{
@@ -647,6 +648,84 @@ async fn screen_tokens_are_kept_hashed_spent_once_and_revoked<S: Store>(store: S
     assert_eq!(store.screen_tokens("other").await.expect("list").len(), 1);
 }
 
+fn audit_entry(i: usize) -> AuditEntry {
+    AuditEntry {
+        at: Timestamp::from_second(1_775_000_000 + i as i64).expect("ts"),
+        who: format!("operator-{}", i % 3),
+        role: "operator".into(),
+        console: "window".into(),
+        action: "drill".into(),
+        target: "SS-110-2".into(),
+        before: "{}".into(),
+        after: format!("{{\"n\":{i}}}"),
+        reason: String::new(),
+        outcome: "ok".into(),
+    }
+}
+
+async fn the_audit_log_chains_every_row_even_when_consoles_write_at_once<S: Store>(store: S) {
+    let key = AuditKey::from_bytes([42; 32]);
+    let first = store
+        .append_audit("qingyang", &audit_entry(0), &key)
+        .await
+        .expect("append");
+    // Twenty consoles at once: every row lands, on one unbroken chain.
+    let writes = (1..=20).map(|i| {
+        let (store, key) = (&store, &key);
+        async move { store.append_audit("qingyang", &audit_entry(i), key).await }
+    });
+    for id in futures_join_all(writes).await {
+        id.expect("append");
+    }
+    store
+        .append_audit("other", &audit_entry(99), &key)
+        .await
+        .expect("other park");
+    let rows = store.audit_log("qingyang").await.expect("read");
+    assert_eq!(rows.len(), 21);
+    assert_eq!((rows[0].id, rows[0].prev), (first, 0));
+    assert_eq!(audit::verify("qingyang", &rows, &key), Ok(21));
+    let mut written: Vec<String> = rows.iter().map(|r| r.entry.after.clone()).collect();
+    written.sort();
+    let mut expected: Vec<String> = (0..=20).map(|i| audit_entry(i).after).collect();
+    expected.sort();
+    assert_eq!(written, expected, "every entry, exactly once");
+    assert_eq!(store.audit_log("other").await.expect("other").len(), 1);
+    assert!(
+        audit::verify("qingyang", &rows, &AuditKey::from_bytes([1; 32])).is_err(),
+        "another key"
+    );
+}
+
+/// Await every future (the store tests run on one thread: they interleave at each query).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut out: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, slot) in set.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}
+
 /// Runs every backend-agnostic test above on one backend, each on a fresh database
 /// (`test = "database name"`).
 macro_rules! suite {
@@ -714,7 +793,86 @@ both_backends!(
     events_are_kept_in_order = "events",
     a_sources_newest_health_replaces_the_last = "health",
     screen_tokens_are_kept_hashed_spent_once_and_revoked = "tokens",
+    the_audit_log_chains_every_row_even_when_consoles_write_at_once = "audit",
 );
+
+/// The database refuses to change or remove audit rows; one changed behind its back (the
+/// trigger dropped, as a tamperer with the database's powers could) is found by the chain.
+#[test]
+fn sqlite_refuses_audit_edits_and_the_chain_finds_one_forced_through() {
+    runtime().block_on(async {
+        let path = temp_db("audit-tamper");
+        let store = SqliteStore::open(&path).await.expect("open");
+        let key = AuditKey::from_bytes([9; 32]);
+        for i in 0..5 {
+            store
+                .append_audit("qingyang", &audit_entry(i), &key)
+                .await
+                .expect("append");
+        }
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("raw");
+        for sql in [
+            "UPDATE audit_log SET outcome = 'refused' WHERE id = 3",
+            "DELETE FROM audit_log WHERE id = 5",
+        ] {
+            let err = sqlx::query(sql).execute(&pool).await.expect_err("refused");
+            assert!(err.to_string().contains("append-only"), "{err}");
+        }
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(&pool)
+            .await
+            .expect("drop trigger");
+        sqlx::query("UPDATE audit_log SET outcome = 'refused' WHERE id = 3")
+            .execute(&pool)
+            .await
+            .expect("forced");
+        let rows = store.audit_log("qingyang").await.expect("read");
+        let broken = audit::verify("qingyang", &rows, &key).expect_err("detected");
+        assert_eq!(broken.id, 3, "{broken}");
+    });
+}
+
+#[test]
+fn postgres_refuses_audit_edits_and_the_chain_finds_one_forced_through() {
+    runtime().block_on(async {
+        let store = open_pg("audit_tamper").await;
+        let url = pg_url(&format!("suangu_test_{}_audit_tamper", std::process::id()));
+        let key = AuditKey::from_bytes([9; 32]);
+        for i in 0..5 {
+            store
+                .append_audit("qingyang", &audit_entry(i), &key)
+                .await
+                .expect("append");
+        }
+        let pool = sqlx::PgPool::connect(&url).await.expect("raw");
+        for sql in [
+            "UPDATE audit_log SET outcome = 'refused' WHERE prev > 0",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ] {
+            let err = sqlx::query(sql).execute(&pool).await.expect_err("refused");
+            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        }
+        sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete")
+            .execute(&pool)
+            .await
+            .expect("disable");
+        sqlx::query("DELETE FROM audit_log WHERE id = (SELECT MIN(id) + 1 FROM audit_log)")
+            .execute(&pool)
+            .await
+            .expect("forced");
+        let rows = store.audit_log("qingyang").await.expect("read");
+        assert_eq!(rows.len(), 4);
+        let broken = audit::verify("qingyang", &rows, &key).expect_err("detected");
+        assert_eq!(
+            broken.id, rows[1].id,
+            "the row after the removed one: {broken}"
+        );
+        pool.close().await;
+    });
+}
 
 #[test]
 fn sqlite_runs_in_wal_mode() {
