@@ -7,6 +7,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
+use suangu_api::audit::{Action, Auditor, Role};
 use suangu_api::console::Console;
 use suangu_api::dto::{
     ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs, CentreArgs, CentreDetail,
@@ -67,11 +68,45 @@ struct Shell {
     heatmap: std::sync::Mutex<Option<(u64, tauri::async_runtime::JoinHandle<()>)>>,
     /// The store's location, as briefings name their source.
     store: String,
+    /// The window's identity in the audit log (an operator), or why it has none: then the
+    /// commands that change something are refused, since they could not be accounted for.
+    auditor: Result<Auditor, ApiError>,
 }
 
 impl Shell {
     async fn session(&self) -> Result<Arc<Session<AnyStore>>, ApiError> {
         self.console.session().await
+    }
+
+    /// Run a command that changes something, and log it with its outcome; refused when it
+    /// could not be logged.
+    async fn audited<T>(
+        &self,
+        action: &str,
+        target: String,
+        detail: String,
+        run: impl std::future::Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let auditor = self.auditor.as_ref().map_err(Clone::clone)?;
+        let result = run.await;
+        let outcome = match &result {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => format!("failed: {}", e.message),
+        };
+        let action = Action {
+            action: action.to_owned(),
+            target,
+            after: detail,
+            outcome,
+            ..Action::default()
+        };
+        // After a restart (a demo played) the session is the new one: log into its store.
+        self.session()
+            .await?
+            .live()?
+            .audit(auditor, jiff::Timestamp::now(), action)
+            .await?;
+        result
     }
 }
 
@@ -164,7 +199,12 @@ async fn drill(
     minutes: Option<u32>,
 ) -> Result<Drill, ApiError> {
     let session = shell.session().await?;
-    session.live()?.drill(DrillArgs { asset, minutes }).await
+    let detail = serde_json::json!({ "minutes": minutes }).to_string();
+    shell
+        .audited("drill", asset.clone(), detail, async {
+            session.live()?.drill(DrillArgs { asset, minutes }).await
+        })
+        .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -190,7 +230,15 @@ async fn park_replay(shell: State<'_, Shell>, at_s: u32) -> Result<LiveFrame, Ap
 
 #[tauri::command(rename_all = "snake_case")]
 async fn demo_play(shell: State<'_, Shell>, pack: Option<String>) -> Result<DemoStatus, ApiError> {
-    shell.console.play(DemoArgs { pack }).await
+    let target = pack.clone().unwrap_or_else(|| "live".to_owned());
+    shell
+        .audited(
+            "demo_play",
+            target,
+            String::new(),
+            shell.console.play(DemoArgs { pack }),
+        )
+        .await
 }
 
 #[tauri::command]
@@ -311,10 +359,15 @@ async fn export_briefing(
         })?
         .join("Suangu");
     let session = shell.session().await?;
+    let target = format!("{period} {date}");
+    let detail = serde_json::json!({ "lang": lang, "folder": folder }).to_string();
     let args = BriefingArgs { period, date, lang };
-    session
-        .live()?
-        .export_briefing(args, &folder, &shell.store)
+    shell
+        .audited("export_briefing", target, detail, async {
+            let live = session.live()?;
+            live.export_briefing(args, &folder, &shell.store, jiff::Timestamp::now())
+                .await
+        })
         .await
 }
 
@@ -448,6 +501,7 @@ fn main() -> std::process::ExitCode {
                 ),
                 heatmap: std::sync::Mutex::new(None),
                 store,
+                auditor: Auditor::open(Role::Operator, "window"),
             }
         })
         .setup(move |app| {

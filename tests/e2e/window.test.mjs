@@ -1,18 +1,21 @@
 // The real Tauri window under Xvfb, driven by tauri-driver + WebKitWebDriver (selenium-webdriver
 // as the client). Proves the IPC host end to end: the map in the window comes from the Rust core.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
-import { MINI, QINGYANG, ROOT, SHOTS, TARGET, removeStore, scenario } from "./harness.mjs";
+import { MINI, QINGYANG, ROOT, SHOTS, SUANGU, TARGET, removeStore, scenario } from "./harness.mjs";
 
 const APP = process.env.SUANGU_APP ?? join(TARGET, "debug", "suangu-app");
 const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), ".cargo", "bin", "tauri-driver");
 const PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 const children = [];
+// The window's audit key (the app gets it through tauri-driver's environment), so this test can
+// read the log the window writes.
+process.env.SUANGU_AUDIT_KEY = join(SHOTS, "..", "e2e-db", `window-audit-${process.pid}.key`);
 
 function start(cmd, args, env = {}) {
   const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
@@ -55,6 +58,7 @@ const stores = [];
 
 after(() => {
   for (const db of stores) removeStore(db);
+  rmSync(process.env.SUANGU_AUDIT_KEY, { force: true });
   for (const child of children.reverse()) {
     child.stopping = true;
     child.kill("SIGTERM");
@@ -158,6 +162,13 @@ describe("the real window", () => {
       // The planned jobs of the tripped centres have an evacuation plan.
       await driver.wait(until.elementLocated(By.css("[data-testid=evacuation] li[data-job]")), 10000);
       await screenshot(driver, "window-evacuation.png");
+      // The drill is in the audit log: the window's operator, chained and intact.
+      const csv = join(SHOTS, "..", "e2e-db", `window-audit-${process.pid}.csv`);
+      const exported = spawnSync(SUANGU, ["audit", "export", "--json", "--db", `sqlite://${stores.at(-1)}`, "--out", csv], { encoding: "utf8" });
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.equal(JSON.parse(exported.stdout).intact, true);
+      assert.match(readFileSync(csv, "utf8"), /,operator,window,drill,SS-110-2,.*,ok,/);
+      rmSync(csv, { force: true });
       // Replay the drill from the store: before its instant the station is energised, from it
       // on it is tripped, whatever the live park is doing now.
       const drilledAt = Number(await driver.findElement(By.css('[data-testid=events] li[data-kind="drill"]')).getAttribute("data-at"));

@@ -21,12 +21,13 @@ fn bad(message: String) -> ApiError {
 
 impl<S: Store + 'static> Live<S> {
     /// Write the briefing of `args` into `out` (made if missing); the files written. `source`
-    /// names the store in the summary's footer.
+    /// names the store in the summary's footer, `generated` (the host's clock) when it is made.
     pub async fn export_briefing(
         &self,
         args: BriefingArgs,
         out: &Path,
         source: &str,
+        generated: jiff::Timestamp,
     ) -> Result<BriefingExport, ApiError> {
         let kind = PeriodKind::parse(&args.period)
             .ok_or_else(|| bad(format!("period {}: expected day or week", args.period)))?;
@@ -84,19 +85,13 @@ impl<S: Store + 'static> Live<S> {
                 details: Vec::new(),
             })?;
             let began = Instant::now();
-            let written = suangu_report::write(
-                &briefing,
-                lang,
-                &out,
-                &source,
-                jiff::Timestamp::now(),
-                &mut |_, _, _| {},
-            )
-            .map_err(|e| ApiError {
-                code: ErrorCode::StoreUnavailable,
-                message: format!("export_briefing: {e}"),
-                details: Vec::new(),
-            })?;
+            let written =
+                suangu_report::write(&briefing, lang, &out, &source, generated, &mut |_, _, _| {})
+                    .map_err(|e| ApiError {
+                        code: ErrorCode::StoreUnavailable,
+                        message: format!("export_briefing: {e}"),
+                        details: Vec::new(),
+                    })?;
             Ok(BriefingExport {
                 html: written.html.display().to_string(),
                 files: written

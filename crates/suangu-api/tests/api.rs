@@ -87,6 +87,7 @@ async fn every_command_answers_through_a_session() {
                     },
                     &out,
                     "test",
+                    jiff::Timestamp::now(),
                 )
                 .await
                 .expect("briefing");
@@ -111,6 +112,7 @@ async fn every_command_answers_through_a_session() {
                     },
                     &out,
                     "test",
+                    jiff::Timestamp::now(),
                 )
                 .await
                 .expect_err("no data");

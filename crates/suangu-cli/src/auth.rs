@@ -70,6 +70,11 @@ pub struct Access {
 }
 
 impl Access {
+    /// The token this request came with (its store id: never the secret).
+    pub fn token_id(&self) -> i64 {
+        self.token
+    }
+
     /// The token is still active (and the credentials are fresh).
     pub fn allowed(&self) -> bool {
         let grants = self.grants.borrow();

@@ -7,6 +7,7 @@ use crate::i18n::{Key, Lang};
 use clap::Args;
 use jiff::Timestamp;
 use serde::Serialize;
+use suangu_api::audit::Action;
 use suangu_api::dto::Contingency;
 use suangu_api::ops::contingency;
 use suangu_core::Park;
@@ -287,25 +288,38 @@ pub fn drill(args: DrillArgs, context: &Context, json: bool, lang: Lang) -> Resu
         "lost_it_mw": out.lost_it_mw,
         "affected_centres": out.affected_centres,
     });
-    let event_id = runtime
-        .block_on(async {
-            let store = AnyStore::open(&context.db).await?;
-            store
-                .add_event(
-                    &park.scenario().park.id,
-                    &Event {
-                        at,
-                        kind: "drill".to_owned(),
-                        target: element.id.clone(),
-                        detail: detail.to_string(),
-                    },
-                )
-                .await
-        })
-        .map_err(|e| {
+    let event_id = runtime.block_on(async {
+        let failed = |e: String| {
             eprintln!("{}: {e}", lang.text(Key::Failure));
             ExitCode::Failure
-        })?;
+        };
+        let store = AnyStore::open(&context.db)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let park_id = &park.scenario().park.id;
+        let event = Event {
+            at,
+            kind: "drill".to_owned(),
+            target: element.id.clone(),
+            detail: detail.to_string(),
+        };
+        let id = store
+            .add_event(park_id, &event)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let action = Action {
+            action: "drill".into(),
+            target: element.id.clone(),
+            after: detail.to_string(),
+            reason: format!("at {at}"),
+            outcome: "ok".into(),
+            ..Action::default()
+        };
+        crate::audit::record(&store, park_id, action)
+            .await
+            .map_err(|e| failed(format!("{}: {}", lang.text(Key::NotLogged), e.message)))?;
+        Ok(id)
+    })?;
     let out = DrillOut {
         impact: out,
         park: park.scenario().park.id.clone(),

@@ -1,6 +1,7 @@
 //! `suangu`: the headless face of the core. Every subcommand takes the common flags
 //! (`--scenario`, `--db`, `--seed`, `--json`) and exits 0 ok, 1 failure, 2 bad input.
 
+mod audit;
 mod auth;
 mod common;
 mod contingency;
@@ -45,6 +46,8 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// The green ledger of a day, its month and its year to date, from the store.
     Ledger(ledger::LedgerArgs),
+    /// The audit log: check its chain (verify) or write it as CSV (export).
+    Audit(audit::AuditArgs),
     /// A day's or a week's briefing from the store: charts as PNG and SVG, a one-page HTML
     /// summary.
     Report(report::ReportArgs),
@@ -102,6 +105,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Token(args) => token::run(args, &context, cli.common.json, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
         Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
+        Command::Audit(args) => audit::run(args, &context, cli.common.json, lang),
         Command::Report(args) => report::run(args, &context, cli.common.json, lang),
         Command::Schedule(args) => schedule::run(args, &context, cli.common.json, lang),
         Command::N1(args) => contingency::n1(args, &context, cli.common.json, lang),

@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use suangu_api::Session;
+use suangu_api::audit::{Action, Auditor, Role};
 use suangu_api::dto::{ApiError, ErrorCode, HeatmapArgs, RackMetricName};
 use suangu_api::live::{Live, live_frame};
 use suangu_api::live::{LiveArgs, live_config};
@@ -176,6 +177,7 @@ fn router(session: Arc<AppSession>, ui_dir: PathBuf, auth: Option<Arc<Auth>>) ->
         .route("/api/rack_heatmap.ws", get(heatmap_stream))
         .route("/api/{command}", get(command))
         .route_layer(header(header::CACHE_CONTROL, "no-store"))
+        .layer(Extension(Arc::new(Auditor::open(Role::Viewer, "serve"))))
         .with_state(session)
         .fallback_service(ServeDir::new(ui_dir));
     let app = match auth {
@@ -303,10 +305,36 @@ fn query_args(query: HashMap<String, String>) -> serde_json::Value {
 async fn command(
     State(session): State<Arc<AppSession>>,
     Path(name): Path<String>,
+    access: Option<Extension<Access>>,
+    auditor: Extension<Arc<Result<Auditor, ApiError>>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    // The browser server is read-only: nothing it serves can change the park.
+    // The browser server is read-only: nothing it serves can change the park. A refusal is
+    // logged (who tried, from which screen), and its answer says whether the log took it.
     if suangu_api::is_mutating(&name) {
+        let refused = "refused: read-only server (viewer)";
+        let logged = match (auditor.as_ref(), session.live()) {
+            (Ok(auditor), Ok(live)) => {
+                let who = access.map_or_else(
+                    || "loopback".to_owned(),
+                    |a| format!("screen token #{}", a.token_id()),
+                );
+                let action = Action {
+                    action: name.clone(),
+                    target: name.clone(),
+                    outcome: refused.to_owned(),
+                    ..Action::default()
+                };
+                live.audit(&auditor.acting_for(who), jiff::Timestamp::now(), action)
+                    .await
+                    .map(|_| ())
+            }
+            (Err(e), _) => Err(e.clone()),
+            (_, Err(e)) => Err(e),
+        };
+        if let Err(e) = &logged {
+            tracing::warn!(command = %name, "a refused command was not written to the audit log: {}", e.message);
+        }
         return error_response(ApiError {
             code: ErrorCode::ReadOnly,
             message: format!("{name}: this server is read-only; drills run from the desktop app"),

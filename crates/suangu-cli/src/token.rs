@@ -7,6 +7,7 @@ use crate::i18n::{Key, Lang};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use suangu_api::audit::Action;
 use suangu_store::{AnyStore, Store};
 
 #[derive(Args, Debug)]
@@ -112,6 +113,15 @@ pub fn run(args: TokenArgs, context: &Context, json: bool, lang: Lang) -> Result
                         lang.text(Key::ScreenTaken)
                     )));
                 }
+                let action = Action {
+                    action: "token_add".into(),
+                    target: screen.clone(),
+                    outcome: "ok".into(),
+                    ..Action::default()
+                };
+                crate::audit::record(&store, &park, action)
+                    .await
+                    .map_err(|e| fail(format!("{}: {}", lang.text(Key::NotLogged), e.message)))?;
                 let login_path = format!("/login?code={code}");
                 if json {
                     crate::print_json(&Added {
@@ -187,6 +197,15 @@ pub fn run(args: TokenArgs, context: &Context, json: bool, lang: Lang) -> Result
                         lang.text(Key::NoSuchScreen)
                     )));
                 }
+                let action = Action {
+                    action: "token_revoke".into(),
+                    target: screen.clone(),
+                    outcome: "ok".into(),
+                    ..Action::default()
+                };
+                crate::audit::record(&store, &park, action)
+                    .await
+                    .map_err(|e| fail(format!("{}: {}", lang.text(Key::NotLogged), e.message)))?;
                 if json {
                     crate::print_json(
                         &serde_json::json!({ "screen": screen, "revoked_s": now.as_second() }),

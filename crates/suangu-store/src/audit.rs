@@ -68,6 +68,19 @@ pub enum KeyError {
     Missing { path: PathBuf },
 }
 
+/// Where the key is: `$SUANGU_AUDIT_KEY`, else `audit.key` in the OS configuration folder
+/// (`~/.config/suangu/` on Linux), away from the data folder the database is in. Every console
+/// writing to a shared database needs the same key file.
+pub fn key_path() -> PathBuf {
+    match std::env::var_os("SUANGU_AUDIT_KEY") {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => dirs::config_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("suangu")
+            .join("audit.key"),
+    }
+}
+
 impl AuditKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)

@@ -1,0 +1,121 @@
+//! Audit entries from every console: who acted, in which role, from where, what, on what, and
+//! how it ended, appended to the store's chained audit log (`suangu_store::audit`).
+//!
+//! Until local accounts exist, a console's role is what it is built to allow: a browser wall is
+//! a viewer, the window an operator, the CLI (which holds the database's credentials) an admin;
+//! `who` is the operating-system user (or the wall screen's token).
+
+use crate::dto::{ApiError, ErrorCode};
+use crate::live::{Live, store_error};
+use suangu_store::Store;
+use suangu_store::audit::{AuditEntry, AuditKey, key_path};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Viewer,
+    Operator,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// One action as it goes into the log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Action {
+    pub action: String,
+    pub target: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+    /// `ok`, or `refused: …` / `failed: …`.
+    pub outcome: String,
+}
+
+/// A console's identity in the log, and the key its entries are chained with.
+#[derive(Debug, Clone)]
+pub struct Auditor {
+    key: AuditKey,
+    who: String,
+    role: Role,
+    console: String,
+}
+
+impl Auditor {
+    /// The console `console` acting as `role` for the operating-system user, with the key at
+    /// [`key_path`] (made there on first use).
+    pub fn open(role: Role, console: &str) -> Result<Self, ApiError> {
+        let key = AuditKey::load_or_create(&key_path()).map_err(|e| ApiError {
+            code: ErrorCode::StoreUnavailable,
+            message: e.to_string(),
+            details: Vec::new(),
+        })?;
+        let who = ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(Self {
+            key,
+            who,
+            role,
+            console: console.to_owned(),
+        })
+    }
+
+    /// The same console, acting for `who` (e.g. a wall screen).
+    pub fn acting_for(&self, who: String) -> Self {
+        Self {
+            who,
+            ..self.clone()
+        }
+    }
+
+    /// Append `action` to the audit log of `park_id`, stamped `at`.
+    pub async fn record<S: Store>(
+        &self,
+        store: &S,
+        park_id: &str,
+        at: jiff::Timestamp,
+        action: Action,
+    ) -> Result<i64, ApiError> {
+        let entry = AuditEntry {
+            at,
+            who: self.who.clone(),
+            role: self.role.as_str().to_owned(),
+            console: self.console.clone(),
+            action: action.action,
+            target: action.target,
+            before: action.before,
+            after: action.after,
+            reason: action.reason,
+            outcome: action.outcome,
+        };
+        store
+            .append_audit(park_id, &entry, &self.key)
+            .await
+            .map_err(store_error)
+    }
+}
+
+impl<S: Store + 'static> Live<S> {
+    /// Append `action` to this park's audit log, stamped `at`: the host's wall clock (an audit
+    /// entry is about when a person acted, not the twin's time).
+    pub async fn audit(
+        &self,
+        auditor: &Auditor,
+        at: jiff::Timestamp,
+        action: Action,
+    ) -> Result<i64, ApiError> {
+        let park = self.engine().park();
+        auditor
+            .record(self.store(), &park.scenario().park.id, at, action)
+            .await
+    }
+}
