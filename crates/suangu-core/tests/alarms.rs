@@ -633,7 +633,28 @@ fn line_of(from: &str, to: &str, needle: &str) -> usize {
 
 #[test]
 fn a_broken_file_names_file_line_and_field() {
-    let cases: [(&str, &str, &str, &str, ErrorKind); 11] = [
+    let cases: [(&str, &str, &str, &str, ErrorKind); 14] = [
+        (
+            "source = \"energy-meters\"",
+            "series = \"park/it_kw\"\nsource = \"energy-meters\"",
+            "source = ",
+            "rules[5].source",
+            ErrorKind::Inconsistent,
+        ),
+        (
+            "margin_mw = 2.0",
+            "margin_mw = 2.0\nmargin_ratio = 0.2",
+            "margin_ratio = 0.2",
+            "rules[7].margin_ratio",
+            ErrorKind::Inconsistent,
+        ),
+        (
+            "flap_count = 5",
+            "flap_count = 0",
+            "flap_count = 0",
+            "flap_count",
+            ErrorKind::Inconsistent,
+        ),
         (
             "series = \"SS-110-2/load_kw\"",
             "series = \"SS-110-9/load_kw\"",
