@@ -107,7 +107,8 @@ pub struct Change {
     pub at: Timestamp,
     pub kind: ChangeKind,
     pub severity: Severity,
-    /// The value that decided it (series value, headroom MW, share, shed MW), if any.
+    /// The last value that decided it (a series value, a rate per minute, headroom MW, a share,
+    /// shed MW), if any.
     pub value: Option<f64>,
 }
 
@@ -303,6 +304,7 @@ impl Alarms {
             };
             if instance.shelved.is_some_and(|until| now >= until) {
                 instance.shelved = None;
+                // Still flapping: said again, since the shelf may have hidden it.
                 changes.push(change(ChangeKind::Unshelved { by: None }, None));
                 if instance.flapping {
                     changes.push(change(ChangeKind::Flapping, instance.last_value));
