@@ -4,6 +4,7 @@
 //! scenario and returns a validated [`Park`] or errors that name file, line and field. Time,
 //! telemetry and outages are passed in by the caller.
 
+pub mod alarms;
 pub mod capacity;
 pub mod contingency;
 pub mod error;
