@@ -10,10 +10,10 @@ use std::sync::Arc;
 use suangu_api::audit::{Action, Auditor, Role};
 use suangu_api::console::Console;
 use suangu_api::dto::{
-    ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs, CentreArgs, CentreDetail,
-    DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events, EventsArgs, Heatmap, HeatmapArgs,
-    History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary,
-    RackMetricName, ReplayArgs, Schedule, Sources, Trend, TrendArgs,
+    AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs,
+    CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events,
+    EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1,
+    ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -338,6 +338,63 @@ fn poisoned() -> ApiError {
     }
 }
 
+/// Acknowledge an alarm, as the window's operator (logged).
+#[tauri::command(rename_all = "snake_case")]
+async fn alarm_ack(
+    shell: State<'_, Shell>,
+    rule: String,
+    target: String,
+) -> Result<AlarmChangeDto, ApiError> {
+    let session = shell.session().await?;
+    let by = shell
+        .auditor
+        .as_ref()
+        .map_err(Clone::clone)?
+        .who()
+        .to_owned();
+    let args = AlarmArgs {
+        rule: rule.clone(),
+        target: target.clone(),
+        minutes: None,
+    };
+    shell
+        .audited(
+            "alarm_ack",
+            format!("{rule} {target}"),
+            String::new(),
+            async { session.live()?.alarm_ack(args, &by).await },
+        )
+        .await
+}
+
+/// Shelve an alarm for some minutes, as the window's operator (logged).
+#[tauri::command(rename_all = "snake_case")]
+async fn alarm_shelve(
+    shell: State<'_, Shell>,
+    rule: String,
+    target: String,
+    minutes: Option<u32>,
+) -> Result<AlarmChangeDto, ApiError> {
+    let session = shell.session().await?;
+    let by = shell
+        .auditor
+        .as_ref()
+        .map_err(Clone::clone)?
+        .who()
+        .to_owned();
+    let detail = serde_json::json!({ "minutes": minutes }).to_string();
+    let args = AlarmArgs {
+        rule: rule.clone(),
+        target: target.clone(),
+        minutes,
+    };
+    shell
+        .audited("alarm_shelve", format!("{rule} {target}"), detail, async {
+            session.live()?.alarm_shelve(args, &by).await
+        })
+        .await
+}
+
 /// Write a briefing into the desktop's downloads (a `Suangu` folder there), or the app's data
 /// folder where the desktop has no downloads folder.
 #[tauri::command(rename_all = "snake_case")]
@@ -432,6 +489,8 @@ commands!(
     demo_play,
     park_events,
     park_sources,
+    alarm_ack,
+    alarm_shelve,
     export_briefing
 );
 

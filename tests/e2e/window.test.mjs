@@ -154,11 +154,21 @@ describe("the real window", () => {
       await driver.findElement(By.css("[data-testid=drill-SS-110-2]")).click();
       await driver.wait(until.elementLocated(By.css('[data-testid=drill-banner][data-asset="SS-110-2"]')), 10000);
       await driver.wait(until.elementLocated(By.css('g.substation[data-id="SS-110-2"][data-energised="false"]')), 10000);
+      // The same frame that shows the station lost raises its alarm: lit on the map, in the list.
+      assert.equal(await driver.findElement(By.css('g.substation[data-id="SS-110-2"]')).getAttribute("data-alarm"), "critical", "alarm in the same tick");
+      const alarm = By.css('[data-testid=alarms] li[data-rule="ss-110-2-lost"][data-target="SS-110-2"][data-active="true"]');
+      await driver.wait(until.elementLocated(alarm), 5000);
       await driver.wait(until.elementLocated(By.css('g.centre[data-id="CM-N01"][data-supply="lost"]')), 10000);
       await screenshot(driver, "window-drill.png");
+      // The operator acknowledges it: the list says who, the time line and the audit log keep it.
+      await driver.findElement(By.css('[data-testid="alarm-ack-ss-110-2-lost-SS-110-2"]')).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=alarms] li[data-rule="ss-110-2-lost"][data-acked="true"]')), 10000).catch(async (e) => { throw new Error(`${e.message}: ${await driver.findElement(By.css("[data-testid=alarms]")).getText()}`); });
+      await screenshot(driver, "window-alarm-acked.png");
       // The drill is on the event time line.
       await driver.findElement(By.css("[data-testid=view-n1]")).click();
       await driver.wait(until.elementLocated(By.css('[data-testid=events] li[data-kind="drill"]')), 15000);
+      await driver.wait(until.elementLocated(By.css('[data-testid=events] li[data-kind="alarm_raised"]')), 15000);
+      await driver.wait(until.elementLocated(By.css('[data-testid=events] li[data-kind="alarm_acknowledged"]')), 15000);
       // The planned jobs of the tripped centres have an evacuation plan.
       await driver.wait(until.elementLocated(By.css("[data-testid=evacuation] li[data-job]")), 10000);
       await screenshot(driver, "window-evacuation.png");
@@ -168,6 +178,7 @@ describe("the real window", () => {
       assert.equal(exported.status, 0, exported.stderr);
       assert.equal(JSON.parse(exported.stdout).intact, true);
       assert.match(readFileSync(csv, "utf8"), /,operator,window,drill,SS-110-2,.*,ok,/);
+      assert.match(readFileSync(csv, "utf8"), /,operator,window,alarm_ack,ss-110-2-lost SS-110-2,.*,ok,/);
       rmSync(csv, { force: true });
       // Replay the drill from the store: before its instant the station is energised, from it
       // on it is tripped, whatever the live park is doing now.

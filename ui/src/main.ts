@@ -17,6 +17,7 @@ import { capacityView, centreView, zoneView, demoBanner, drillBanner, evacuation
 import { historySeries, type Period, type Series, toSeries } from "./panels/trend/series";
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 import { settingsView } from "./panels/settings/settings";
+import { alarmList } from "./panels/alarms/alarms";
 import { type ReplayState, replayBar } from "./panels/replay/replay";
 import { initialTheme, setTheme } from "./theme/theme";
 
@@ -54,6 +55,10 @@ const live: {
   /** The data sources' health as the ingest last reported it (Settings). */
   sources: SourceHealthDto[];
   demoEl: HTMLElement | null;
+  /** Where the alarm list is drawn (the side panel). */
+  alarmsEl: HTMLElement | null;
+  /** Why the last alarm action failed, shown in the list until one succeeds. */
+  alarmError: string | null;
   /** Where the open view shows its data's quality. */
   qualitySlot: HTMLElement | null;
   /** Replay of a past period, when on: the picture shows `frame` (from the store). */
@@ -105,6 +110,8 @@ const live: {
   demo: null,
   sources: [],
   demoEl: null,
+  alarmsEl: null,
+  alarmError: null,
   qualitySlot: null,
   replay: null,
   demoError: null,
@@ -330,6 +337,7 @@ function render(): void {
       h(
         "aside",
         { class: "side" },
+        (live.alarmsEl = h("div", { class: "alarms-slot" })),
         live.unavailable === null
           ? live.panel.el
           : h("section", { class: "live-panel", "data-quality": "bad" }, h("h2", {}, t("live_unavailable")), h("p", {}, live.unavailable)),
@@ -416,6 +424,30 @@ function applyLive(): void {
   if (live.heatmap && !live.heatmap.ready() && live.heatmapData?.metric === live.metric) {
     live.heatmap.setData(live.heatmapData);
     if (live.heatmapFrame) live.heatmap.setFrame(live.heatmapFrame);
+  }
+  if (live.alarmsEl && view.kind === "ready" && !replaying) {
+    const alarms = live.frame?.alarms ?? [];
+    // Redrawn only when what it shows changes (not every frame): buttons stay under the pointer.
+    const key = JSON.stringify([alarms.map((a) => [a.rule, a.target, a.active, a.acknowledged_by, a.shelved_until_s, a.flapping, a.count]), live.alarmError]);
+    if (live.alarmsEl.dataset.shown !== key || live.alarmsEl.childElementCount === 0) {
+      live.alarmsEl.dataset.shown = key;
+      const gateway = gatewayRef;
+      live.alarmsEl.replaceChildren(
+        alarmList(alarms, view.summary.time_zone, {
+          error: live.alarmError,
+          act:
+            gateway && !gateway.readOnly
+              ? (a, minutes) => {
+                  const done = minutes === null ? gateway.call("alarm_ack", { rule: a.rule, target: a.target }) : gateway.call("alarm_shelve", { rule: a.rule, target: a.target, minutes });
+                  done
+                    .then(() => (live.alarmError = null))
+                    .catch((e: unknown) => (live.alarmError = e instanceof GatewayError ? e.error.message : String(e)))
+                    .finally(() => applyLive());
+                }
+              : null,
+        }),
+      );
+    }
   }
   if (live.demo?.active && live.demoEl && view.kind === "ready") {
     live.demoEl.replaceChildren(demoBanner(live.demo, live.frame?.at_s ?? live.demo.start_s, view.summary.time_zone));

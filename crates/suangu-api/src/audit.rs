@@ -57,9 +57,15 @@ impl Auditor {
             message: e.to_string(),
             details: Vec::new(),
         })?;
+        // A desktop launched without a login shell may have no USER: the home folder's name
+        // is the account's.
         let who = ["USER", "USERNAME", "LOGNAME"]
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .or_else(|| {
+                let home = std::path::PathBuf::from(std::env::var_os("HOME")?);
+                Some(home.file_name()?.to_string_lossy().into_owned())
+            })
             .unwrap_or_else(|| "unknown".to_owned());
         Ok(Self {
             key,
@@ -67,6 +73,11 @@ impl Auditor {
             role,
             console: console.to_owned(),
         })
+    }
+
+    /// The person this console acts for.
+    pub fn who(&self) -> &str {
+        &self.who
     }
 
     /// The same console, acting for `who` (e.g. a wall screen).

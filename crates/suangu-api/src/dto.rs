@@ -331,6 +331,51 @@ pub struct LiveFrame {
     /// In-service substations and feeders not energised now (a trip, or cut off above).
     pub stations_down: Vec<String>,
     pub feeders_down: Vec<String>,
+    /// The listed alarms: active, or cleared and not yet acknowledged; most severe first.
+    pub alarms: Vec<AlarmDto>,
+}
+
+/// One alarm as the operators see it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AlarmDto {
+    pub rule: String,
+    /// The asset (or `park`, or a data source) it is about: the map lights it up.
+    pub target: String,
+    /// critical, major, minor or warning.
+    pub severity: String,
+    pub name: Name,
+    pub active: bool,
+    pub raised_s: u32,
+    pub cleared_s: Option<u32>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_s: Option<u32>,
+    pub shelved_until_s: Option<u32>,
+    pub flapping: bool,
+    pub value: Option<f64>,
+    /// How many times it was raised.
+    pub count: u32,
+}
+
+/// Arguments of `alarm_ack` and `alarm_shelve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmArgs {
+    pub rule: String,
+    pub target: String,
+    /// `alarm_shelve`: for how long (1 to 10,080 minutes); absent for `alarm_ack`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub minutes: Option<u32>,
+}
+
+/// What an alarm action did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AlarmChangeDto {
+    pub rule: String,
+    pub target: String,
+    /// acknowledged, shelved, unshelved.
+    pub change: String,
+    pub at_s: u32,
 }
 
 /// A substation's load now.

@@ -5,6 +5,7 @@
 //! Architecture invariant: no Tauri, no HTTP framework, no async here. Reading the scenario file
 //! is the only I/O, and it happens once, in [`Api::open`].
 
+mod alarms;
 pub mod audit;
 pub mod bindings;
 mod briefing;
@@ -151,6 +152,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "The data sources' health (link, counters, stale series) as the ingest last reported it.",
         args: no_args,
         result: ts_name::<dto::Sources>,
+    },
+    CommandSpec {
+        name: "alarm_ack",
+        mutating: true,
+        doc: "Acknowledge an alarm (by the console's person; logged in the audit log).",
+        args: ts_name::<dto::AlarmArgs>,
+        result: ts_name::<dto::AlarmChangeDto>,
+    },
+    CommandSpec {
+        name: "alarm_shelve",
+        mutating: true,
+        doc: "Shelve an alarm for some minutes: it leaves the list and comes back, if still active, when the shelf ends.",
+        args: ts_name::<dto::AlarmArgs>,
+        result: ts_name::<dto::AlarmChangeDto>,
     },
     CommandSpec {
         name: "export_briefing",
@@ -394,6 +409,12 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             "park_schedule" => to_json(self.live()?.schedule().await?),
             "demo_status" => to_json(self.live()?.demo_status()),
             "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
+            // An alarm is acknowledged by a person a host names (and logs).
+            "alarm_ack" | "alarm_shelve" => Err(ApiError {
+                code: ErrorCode::ReadOnly,
+                message: format!("{command}: this host has no operator to act"),
+                details: Vec::new(),
+            }),
             // Files are written by a desktop host, into a folder of its choosing.
             "export_briefing" => Err(ApiError {
                 code: ErrorCode::ReadOnly,

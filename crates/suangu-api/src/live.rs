@@ -94,6 +94,7 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
             speed: speed.unwrap_or(1.0),
             record_racks: args.record_racks,
             tick: tick(args),
+            alarms: alarm_rules(api.park()),
             ..LiveConfig::real_time(Timestamp::now())
         };
         return Ok((api, config));
@@ -128,9 +129,27 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
         record_racks: args.record_racks,
         tick: tick(args),
         demo: Some(pack),
+        alarms: alarm_rules(api.park()),
         ..LiveConfig::real_time(start)
     };
     Ok((api, config))
+}
+
+/// The built-in alarm rules, where they are this park's (another park runs without alarms until
+/// it has a rules file; said once on stderr).
+fn alarm_rules(park: &suangu_core::Park) -> Option<suangu_core::alarms::Rules> {
+    use suangu_core::alarms::{DEFAULT_RULES, DEFAULT_RULES_NAME, load_rules};
+    let series: Vec<String> = suangu_engine::raw::park_series(park)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    match load_rules(DEFAULT_RULES, DEFAULT_RULES_NAME, park, &series) {
+        Ok(rules) => Some(rules),
+        Err(e) => {
+            tracing::warn!(park = %park.scenario().park.id, "no alarm rules for this park: {e}");
+            None
+        }
+    }
 }
 
 /// See [`Live::heatmap_feed`].
@@ -511,6 +530,25 @@ impl<S: Store + 'static> Live<S> {
 }
 
 /// The wire form of an engine frame.
+fn alarm_dto(a: &suangu_core::alarms::AlarmView) -> crate::dto::AlarmDto {
+    let s = |t: Timestamp| u32::try_from(t.as_second()).unwrap_or(0);
+    crate::dto::AlarmDto {
+        rule: a.key.rule.clone(),
+        target: a.key.target.clone(),
+        severity: a.severity.as_str().to_owned(),
+        name: crate::name(&a.name),
+        active: a.active,
+        raised_s: s(a.raised_at),
+        cleared_s: a.cleared_at.map(s),
+        acknowledged_by: a.acknowledged.as_ref().map(|ack| ack.by.clone()),
+        acknowledged_s: a.acknowledged.as_ref().map(|ack| s(ack.at)),
+        shelved_until_s: a.shelved_until.map(s),
+        flapping: a.flapping,
+        value: a.last_value.filter(|v| v.is_finite()),
+        count: a.count,
+    }
+}
+
 pub fn live_frame(f: &Frame) -> LiveFrame {
     let (quality, stale_since) = match f.quality {
         live::Quality::Live => (Quality::Live, None),
@@ -561,6 +599,7 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
             .collect(),
         links_down: f.links_down.clone(),
         stations_down: f.stations_down.clone(),
+        alarms: f.alarms.iter().map(alarm_dto).collect(),
         feeders_down: f.feeders_down.clone(),
     }
 }

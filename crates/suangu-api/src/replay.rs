@@ -182,6 +182,8 @@ impl<S: Store + 'static> Live<S> {
             links_down: Vec::new(),
             stations_down,
             feeders_down,
+            // Alarms of the past are in the event time line (alarm_raised, ...), not redrawn here.
+            alarms: Vec::new(),
         })
     }
 }

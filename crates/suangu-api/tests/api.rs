@@ -66,6 +66,17 @@ async fn every_command_answers_through_a_session() {
             assert_eq!(refused.code, ErrorCode::ReadOnly);
             continue;
         }
+        if command.name == "alarm_ack" || command.name == "alarm_shelve" {
+            // A person acts on an alarm: a session has none to name.
+            let args =
+                serde_json::json!({ "rule": "park-pue-high", "target": "park", "minutes": 10 });
+            let refused = session
+                .call(command.name, args)
+                .await
+                .expect_err("no operator");
+            assert_eq!(refused.code, ErrorCode::ReadOnly);
+            continue;
+        }
         if command.name == "export_briefing" {
             // Files are written by a desktop host into a folder it picks: a session refuses, the
             // live park writes them where it is told.

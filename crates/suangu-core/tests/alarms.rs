@@ -582,7 +582,7 @@ fn the_default_rules_load_against_qingyang() {
         load_rules(DEFAULT_RULES, DEFAULT_RULES_NAME, &park, &series(&park)).expect("valid");
     assert_eq!(rules.park, "qingyang");
     assert_eq!((rules.flap_count, rules.flap_window_s), (5, 600));
-    assert_eq!(rules.rules.len(), 10);
+    assert_eq!(rules.rules.len(), 12);
     // Every threshold in the file says where it comes from.
     for line in DEFAULT_RULES.lines() {
         let is_figure = [

@@ -9,10 +9,15 @@ use jiff::Timestamp;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use suangu_core::alarms::{
+    ActionError, AlarmKey, AlarmView, Alarms, Change, ChangeKind, Headroom, Inputs, Rules,
+    Sample as AlarmSample,
+};
 use suangu_core::interval::{
     INTERVAL_SECONDS, IntervalAccumulator, IntervalRecord, interval_start,
 };
 use suangu_core::rollup::{Hierarchy, Rollup};
+use suangu_core::units::{Mw, Ratio};
 use suangu_core::{Park, SupplyState};
 use suangu_sim::{DemoPack, Fault, FaultKind, Twin, TwinSample};
 use suangu_store::ingest::{RawIngest, Sample};
@@ -43,6 +48,8 @@ pub struct LiveConfig {
     /// A demo pack to play: its faults are scheduled from `start` (the host sets the start and
     /// the speed the pack asks for).
     pub demo: Option<DemoPack>,
+    /// Alarm rules evaluated at every tick (none: no alarms).
+    pub alarms: Option<Rules>,
 }
 
 /// How long raw data is kept, by level (applied as simulated days pass).
@@ -77,6 +84,7 @@ impl LiveConfig {
             record_racks: false,
             retention: Retention::default(),
             demo: None,
+            alarms: None,
         }
     }
 }
@@ -141,6 +149,8 @@ pub struct Frame {
     /// In-service substations and feeders not energised now.
     pub stations_down: Vec<String>,
     pub feeders_down: Vec<String>,
+    /// The listed alarms (active, or cleared and not yet acknowledged), most severe first.
+    pub alarms: Arc<Vec<AlarmView>>,
 }
 
 /// Every physical rack at one instant, in [`Hierarchy`] order (the scenario's centres, halls,
@@ -161,6 +171,38 @@ struct Tick {
 
 enum Control {
     Inject(Fault, oneshot::Sender<Result<(), suangu_sim::FaultError>>),
+    Alarm(AlarmAction, oneshot::Sender<Result<Change, AlarmError>>),
+}
+
+/// What an operator does to an alarm.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlarmAction {
+    Acknowledge {
+        key: AlarmKey,
+        by: String,
+    },
+    /// Shelve for this long (simulated time, from the live park's now).
+    Shelve {
+        key: AlarmKey,
+        by: String,
+        for_s: i64,
+    },
+    Unshelve {
+        key: AlarmKey,
+        by: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlarmError {
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    #[error("this park runs without alarm rules")]
+    NoRules,
+    #[error("shelving for {0} s: it must be between a minute and a week")]
+    ShelfLength(i64),
+    #[error("the engine has stopped")]
+    Stopped,
 }
 
 /// A running engine. Cheap to share behind an `Arc`.
@@ -285,7 +327,12 @@ impl Engine {
             samples_tx,
         ));
         let (demo, demo_start) = (config.demo.clone(), config.start);
+        let alarms = config.alarms.clone().map(|rules| LiveAlarms {
+            alarms: Alarms::new(rules),
+            series: park_series(&park).into_iter().map(|s| s.name).collect(),
+        });
         let engine = tokio::spawn(engine_task(EngineTask {
+            alarms,
             park: park.clone(),
             twin: twin.clone(),
             config,
@@ -380,6 +427,17 @@ impl Engine {
             .map_err(EngineError::from)
     }
 
+    /// Act on an alarm (acknowledge, shelve, unshelve) at the live park's now; the change is
+    /// recorded as an event.
+    pub async fn alarm(&self, action: AlarmAction) -> Result<Change, AlarmError> {
+        let (tx, rx) = oneshot::channel();
+        self.control
+            .send(Control::Alarm(action, tx))
+            .await
+            .map_err(|_| AlarmError::Stopped)?;
+        rx.await.map_err(|_| AlarmError::Stopped)?
+    }
+
     /// Stop the source, let the engine close its interval, wait for the store to write it.
     /// Subscribers' streams end. Calling it again does nothing.
     pub async fn shutdown(&self) {
@@ -445,6 +503,7 @@ async fn source_task(
 }
 
 struct EngineTask {
+    alarms: Option<LiveAlarms>,
     park: Park,
     twin: Arc<tokio::sync::RwLock<Twin>>,
     config: LiveConfig,
@@ -485,6 +544,25 @@ async fn engine_task(mut t: EngineTask) {
                     }
                     let _ = reply.send(result);
                 }
+                Control::Alarm(action, reply) => {
+                    let now = last.as_ref().map_or(t.config.start, |s| s.power.at);
+                    let result = match &mut t.alarms {
+                        Some(live) => live.act(action, now),
+                        None => Err(AlarmError::NoRules),
+                    };
+                    if let Ok(change) = &result {
+                        let _ = t.events.send(alarm_event(change)).await;
+                        // The list on screen follows at once, not at the next tick.
+                        // (The watch's read guard must be gone before it is written.)
+                        let current = t.frames.borrow().clone();
+                        if let (Some(live), Some(current)) = (&t.alarms, current) {
+                            let mut frame = (*current).clone();
+                            frame.alarms = Arc::new(live.alarms.active());
+                            t.frames.send_replace(Some(Arc::new(frame)));
+                        }
+                    }
+                    let _ = reply.send(result);
+                }
             },
             received = tokio::time::timeout(stale_after, t.samples.recv()) => match received {
                 Ok(Some(Tick { sample, racks })) => {
@@ -500,7 +578,13 @@ async fn engine_task(mut t: EngineTask) {
                     hierarchy.roll_up(&racks.power_kw, &mut rollup);
                     t.racks.send_replace(Some(Arc::new(racks)));
                     seq += 1;
-                    let frame = frame(&t.park, seq, &sample, &rollup, Quality::Live);
+                    let mut frame = frame(&t.park, seq, &sample, &rollup, Quality::Live);
+                    if let Some(live) = &mut t.alarms {
+                        for change in live.evaluate(&t.park, &frame) {
+                            let _ = t.events.send(alarm_event(&change)).await;
+                        }
+                        frame.alarms = Arc::new(live.alarms.active());
+                    }
                     if let Some(raw) = &t.raw {
                         let delay = t.twin.read().await.delivery_delay_ms(frame.at);
                         let batch = RawBatch {
@@ -520,7 +604,13 @@ async fn engine_task(mut t: EngineTask) {
                     // No sample in time: say so, never repeat the old value as if it were new.
                     if let Some(sample) = &last {
                         seq += 1;
-                        let stale = frame(&t.park, seq, sample, &rollup, Quality::Stale { since: sample.power.at });
+                        let mut stale = frame(&t.park, seq, sample, &rollup, Quality::Stale { since: sample.power.at });
+                        if let Some(live) = &mut t.alarms {
+                            for change in live.evaluate(&t.park, &stale) {
+                                let _ = t.events.send(alarm_event(&change)).await;
+                            }
+                            stale.alarms = Arc::new(live.alarms.active());
+                        }
                         t.frames.send_replace(Some(Arc::new(stale)));
                     }
                 }
@@ -680,6 +770,110 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
         links_down: s.links_down.clone(),
         stations_down: s.stations_down.clone(),
         feeders_down: s.feeders_down.clone(),
+        alarms: Arc::default(),
+    }
+}
+
+/// The alarm rules at work in the live park, and the names of the series they read.
+struct LiveAlarms {
+    alarms: Alarms,
+    /// [`park_series`]'s names, in [`park_samples`]'s order.
+    series: Vec<String>,
+}
+
+impl LiveAlarms {
+    /// Evaluate the rules on a frame. A stale frame makes every series stale and decides no
+    /// value-based alarm (they keep their state until data returns). Headroom is each operating
+    /// centre's IT capacity less its IT load now (the capacity module's full check of feeders
+    /// and cooling is not made per tick); N-1 is not evaluated per tick.
+    fn evaluate(&mut self, park: &Park, frame: &Frame) -> Vec<Change> {
+        let mut inputs = Inputs::default();
+        match frame.quality {
+            Quality::Live => {
+                inputs.samples = self
+                    .series
+                    .iter()
+                    .cloned()
+                    .zip(park_samples(frame))
+                    .map(|(name, s)| {
+                        let sample = AlarmSample {
+                            at: frame.at,
+                            value: s.value,
+                        };
+                        (name, sample)
+                    })
+                    .collect();
+                let mut park_capacity = 0.0;
+                let mut park_it = 0.0;
+                for (c, now) in park.centres().zip(&frame.centres) {
+                    if c.status != suangu_core::scenario::Status::Operating {
+                        continue;
+                    }
+                    let capacity = c.it_capacity_mw.value.0;
+                    park_capacity += capacity;
+                    park_it += now.it_mw;
+                    inputs.headroom.insert(
+                        c.id.to_string(),
+                        Headroom {
+                            headroom: Mw(capacity - now.it_mw),
+                            capacity: Mw(capacity),
+                        },
+                    );
+                }
+                inputs.headroom.insert(
+                    suangu_core::alarms::PARK.to_owned(),
+                    Headroom {
+                        headroom: Mw(park_capacity - park_it),
+                        capacity: Mw(park_capacity),
+                    },
+                );
+                inputs.green_share = Some(Ratio(frame.green_share_now));
+            }
+            Quality::Stale { .. } => {
+                inputs.stale_series = self.series.iter().cloned().collect();
+            }
+        }
+        self.alarms.evaluate(&inputs, frame.at)
+    }
+
+    fn act(&mut self, action: AlarmAction, now: Timestamp) -> Result<Change, AlarmError> {
+        Ok(match action {
+            AlarmAction::Acknowledge { key, by } => self.alarms.acknowledge(&key, &by, now)?,
+            AlarmAction::Shelve { key, by, for_s } => {
+                if !(60..=7 * 86_400).contains(&for_s) {
+                    return Err(AlarmError::ShelfLength(for_s));
+                }
+                let until = Timestamp::from_second(now.as_second() + for_s).unwrap_or(now);
+                self.alarms.shelve(&key, until, &by, now)?
+            }
+            AlarmAction::Unshelve { key, by } => self.alarms.unshelve(&key, &by, now)?,
+        })
+    }
+}
+
+/// The event log's record of an alarm change (`alarm_raised`, `alarm_acknowledged`, ...): the
+/// target is the asset, the detail names the rule, severity, value and who acted.
+fn alarm_event(change: &Change) -> Event {
+    let mut detail = serde_json::json!({
+        "rule": change.key.rule,
+        "severity": change.severity.as_str(),
+        "value": change.value.filter(|v| v.is_finite()),
+    });
+    match &change.kind {
+        ChangeKind::Acknowledged { by } | ChangeKind::Unshelved { by: Some(by) } => {
+            detail["by"] = by.clone().into();
+        }
+        ChangeKind::Shelved { until, by } => {
+            detail["by"] = by.clone().into();
+            detail["until"] = until.to_string().into();
+        }
+        _ => {}
+    }
+    Event {
+        at: change.at,
+        kind: format!("alarm_{}", change.kind.as_str()),
+        target: change.key.target.clone(),
+        detail: detail.to_string(),
     }
 }
 

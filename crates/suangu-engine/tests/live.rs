@@ -33,6 +33,7 @@ async fn frames_flow_faults_show_and_intervals_are_stored() {
         record_racks: false,
         retention: Default::default(),
         demo: None,
+        alarms: None,
     };
     let engine = Engine::start(Twin::new(park.clone(), 1), store.clone(), config)
         .await
@@ -235,6 +236,7 @@ async fn backfill_never_overwrites_recorded_history() {
         record_racks: false,
         retention: Default::default(),
         demo: None,
+        alarms: None,
     };
     let window = Timestamp::from_second(start.as_second() - 2 * 3600).expect("ts");
     let first = Engine::start(Twin::new(park.clone(), 1), store.clone(), config.clone())
@@ -276,6 +278,7 @@ async fn a_demo_fault_is_recorded_when_the_park_reaches_it_not_before() {
         record_racks: false,
         retention: Default::default(),
         demo: Some(demo),
+        alarms: None,
     };
     let from = Timestamp::from_second(start.as_second() + step.at_s).expect("ts");
     let until = Timestamp::from_second(from.as_second() + step.for_s).expect("ts");
@@ -299,4 +302,86 @@ async fn a_demo_fault_is_recorded_when_the_park_reaches_it_not_before() {
     assert_eq!(recorded[0].target, "GRID-330");
     assert_eq!(recorded[0].at, from);
     assert!(recorded[0].detail.contains(&until.to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trip_raises_its_alarm_in_the_same_frame_and_an_operator_acknowledges_it() {
+    use suangu_core::alarms::{AlarmKey, DEFAULT_RULES, DEFAULT_RULES_NAME, load_rules};
+    use suangu_engine::live::AlarmAction;
+    use suangu_sim::FaultKind;
+    let park = qingyang().expect("park");
+    let series: Vec<String> = suangu_engine::raw::park_series(&park)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let rules = load_rules(DEFAULT_RULES, DEFAULT_RULES_NAME, &park, &series).expect("rules");
+    let store = Arc::new(SqliteStore::open(&temp_db("alarms")).await.expect("open"));
+    let start: Timestamp = "2026-04-01T10:00:00+08:00".parse().expect("ts");
+    let config = LiveConfig {
+        speed: 60.0,
+        tick: Duration::from_millis(50),
+        backfill: Duration::ZERO,
+        alarms: Some(rules),
+        ..LiveConfig::real_time(start)
+    };
+    let engine = Engine::start(Twin::new(park, 1), store.clone(), config)
+        .await
+        .expect("start");
+    let mut frames = engine.subscribe();
+    frames.changed().await.expect("a frame");
+    let key = AlarmKey::new("ss-110-2-lost", "SS-110-2");
+    let listed = |f: &suangu_engine::live::Frame| f.alarms.iter().find(|a| a.key == key).cloned();
+    assert!(
+        listed(&engine.latest().expect("frame")).is_none(),
+        "no alarm before the trip"
+    );
+    let tripped_at = engine.now();
+    engine
+        .inject(FaultKind::Trip("SS-110-2".into()), tripped_at, None)
+        .await
+        .expect("trip");
+    // The first frame that shows the station down carries its alarm.
+    let frame = loop {
+        frames.changed().await.expect("frame");
+        let frame = engine.latest().expect("frame");
+        if frame.stations_down.iter().any(|s| s == "SS-110-2") {
+            break frame;
+        }
+    };
+    let alarm = listed(&frame).expect("raised with the trip");
+    assert!(alarm.active && alarm.acknowledged.is_none());
+    // An operator acknowledges: the list says who at once; a second acknowledgement is refused.
+    let change = engine
+        .alarm(AlarmAction::Acknowledge {
+            key: key.clone(),
+            by: "duty".into(),
+        })
+        .await
+        .expect("acknowledged");
+    assert_eq!(change.kind.as_str(), "acknowledged");
+    let acked = listed(&engine.latest().expect("frame")).expect("still listed");
+    assert_eq!(acked.acknowledged.map(|a| a.by).as_deref(), Some("duty"));
+    assert!(
+        engine
+            .alarm(AlarmAction::Acknowledge {
+                key: key.clone(),
+                by: "duty".into()
+            })
+            .await
+            .is_err()
+    );
+    engine.shutdown().await;
+    let events = store
+        .events("qingyang", tripped_at, Timestamp::MAX)
+        .await
+        .expect("events");
+    let kinds: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.kind.as_str(), e.target.as_str()))
+        .collect();
+    assert!(kinds.contains(&("alarm_raised", "SS-110-2")), "{kinds:?}");
+    assert!(
+        kinds.contains(&("alarm_acknowledged", "SS-110-2")),
+        "{kinds:?}"
+    );
 }

@@ -139,7 +139,11 @@ green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLi
 /**
  * In-service substations and feeders not energised now (a trip, or cut off above).
  */
-stations_down: Array<string>, feeders_down: Array<string>, };
+stations_down: Array<string>, feeders_down: Array<string>, 
+/**
+ * The listed alarms: active, or cleared and not yet acknowledged; most severe first.
+ */
+alarms: Array<AlarmDto>, };
 
 export type CentreLive = { id: string, it_mw: number, facility_mw: number, utilisation: number, supply: Supply, 
 /**
@@ -374,6 +378,32 @@ date: string,
  */
 lang: string, };
 
+export type AlarmDto = { rule: string, 
+/**
+ * The asset (or `park`, or a data source) it is about: the map lights it up.
+ */
+target: string, 
+/**
+ * critical, major, minor or warning.
+ */
+severity: string, name: Name, active: boolean, raised_s: number, cleared_s: number | null, acknowledged_by: string | null, acknowledged_s: number | null, shelved_until_s: number | null, flapping: boolean, value: number | null, 
+/**
+ * How many times it was raised.
+ */
+count: number, };
+
+export type AlarmArgs = { rule: string, target: string, 
+/**
+ * `alarm_shelve`: for how long (1 to 10,080 minutes); absent for `alarm_ack`.
+ */
+minutes?: number, };
+
+export type AlarmChangeDto = { rule: string, target: string, 
+/**
+ * acknowledged, shelved, unshelved.
+ */
+change: string, at_s: number, };
+
 export type BriefingExport = { 
 /**
  * The one-page summary (HTML, charts inline).
@@ -490,6 +520,10 @@ export interface Commands {
   park_events: { args: EventsArgs; result: Events };
   /** The data sources' health (link, counters, stale series) as the ingest last reported it. */
   park_sources: { args: Record<string, never>; result: Sources };
+  /** Acknowledge an alarm (by the console's person; logged in the audit log). */
+  alarm_ack: { args: AlarmArgs; result: AlarmChangeDto };
+  /** Shelve an alarm for some minutes: it leaves the list and comes back, if still active, when the shelf ends. */
+  alarm_shelve: { args: AlarmArgs; result: AlarmChangeDto };
   /** Write a day's or week's briefing (charts as PNG and SVG, a one-page HTML summary) from the store into the desktop's downloads. */
   export_briefing: { args: BriefingArgs; result: BriefingExport };
 }
@@ -500,4 +534,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "export_briefing"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing"] as const;

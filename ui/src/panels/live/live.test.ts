@@ -23,6 +23,7 @@ const frame: LiveFrame = {
   links_down: [],
   stations_down: [],
   feeders_down: [],
+  alarms: [],
 };
 
 describe("live panel", () => {

@@ -287,6 +287,20 @@ export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
     const state = lost === 0 ? "up" : lost === feeders.length ? "down" : "degraded";
     if (l.dataset.state !== state) l.dataset.state = state;
   }
+  // Alarms light up their asset: the most severe active one decides.
+  const rank = ["warning", "minor", "major", "critical"];
+  const alarmed = new Map<string, string>();
+  for (const a of frame.alarms) {
+    if (!a.active || a.shelved_until_s !== null) continue;
+    const was = alarmed.get(a.target);
+    if (!was || rank.indexOf(a.severity) > rank.indexOf(was)) alarmed.set(a.target, a.severity);
+  }
+  for (const g of root.querySelectorAll<SVGGElement>("g.centre, g.substation")) {
+    const severity = alarmed.get(g.dataset.id ?? "");
+    if (severity === undefined) {
+      if (g.dataset.alarm !== undefined) delete g.dataset.alarm;
+    } else if (g.dataset.alarm !== severity) g.dataset.alarm = severity;
+  }
   const stationsDown = new Set(frame.stations_down);
   for (const g of root.querySelectorAll<SVGGElement>("g.substation")) {
     const energised = String(!stationsDown.has(g.dataset.id ?? ""));
