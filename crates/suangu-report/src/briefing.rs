@@ -133,6 +133,59 @@ pub struct Briefing {
     /// Intervals not fully green (market-based).
     pub not_green: usize,
     pub incidents: Vec<Incident>,
+    /// The alarms raised in the period, most severe and most frequent first (at most five).
+    pub top_alarms: Vec<AlarmCount>,
+}
+
+/// How often an alarm (a rule on a target) was raised in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmCount {
+    pub rule: String,
+    pub target: String,
+    pub severity: String,
+    pub raised: u32,
+}
+
+/// The top five of the period's `alarm_raised` events, by severity then count.
+fn top_alarms(events: &[Event]) -> Vec<AlarmCount> {
+    let rank = |severity: &str| match severity {
+        "critical" => 0,
+        "major" => 1,
+        "minor" => 2,
+        _ => 3,
+    };
+    let mut counts: Vec<AlarmCount> = Vec::new();
+    for e in events.iter().filter(|e| e.kind == "alarm_raised") {
+        let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+        let field = |name: &str| {
+            detail
+                .get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let (rule, severity) = (field("rule"), field("severity"));
+        match counts
+            .iter_mut()
+            .find(|c| c.rule == rule && c.target == e.target)
+        {
+            Some(c) => c.raised += 1,
+            None => counts.push(AlarmCount {
+                rule,
+                target: e.target.clone(),
+                severity,
+                raised: 1,
+            }),
+        }
+    }
+    counts.sort_by(|a, b| {
+        rank(&a.severity)
+            .cmp(&rank(&b.severity))
+            .then(b.raised.cmp(&a.raised))
+            .then(a.rule.cmp(&b.rule))
+    });
+    counts.truncate(5);
+    counts
 }
 
 impl Briefing {
@@ -211,7 +264,8 @@ impl Briefing {
         let incidents = data
             .events
             .iter()
-            .filter(|e| e.kind != "clear")
+            // Faults and drills; alarms are counted below, and a clear ends a fault.
+            .filter(|e| e.kind != "clear" && !e.kind.starts_with("alarm_"))
             .map(|e| Incident {
                 at: e.at,
                 until: until_of(&e.detail),
@@ -219,7 +273,9 @@ impl Briefing {
                 target: e.target.clone(),
             })
             .collect();
+        let top_alarms = top_alarms(&data.events);
         Self {
+            top_alarms,
             park_id: s.park.id.clone(),
             park_name: s.park.name.clone(),
             kpis: kpis(park, &data.ledger, &data.park),
@@ -247,6 +303,29 @@ fn until_of(detail: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_alarms_are_the_most_severe_then_the_most_frequent() {
+        let raised = |rule: &str, target: &str, severity: &str| Event {
+            at: Timestamp::UNIX_EPOCH,
+            kind: "alarm_raised".into(),
+            target: target.into(),
+            detail: format!(r#"{{"rule":"{rule}","severity":"{severity}"}}"#),
+        };
+        let mut events = vec![
+            raised("pue", "park", "minor"),
+            raised("pue", "park", "minor"),
+            raised("lost", "SS-110-2", "critical"),
+            raised("step", "park", "major"),
+        ];
+        events.push(Event {
+            kind: "alarm_acknowledged".into(),
+            ..raised("lost", "SS-110-2", "critical")
+        });
+        let top = top_alarms(&events);
+        let said: Vec<(&str, u32)> = top.iter().map(|c| (c.rule.as_str(), c.raised)).collect();
+        assert_eq!(said, [("lost", 1), ("step", 1), ("pue", 2)]);
+    }
 
     #[test]
     fn until_is_read_from_the_detail_or_left_out() {

@@ -127,6 +127,11 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
                     incidents.join("；")
                 )
             },
+            if b.top_alarms.is_empty() {
+                "本期无告警。".to_owned()
+            } else {
+                format!("主要告警：{}。", alarms(b, "次"))
+            },
             format!("已存储的 15 分钟时段：{} / {}。", b.stored(), quarters),
         ],
         Lang::En => vec![
@@ -162,6 +167,20 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
             ),
         ],
     }
+}
+
+/// "ss-110-2-lost on SS-110-2 (critical) ×2; …".
+fn alarms(b: &Briefing, times: &str) -> String {
+    b.top_alarms
+        .iter()
+        .map(|a| {
+            format!(
+                "{} @ {} ({}) {} {times}",
+                a.rule, a.target, a.severity, a.raised
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Text as HTML.

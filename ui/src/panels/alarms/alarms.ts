@@ -20,6 +20,10 @@ const SEVERITY_KEY: Record<string, Key> = {
   warning: "alarm_warning",
 };
 
+/** Rows drawn at most: in an alarm storm the list stays a list (the most severe first), and the
+ * count says how many more there are. */
+const SHOWN = 50;
+
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
 function row(a: AlarmDto, timeZone: string, actions: AlarmActions): HTMLElement {
@@ -70,7 +74,8 @@ export function alarmList(alarms: AlarmDto[], timeZone: string, actions: AlarmAc
     h("h2", {}, `${t("alarms_title")} `, h("span", { class: unacked > 0 ? "alarm-count alarm-count-open" : "alarm-count" }, num(alarms.length))),
     alarms.length === 0
       ? h("p", { class: "ops-label", "data-testid": "alarms-none" }, t("alarms_none"))
-      : h("ul", { class: "alarm-list" }, ...alarms.map((a) => row(a, timeZone, actions))),
+      : h("ul", { class: "alarm-list" }, ...alarms.slice(0, SHOWN).map((a) => row(a, timeZone, actions))),
+    alarms.length > SHOWN ? h("p", { class: "ops-label", "data-testid": "alarms-more" }, `+${num(alarms.length - SHOWN)} ${t("alarms_more")}`) : null,
     actions.error ? h("p", { class: "warning", role: "alert", "data-testid": "alarm-error" }, `${t("alarm_failed")}: ${actions.error}`) : null,
   );
 }
