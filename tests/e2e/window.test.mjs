@@ -262,7 +262,7 @@ describe("the real window", () => {
       html = await driver.findElement(done).getAttribute("data-html");
       assert.match(html, /briefing-qingyang-day-\d{4}-\d{2}-\d{2}-en\.html$/);
       const page = readFileSync(html, "utf8");
-      assert.equal(page.match(/<svg/g)?.length, 6, "six charts inline");
+      assert.equal(page.match(/<svg/g)?.length, 7, "seven charts inline");
       assert.match(page, /Park energy \d+\.\d MWh/);
       await screenshot(driver, "window-briefing.png");
       // A day the store has nothing for: the window says so, with the days it does have.

@@ -19,8 +19,8 @@ use suangu_core::schedule::{Metrics, Move, Plan, Problem, Strategy, evacuate, ev
 use suangu_core::tariff::Period;
 use suangu_core::units::Mw;
 use suangu_engine::live::RackFrame;
-use suangu_engine::plan::{SLOT_S, problem, problem_at};
-use suangu_sim::{FaultKind, generate_jobs};
+use suangu_engine::plan::problem_at;
+use suangu_sim::FaultKind;
 use suangu_store::{Event, Store};
 
 /// Every built-in demo pack, for the window's picker.
@@ -96,10 +96,6 @@ pub fn period(k: &GreenKpis) -> LedgerPeriod {
         co2_avoided_t: k.co2_avoided_t,
     }
 }
-
-/// Jobs the twin generates for a 48 h window (the window shows its own job stream).
-const LIVE_JOBS: usize = 240;
-const HORIZON_SLOTS: usize = 192;
 
 fn secs(s: i64) -> u32 {
     u32::try_from(s.max(0)).unwrap_or(u32::MAX)
@@ -456,15 +452,8 @@ impl<S: Store + 'static> Live<S> {
     /// The twin's jobs for the 48 h from the current 15-minute slot, and their plan.
     async fn live_plan(&self) -> (Problem, Plan) {
         let now = self.engine().now();
-        let start =
-            Timestamp::from_second(now.as_second().div_euclid(SLOT_S) * SLOT_S).unwrap_or(now);
         self.engine()
-            .with_twin(|twin| {
-                let jobs = generate_jobs(twin, start, 48, LIVE_JOBS);
-                let p = problem(twin, start, HORIZON_SLOTS, jobs);
-                let out = plan(&p, Strategy::Green);
-                (p, out)
-            })
+            .with_twin(|twin| suangu_engine::plan::live_plan(twin, now))
             .await
     }
 

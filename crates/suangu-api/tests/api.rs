@@ -111,7 +111,7 @@ async fn every_command_answers_through_a_session() {
                     .expect("html")
                     .contains("Daily briefing 2026-05-01")
             );
-            assert_eq!(done.files.len(), 12);
+            assert_eq!(done.files.len(), 14);
             let none = session
                 .live()
                 .expect("live")

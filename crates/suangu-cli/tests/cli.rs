@@ -990,10 +990,10 @@ fn report_writes_the_briefing_both_ways_and_names_the_days_that_have_data() {
         assert_eq!(json["lang"], lang);
         let html =
             std::fs::read_to_string(json["html"].as_str().expect("html path")).expect("html");
-        assert_eq!(html.matches("<svg").count(), 6, "six charts inline");
+        assert_eq!(html.matches("<svg").count(), 7, "seven charts inline");
         assert!(html.contains(&format!("<html lang=\"{lang}\">")));
         let files = json["charts"].as_array().expect("charts");
-        assert_eq!(files.len(), 12, "six charts as SVG and PNG");
+        assert_eq!(files.len(), 14, "seven charts as SVG and PNG");
         for f in files {
             let path = f.as_str().expect("path");
             assert!(

@@ -342,10 +342,11 @@ impl Engine {
             frames: frames_tx,
             racks: racks_tx,
             intervals: intervals_tx,
-            events: events_tx,
+            events: events_tx.clone(),
             scheduled,
             raw: raw_tx,
         }));
+        let scheduler = tokio::spawn(schedule_task(twin.clone(), frames_rx.clone(), events_tx));
         let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
         Ok(Self {
             demo,
@@ -357,7 +358,7 @@ impl Engine {
             shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
             tasks: std::sync::Mutex::new({
                 // The raw task ends when the engine task drops its sender.
-                let mut all = vec![source, engine, writer];
+                let mut all = vec![source, engine, scheduler, writer];
                 all.append(&mut tasks);
                 all
             }),
@@ -682,6 +683,69 @@ async fn raw_task<S: Store>(mut t: RawTask<S>) {
     }
     if let Err(e) = t.ingest.close().await {
         tracing::error!(error = %e, "writing the last raw chunks (they stay in the log)");
+    }
+}
+
+/// The scheduler's outcome, recorded as a `schedule` event at every simulated hour (at most every
+/// 10 real seconds when the park runs fast): the live plan of the twin's job stream beside
+/// first-come-first-served and greedy, so briefings can show how scheduling did. Ends with the
+/// engine (its frames stop).
+async fn schedule_task(
+    twin: Arc<tokio::sync::RwLock<Twin>>,
+    mut frames: watch::Receiver<Option<Arc<Frame>>>,
+    events: mpsc::Sender<Event>,
+) {
+    const EVERY_S: i64 = 3600;
+    let min_gap = Duration::from_secs(10);
+    let mut next_hour = None;
+    let mut last_run: Option<tokio::time::Instant> = None;
+    while frames.changed().await.is_ok() {
+        let Some(at) = frames
+            .borrow_and_update()
+            .as_ref()
+            .filter(|f| f.quality == Quality::Live)
+            .map(|f| f.at)
+        else {
+            continue;
+        };
+        let hour = at.as_second().div_euclid(EVERY_S);
+        let due = next_hour.is_none_or(|next| hour >= next);
+        if !due || last_run.is_some_and(|t: tokio::time::Instant| t.elapsed() < min_gap) {
+            continue;
+        }
+        next_hour = Some(hour + 1);
+        last_run = Some(tokio::time::Instant::now());
+        // The twin only for the problem (brief); planning runs off the runtime and off the lock.
+        let problem = crate::plan::live_problem(&*twin.read().await, at);
+        let Ok(outcome) = tokio::task::spawn_blocking(move || crate::plan::outcome(&problem)).await
+        else {
+            return;
+        };
+        let m = |m: &suangu_core::schedule::Metrics| {
+            serde_json::json!({
+                "job_energy_mwh": m.job_energy_mwh,
+                "green_share_market": m.green_share_market,
+                "cost_cny": m.cost_cny,
+                "missed_deadlines": m.missed_deadlines,
+                "co2_market_t": m.co2_market_t,
+            })
+        };
+        let detail = serde_json::json!({
+            "jobs": outcome.jobs,
+            "horizon_h": 48,
+            "ours": m(&outcome.ours),
+            "fcfs": m(&outcome.fcfs),
+            "greedy": m(&outcome.greedy),
+        });
+        let event = Event {
+            at,
+            kind: "schedule".to_owned(),
+            target: "park".to_owned(),
+            detail: detail.to_string(),
+        };
+        if events.send(event).await.is_err() {
+            return;
+        }
     }
 }
 

@@ -15,6 +15,45 @@ use suangu_sim::Twin;
 
 pub const SLOT_S: i64 = 900;
 
+/// Jobs the twin generates for the live plan's 48 h window, and the window in slots.
+pub const LIVE_JOBS: usize = 240;
+pub const HORIZON_SLOTS: usize = 192;
+
+/// The live plan's problem at `now`: the twin's job stream for the next 48 h from the slot
+/// holding `now`, on the twin's forecast and the centres as they are.
+pub fn live_problem(twin: &Twin, now: Timestamp) -> Problem {
+    let start = Timestamp::from_second(now.as_second().div_euclid(SLOT_S) * SLOT_S).unwrap_or(now);
+    let jobs = suangu_sim::generate_jobs(twin, start, 48, LIVE_JOBS);
+    problem(twin, start, HORIZON_SLOTS, jobs)
+}
+
+/// The live plan at `now`, placed greenest first.
+pub fn live_plan(twin: &Twin, now: Timestamp) -> (Problem, Plan) {
+    let p = live_problem(twin, now);
+    let out = suangu_core::schedule::plan(&p, Strategy::Green);
+    (p, out)
+}
+
+/// A plan beside both baselines, each judged on the forecast it was made with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub jobs: usize,
+    pub ours: Metrics,
+    pub fcfs: Metrics,
+    pub greedy: Metrics,
+}
+
+/// Plan `p` three ways (no twin needed: the caller may run it off the twin's lock).
+pub fn outcome(p: &Problem) -> Outcome {
+    let judge = |strategy| evaluate(p, &suangu_core::schedule::plan(p, strategy), &p.supply);
+    Outcome {
+        jobs: p.jobs.len(),
+        ours: judge(Strategy::Green),
+        fcfs: judge(Strategy::FirstComeFirstServed),
+        greedy: judge(Strategy::Greedy),
+    }
+}
+
 /// The problem of placing `jobs` over `slots` 15-minute slots from `start`.
 pub fn problem(twin: &Twin, start: Timestamp, slots: usize, jobs: Vec<Job>) -> Problem {
     problem_at(twin, start, start, slots, jobs)

@@ -290,13 +290,25 @@ async fn a_demo_fault_is_recorded_when_the_park_reaches_it_not_before() {
     let events = |to| store.events("qingyang", start, to);
     // Before its instant: nothing recorded.
     assert!(engine.latest().expect("frame").at < from);
-    assert!(events(until).await.expect("events").is_empty());
+    assert!(
+        events(until)
+            .await
+            .expect("events")
+            .iter()
+            .all(|e| e.kind == "schedule")
+    );
     // Once the park is past it: one trip event, at the step's instant, with its end.
     while engine.latest().expect("frame").at <= from {
         frames.changed().await.expect("frame");
     }
     engine.shutdown().await;
-    let recorded = events(until).await.expect("events");
+    // Faults only (the scheduler's hourly outcome is recorded beside them).
+    let recorded: Vec<_> = events(until)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind != "schedule")
+        .collect();
     assert_eq!(recorded.len(), 1, "{recorded:?}");
     assert_eq!(recorded[0].kind, "trip");
     assert_eq!(recorded[0].target, "GRID-330");
@@ -384,4 +396,21 @@ async fn a_trip_raises_its_alarm_in_the_same_frame_and_an_operator_acknowledges_
         kinds.contains(&("alarm_acknowledged", "SS-110-2")),
         "{kinds:?}"
     );
+    // The scheduler's outcome is recorded from the first live frame on (then every hour).
+    let all = store
+        .events("qingyang", start, Timestamp::MAX)
+        .await
+        .expect("events");
+    let schedule = all
+        .iter()
+        .find(|e| e.kind == "schedule")
+        .expect("a schedule outcome");
+    let detail: serde_json::Value = serde_json::from_str(&schedule.detail).expect("json");
+    for planner in ["ours", "fcfs", "greedy"] {
+        let share = detail[planner]["green_share_market"]
+            .as_f64()
+            .expect("share");
+        assert!((0.0..=1.0).contains(&share), "{planner}: {share}");
+    }
+    assert!(detail["jobs"].as_u64().expect("jobs") > 0);
 }

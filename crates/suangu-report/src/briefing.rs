@@ -135,6 +135,49 @@ pub struct Briefing {
     pub incidents: Vec<Incident>,
     /// The alarms raised in the period, most severe and most frequent first (at most five).
     pub top_alarms: Vec<AlarmCount>,
+    /// The scheduler's outcomes recorded in the period (`schedule` events), in time order.
+    pub schedule: Vec<ScheduleOutcome>,
+}
+
+/// One planner's result as recorded: the green share of its jobs' energy, cost and misses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlanResult {
+    pub green_share: f64,
+    pub cost_cny: f64,
+    pub missed: u32,
+}
+
+/// The live plan beside both baselines at one instant (the engine records one an hour).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleOutcome {
+    pub at: Timestamp,
+    pub ours: PlanResult,
+    pub fcfs: PlanResult,
+    pub greedy: PlanResult,
+}
+
+/// The `schedule` events that can be read (one that cannot is left out, never guessed).
+fn schedule_outcomes(events: &[Event]) -> Vec<ScheduleOutcome> {
+    let result = |v: &serde_json::Value| {
+        Some(PlanResult {
+            green_share: v.get("green_share_market")?.as_f64()?,
+            cost_cny: v.get("cost_cny")?.as_f64()?,
+            missed: u32::try_from(v.get("missed_deadlines")?.as_u64()?).ok()?,
+        })
+    };
+    events
+        .iter()
+        .filter(|e| e.kind == "schedule")
+        .filter_map(|e| {
+            let d: serde_json::Value = serde_json::from_str(&e.detail).ok()?;
+            Some(ScheduleOutcome {
+                at: e.at,
+                ours: result(d.get("ours")?)?,
+                fcfs: result(d.get("fcfs")?)?,
+                greedy: result(d.get("greedy")?)?,
+            })
+        })
+        .collect()
 }
 
 /// How often an alarm (a rule on a target) was raised in the period.
@@ -265,7 +308,7 @@ impl Briefing {
             .events
             .iter()
             // Faults and drills; alarms are counted below, and a clear ends a fault.
-            .filter(|e| e.kind != "clear" && !e.kind.starts_with("alarm_"))
+            .filter(|e| e.kind != "clear" && e.kind != "schedule" && !e.kind.starts_with("alarm_"))
             .map(|e| Incident {
                 at: e.at,
                 until: until_of(&e.detail),
@@ -276,6 +319,7 @@ impl Briefing {
         let top_alarms = top_alarms(&data.events);
         Self {
             top_alarms,
+            schedule: schedule_outcomes(&data.events),
             park_id: s.park.id.clone(),
             park_name: s.park.name.clone(),
             kpis: kpis(park, &data.ledger, &data.park),

@@ -36,6 +36,9 @@ pub const MEAN_USE: RGBColor = RGBColor(0x37, 0x7e, 0xb8);
 pub const PEAK_USE: RGBColor = RGBColor(0xe4, 0x1a, 0x1c);
 pub const CURTAILED: RGBColor = RGBColor(0xe6, 0xab, 0x02);
 pub const EXPORTED: RGBColor = RGBColor(0x66, 0xa6, 0x1e);
+pub const OURS: RGBColor = RGBColor(0x1b, 0x9e, 0x77);
+pub const FCFS: RGBColor = RGBColor(0xa6, 0xa6, 0xa6);
+pub const GREEDY: RGBColor = RGBColor(0x75, 0x70, 0xb3);
 const INK: RGBColor = RGBColor(0x21, 0x21, 0x21);
 
 /// The charts of a briefing, in the order the summary shows them.
@@ -46,16 +49,18 @@ pub enum Chart {
     Pue,
     Utilisation,
     Curtailment,
+    Schedule,
     Incidents,
 }
 
 impl Chart {
-    pub const ALL: [Chart; 6] = [
+    pub const ALL: [Chart; 7] = [
         Chart::Supply,
         Chart::GreenShare,
         Chart::Pue,
         Chart::Utilisation,
         Chart::Curtailment,
+        Chart::Schedule,
         Chart::Incidents,
     ];
 
@@ -67,6 +72,7 @@ impl Chart {
             Chart::Pue => "pue",
             Chart::Utilisation => "utilisation",
             Chart::Curtailment => "curtailment",
+            Chart::Schedule => "schedule",
             Chart::Incidents => "incidents",
         }
     }
@@ -78,6 +84,7 @@ impl Chart {
             Chart::Pue => Key::PueTitle,
             Chart::Utilisation => Key::UtilisationTitle,
             Chart::Curtailment => Key::CurtailmentTitle,
+            Chart::Schedule => Key::ScheduleTitle,
             Chart::Incidents => Key::IncidentsTitle,
         }
     }
@@ -141,6 +148,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, chart: Chart, b: &Briefing, lang: L
         Chart::Pue => pue(root, b, lang),
         Chart::Utilisation => utilisation(root, b, lang),
         Chart::Curtailment => curtailment(root, b, lang),
+        Chart::Schedule => schedule(root, b, lang),
         Chart::Incidents => incidents(root, b, lang),
     }
 }
@@ -552,6 +560,51 @@ fn curtailment<DB: DrawingBackend>(root: &Area<DB>, b: &Briefing, lang: Lang) ->
         .label(lang.text(Key::Exported))
         .legend(swatch(EXPORTED));
     legend(&mut chart, SeriesLabelPosition::UpperLeft)
+}
+
+/// The green share of the scheduled jobs' energy, each time the engine recorded the live plan:
+/// ours beside first-come-first-served and greedy.
+fn schedule<DB: DrawingBackend>(root: &Area<DB>, b: &Briefing, lang: Lang) -> Drawn<DB> {
+    if b.schedule.is_empty() {
+        return empty(root, lang, Key::ScheduleTitle, Key::NoSchedule);
+    }
+    let mut chart = time_chart(
+        root,
+        b,
+        lang,
+        Key::ScheduleTitle,
+        0.0..110.0,
+        lang.text(Key::Percent),
+        0,
+    )?;
+    let x = |at: Timestamp| {
+        at_hours(
+            b,
+            (at.as_second() - b.period.from.as_second()) as f64 / 3600.0,
+        )
+    };
+    type Pick = fn(&crate::briefing::ScheduleOutcome) -> f64;
+    let lines: [(Key, RGBColor, Pick); 3] = [
+        (Key::PlanOurs, OURS, |o| o.ours.green_share),
+        (Key::PlanFcfs, FCFS, |o| o.fcfs.green_share),
+        (Key::PlanGreedy, GREEDY, |o| o.greedy.green_share),
+    ];
+    for (key, colour, pick) in lines {
+        let points: Vec<(f64, f64)> = b
+            .schedule
+            .iter()
+            .map(|o| (x(o.at), pick(o) * 100.0))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                colour.stroke_width(3),
+            ))?
+            .label(lang.text(key))
+            .legend(stroke(colour));
+        chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, colour.filled())))?;
+    }
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)
 }
 
 fn incidents<DB: DrawingBackend>(root: &Area<DB>, b: &Briefing, lang: Lang) -> Drawn<DB> {

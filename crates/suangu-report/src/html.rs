@@ -132,6 +132,14 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
             } else {
                 format!("主要告警：{}。", alarms(b, "次"))
             },
+            match schedule_means(b) {
+                Some((ours, fcfs, n)) => format!(
+                    "调度：{n} 次计划中作业绿电占比平均 {:.1} %（先到先服务 {:.1} %）。",
+                    ours * 100.0,
+                    fcfs * 100.0
+                ),
+                None => "本期没有记录调度结果。".to_owned(),
+            },
             format!("已存储的 15 分钟时段：{} / {}。", b.stored(), quarters),
         ],
         Lang::En => vec![
@@ -160,6 +168,14 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
                     incidents.join("; ")
                 )
             },
+            match schedule_means(b) {
+                Some((ours, fcfs, n)) => format!(
+                    "Scheduling: over {n} plans the jobs' energy was {:.1} % green on average (first come, first served: {:.1} %).",
+                    ours * 100.0,
+                    fcfs * 100.0
+                ),
+                None => "No schedule outcome recorded in this period.".to_owned(),
+            },
             format!(
                 "15-minute intervals stored: {} of {}.",
                 b.stored(),
@@ -167,6 +183,21 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
             ),
         ],
     }
+}
+
+/// The mean green share of ours and of first-come-first-served over the recorded plans.
+fn schedule_means(b: &Briefing) -> Option<(f64, f64, usize)> {
+    let n = b.schedule.len();
+    (n > 0).then(|| {
+        let mean = |f: fn(&crate::briefing::ScheduleOutcome) -> f64| {
+            b.schedule.iter().map(f).sum::<f64>() / n as f64
+        };
+        (
+            mean(|o| o.ours.green_share),
+            mean(|o| o.fcfs.green_share),
+            n,
+        )
+    })
 }
 
 /// "ss-110-2-lost on SS-110-2 (critical) ×2; …".

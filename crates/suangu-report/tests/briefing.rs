@@ -100,6 +100,23 @@ async fn a_day_briefing_draws_the_stores_numbers() {
         .await
         .expect("event");
 
+    // The scheduler's outcome as the engine records it, three times in the day.
+    let shares = [(9, 0.62, 0.41), (13, 0.97, 0.80), (21, 0.35, 0.22)];
+    for (hour, ours, fcfs) in shares {
+        let plan = |share: f64| serde_json::json!({ "green_share_market": share, "cost_cny": 1000.0, "missed_deadlines": 0 });
+        store
+            .add_event(
+                "qingyang",
+                &Event {
+                    at: Timestamp::from_second(period.from.as_second() + hour * 3600).expect("ts"),
+                    kind: "schedule".into(),
+                    target: "park".into(),
+                    detail: serde_json::json!({ "ours": plan(ours), "fcfs": plan(fcfs), "greedy": plan(fcfs) }).to_string(),
+                },
+            )
+            .await
+            .expect("schedule event");
+    }
     let data = load(&store, &park, &period).await.expect("load");
     let b = Briefing::build(&park, period.clone(), &data);
     assert_eq!((b.stored(), b.slots.len()), (96, 96));
@@ -144,6 +161,18 @@ async fn a_day_briefing_draws_the_stores_numbers() {
     let market = polyline(&svg, &hex(charts::MARKET));
     assert_eq!(market.len(), 96);
 
+    // The schedule outcome: one point per record, at the height of its green share.
+    let svg = charts::svg(Chart::Schedule, &b, Lang::En).expect("svg");
+    let ours = polyline(&svg, &hex(charts::OURS));
+    assert_eq!(ours.len(), 3);
+    let scale = (ours[1].1 - ours[0].1) / (0.97 - 0.62);
+    let expected = ours[0].1 + (0.35 - 0.62) * scale;
+    assert!((ours[2].1 - expected).abs() <= 1.0, "{ours:?}");
+    assert!(
+        b.incidents.iter().all(|i| i.kind != "schedule"),
+        "not a fault"
+    );
+
     // The summary's numbers are the KPIs of the stored period.
     let kpis = period_kpis(&store, &park, period.from, period.to)
         .await
@@ -179,6 +208,7 @@ async fn a_day_briefing_draws_the_stores_numbers() {
         format!("Curtailed {:.1} MWh", kpis.curtailed_mwh),
         "drill SS-330 2026-04-01 10:00–2026-04-01 11:30".to_owned(),
         "96 of 96".to_owned(),
+        "energy was 64.7 % green on average (first come, first served: 47.7 %)".to_owned(),
     ] {
         assert!(html.contains(&number), "the summary says {number:?}");
     }
