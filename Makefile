@@ -32,9 +32,14 @@ bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test $(WS) -q -- bindings_are_current
 	cd ui && npm run --silent typecheck
 
+# cargo deny (deny.toml): bans, licences and sources, offline from Cargo.lock and the local
+# registry. Not `advisories`: its database is cloned from GitHub on every run, which CI machines
+# without GitHub access cannot do (it fails at once: "failed to fetch advisory database"). Run
+# `cargo deny check advisories` by hand where GitHub is reachable.
 lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy $(WS) --all-targets -- -D warnings
+	$(CARGO) deny $(WS) check bans licenses sources
 
 # The store suite runs on SQLite and on a real PostgreSQL (started on loopback by the script).
 unit: ui

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what `make run` / `make test` need, and only what is missing.
 #   scripts/deps.sh run    system libraries for the window, the UI's npm packages
-#   scripts/deps.sh test   the above, plus Xvfb, WebKitWebDriver, tauri-driver, Chromium, e2e packages
+#   scripts/deps.sh test   the above, plus Xvfb, WebKitWebDriver, tauri-driver, Chromium, e2e packages,
+#                          cargo-deny
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
@@ -40,6 +41,12 @@ npm_install ui
 
 if [ "$what" = test ]; then
   npm_install tests/e2e
+  # `make lint` runs cargo deny (deny.toml). A cold install builds it from crates.io: about
+  # 3 min 15 s on 2 cores.
+  if ! command -v cargo-deny >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-deny" ]; then
+    echo "deps: installing cargo-deny 0.20.2"
+    cargo install cargo-deny --locked --version 0.20.2 --quiet
+  fi
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     echo "deps: installing tauri-driver 2.1.0"
     cargo install tauri-driver --locked --version 2.1.0 --quiet

@@ -461,38 +461,25 @@ fn window_error(e: tauri::Error) -> ApiError {
     }
 }
 
-/// Registers the commands and lists their names, from one list.
+// Registers the commands and lists their names, from the one list `build.rs` gives Tauri's app
+// manifest (`app_commands.rs`).
+include!("app_commands.rs");
+
 macro_rules! commands {
-    ($($name:ident),* $(,)?) => {
+    (api: [$($api:ident),* $(,)?], window: [$($window:ident),* $(,)?]) => {
+        /// The commands of `suangu_api::COMMANDS`.
         #[cfg(test)]
-        const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+        const COMMAND_NAMES: &[&str] = &[$(stringify!($api)),*];
+        /// The window's own: the streams and opening the wall.
+        #[cfg(test)]
+        const WINDOW_COMMANDS: &[&str] = &[$(stringify!($window)),*];
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*, live_subscribe, rack_heatmap_subscribe, rack_heatmap_unsubscribe, wall_open]
+            tauri::generate_handler![$($api),*, $($window),*]
         }
     };
 }
 
-commands!(
-    park_summary,
-    park_map,
-    park_trend,
-    series_history,
-    rack_heatmap,
-    park_capacity,
-    park_n1,
-    park_ledger,
-    drill,
-    park_schedule,
-    centre_detail,
-    demo_status,
-    park_replay,
-    demo_play,
-    park_events,
-    park_sources,
-    alarm_ack,
-    alarm_shelve,
-    export_briefing
-);
+app_commands!(commands);
 
 /// What the window opens: the scenario, the store and the seed of its flags, with `live` flags
 /// (the command line's, or a demo pack's when one is played from the window).
@@ -605,7 +592,42 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::COMMAND_NAMES;
+    use super::{COMMAND_NAMES, WINDOW_COMMANDS};
+    use std::collections::BTreeSet;
+
+    /// The window's stream commands: read-only, so the wall may call them.
+    const STREAM_COMMANDS: &[&str] = &[
+        "live_subscribe",
+        "rack_heatmap_subscribe",
+        "rack_heatmap_unsubscribe",
+    ];
+
+    /// The app permissions a capability file grants (`allow-park-summary`), as command names
+    /// (`park_summary`); `core:` permissions apart.
+    fn allowed(capability: &str, window: &str) -> BTreeSet<String> {
+        let json: serde_json::Value = serde_json::from_str(capability).expect("capability JSON");
+        assert_eq!(json["windows"], serde_json::json!([window]));
+        let permissions = json["permissions"].as_array().expect("a permissions list");
+        let mut commands = BTreeSet::new();
+        for permission in permissions {
+            let permission = permission.as_str().expect("permissions by name");
+            if permission == "core:default" {
+                continue;
+            }
+            let command = permission
+                .strip_prefix("allow-")
+                .unwrap_or_else(|| panic!("{window}: {permission} is not an allow- permission"));
+            assert!(
+                commands.insert(command.replace('-', "_")),
+                "{window}: {permission} twice"
+            );
+        }
+        commands
+    }
+
+    fn set(names: impl IntoIterator<Item = impl ToString>) -> BTreeSet<String> {
+        names.into_iter().map(|n| n.to_string()).collect()
+    }
 
     #[test]
     fn a_wall_playlist_goes_into_the_address_only_as_a_playlist() {
@@ -622,5 +644,43 @@ mod tests {
     fn the_window_exposes_exactly_the_api_commands() {
         let api: Vec<&str> = suangu_api::COMMANDS.iter().map(|c| c.name).collect();
         assert_eq!(COMMAND_NAMES, api.as_slice());
+    }
+
+    #[test]
+    fn the_window_commands_are_the_streams_and_wall_open() {
+        // A new window command must be sorted here: a stream the wall may use, or not.
+        let mut expected = STREAM_COMMANDS.to_vec();
+        expected.push("wall_open");
+        assert_eq!(WINDOW_COMMANDS, expected.as_slice());
+        for stream in suangu_api::STREAMS {
+            let subscribe = format!("{}_subscribe", stream.name);
+            assert!(STREAM_COMMANDS.contains(&subscribe.as_str()), "{subscribe}");
+        }
+    }
+
+    #[test]
+    fn the_main_window_may_call_every_command() {
+        let main = allowed(include_str!("../capabilities/default.json"), "main");
+        let every = set(COMMAND_NAMES.iter().chain(WINDOW_COMMANDS));
+        assert_eq!(main, every);
+    }
+
+    /// The wall is viewer-only by construction: its capability allows exactly the commands that
+    /// change nothing, and the streams. (The manifest in build.rs lists every command of the
+    /// handler: both take `app_commands.rs`, so Tauri refuses the rest.)
+    #[test]
+    fn the_wall_window_may_call_only_what_changes_nothing() {
+        let wall = allowed(include_str!("../capabilities/wall.json"), "wall");
+        let reads = suangu_api::COMMANDS
+            .iter()
+            .filter(|c| !c.mutating)
+            .map(|c| c.name);
+        assert_eq!(wall, set(reads.chain(STREAM_COMMANDS.iter().copied())));
+        for command in &wall {
+            assert!(!suangu_api::is_mutating(command), "{command}");
+        }
+        for command in ["drill", "demo_play", "export_briefing", "wall_open"] {
+            assert!(!wall.contains(command), "the wall may call {command}");
+        }
     }
 }

@@ -96,6 +96,36 @@ async function centreNames(driver) {
   );
 }
 
+/** The wall window's handle (found by its address); the driver is left on it. */
+async function wallWindow(driver) {
+  let wall = null;
+  await driver.wait(async () => {
+    for (const handle of await driver.getAllWindowHandles()) {
+      await driver.switchTo().window(handle);
+      if ((await driver.getCurrentUrl()).includes("wall=")) {
+        wall = handle;
+        return true;
+      }
+    }
+    return false;
+  }, 15000);
+  assert.ok(wall, "a wall window");
+  return wall;
+}
+
+/** Invoke a Tauri command from the current window's webview, as the UI does (`invoke`). */
+function invokeIn(driver, command, args) {
+  return driver.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+       (value) => done({ ok: true, value }),
+       (error) => done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
+     );`,
+    command,
+    args,
+  );
+}
+
 async function screenshot(driver, name) {
   writeFileSync(join(SHOTS, name), await driver.takeScreenshot(), "base64");
 }
@@ -281,22 +311,52 @@ describe("the real window", () => {
     const driver = await session(["--wall", "kpis:3,map:3"]);
     try {
       // The wall is its own window (its own label and permissions), found by its address.
-      let wall = null;
-      await driver.wait(async () => {
-        for (const handle of await driver.getAllWindowHandles()) {
-          await driver.switchTo().window(handle);
-          if ((await driver.getCurrentUrl()).includes("wall=")) {
-            wall = handle;
-            return true;
-          }
-        }
-        return false;
-      }, 15000);
-      assert.ok(wall, "a wall window");
+      await wallWindow(driver);
       await driver.wait(until.elementLocated(By.css('.wall-canvas[data-screen="kpis"] .wall-tile')), 20000);
       await driver.wait(until.elementLocated(By.css('[data-testid=wall-link][data-state="live"]')), 15000);
       await screenshot(driver, "window-wall.png");
       await driver.wait(until.elementLocated(By.css('.wall-canvas[data-screen="map"] .wall-map')), 10000);
+    } finally {
+      await driver.quit();
+    }
+  });
+
+  it("the wall window is viewer-only: every command that changes something is refused by Tauri's ACL", async () => {
+    const park = scenario(QINGYANG);
+    const driver = await session(["--wall", "kpis:5"]);
+    try {
+      const desk = await driver.getWindowHandle();
+      const wall = await wallWindow(driver);
+      assert.notEqual(wall, desk);
+      await driver.wait(until.elementLocated(By.css('.wall-canvas[data-screen="kpis"] .wall-tile')), 20000);
+      // From the wall's own webview, straight through the IPC (what any script in it could do).
+      const mutating = {
+        drill: { asset: "SS-110-2", minutes: 1 },
+        demo_play: { pack: "trip-330kv" },
+        export_briefing: { period: "day", date: "2026-01-01", lang: "en" },
+        alarm_ack: { rule: "ss-110-2-lost", target: "SS-110-2" },
+        alarm_shelve: { rule: "ss-110-2-lost", target: "SS-110-2", minutes: 30 },
+        wall_open: { playlist: "map:5" },
+      };
+      for (const [command, args] of Object.entries(mutating)) {
+        const answer = await invokeIn(driver, command, args);
+        assert.equal(answer.ok, false, `${command} ran from the wall window`);
+        // Debug builds name the window and the capability that would allow it; release ones
+        // say only "not allowed by ACL".
+        assert.match(answer.error, new RegExp(`^(${command} not allowed on window "wall"|Command ${command} not allowed by ACL)`), command);
+      }
+      // What changes nothing still answers there.
+      const summary = await invokeIn(driver, "park_summary", {});
+      assert.equal(summary.ok, true, summary.error);
+      assert.equal(summary.value.id, park.id);
+      const events = await invokeIn(driver, "park_events", { hours: 24 });
+      assert.equal(events.ok, true, events.error);
+      assert.deepEqual(events.value.events.filter((e) => e.kind === "drill"), [], "no drill was recorded");
+      assert.equal((await driver.getAllWindowHandles()).length, 2, "wall_open opened nothing");
+      // The desk window (capability `default`) may still drill.
+      await driver.switchTo().window(desk);
+      const drill = await invokeIn(driver, "drill", mutating.drill);
+      assert.equal(drill.ok, true, drill.error);
     } finally {
       await driver.quit();
     }
