@@ -568,32 +568,70 @@ fn schedule<DB: DrawingBackend>(root: &Area<DB>, b: &Briefing, lang: Lang) -> Dr
     if b.schedule.is_empty() {
         return empty(root, lang, Key::ScheduleTitle, Key::NoSchedule);
     }
-    let mut chart = time_chart(
-        root,
+    // Left the green share of the jobs' energy, right what their energy costs: in a season
+    // without green to spare the shares are all nought and the cost still tells the planners apart.
+    let (left, right) = root.split_horizontally(SIZE.0 / 2);
+    type Pick = fn(&crate::briefing::PlanResult) -> f64;
+    let share: Pick = |r| r.green_share * 100.0;
+    let cost: Pick = |r| r.cost_cny / 1000.0;
+    let top = b
+        .schedule
+        .iter()
+        .flat_map(|o| [o.ours, o.fcfs, o.greedy])
+        .map(|r| cost(&r))
+        .fold(0.0, f64::max);
+    schedule_panel(
+        &left,
         b,
         lang,
         Key::ScheduleTitle,
         0.0..110.0,
-        lang.text(Key::Percent),
-        0,
+        Key::Percent,
+        share,
+        true,
     )?;
+    schedule_panel(
+        &right,
+        b,
+        lang,
+        Key::ScheduleCostTitle,
+        0.0..(top * 1.15).max(1.0),
+        Key::ThousandCny,
+        cost,
+        false,
+    )
+}
+
+/// One panel of the schedule outcome: a metric of the three planners at each recorded plan.
+#[allow(clippy::too_many_arguments)]
+fn schedule_panel<DB: DrawingBackend>(
+    area: &Area<DB>,
+    b: &Briefing,
+    lang: Lang,
+    title: Key,
+    y: Range<f64>,
+    unit: Key,
+    pick: fn(&crate::briefing::PlanResult) -> f64,
+    with_legend: bool,
+) -> Drawn<DB> {
+    let mut chart = time_chart(area, b, lang, title, y, lang.text(unit), 0)?;
     let x = |at: Timestamp| {
         at_hours(
             b,
             (at.as_second() - b.period.from.as_second()) as f64 / 3600.0,
         )
     };
-    type Pick = fn(&crate::briefing::ScheduleOutcome) -> f64;
-    let lines: [(Key, RGBColor, Pick); 3] = [
-        (Key::PlanOurs, OURS, |o| o.ours.green_share),
-        (Key::PlanFcfs, FCFS, |o| o.fcfs.green_share),
-        (Key::PlanGreedy, GREEDY, |o| o.greedy.green_share),
+    type Planner = fn(&crate::briefing::ScheduleOutcome) -> crate::briefing::PlanResult;
+    let planners: [(Key, RGBColor, Planner); 3] = [
+        (Key::PlanOurs, OURS, |o| o.ours),
+        (Key::PlanFcfs, FCFS, |o| o.fcfs),
+        (Key::PlanGreedy, GREEDY, |o| o.greedy),
     ];
-    for (key, colour, pick) in lines {
+    for (key, colour, planner) in planners {
         let points: Vec<(f64, f64)> = b
             .schedule
             .iter()
-            .map(|o| (x(o.at), pick(o) * 100.0))
+            .map(|o| (x(o.at), pick(&planner(o))))
             .collect();
         chart
             .draw_series(LineSeries::new(
@@ -604,7 +642,10 @@ fn schedule<DB: DrawingBackend>(root: &Area<DB>, b: &Briefing, lang: Lang) -> Dr
             .legend(stroke(colour));
         chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, colour.filled())))?;
     }
-    legend(&mut chart, SeriesLabelPosition::LowerLeft)
+    if with_legend {
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    }
+    Ok(())
 }
 
 fn incidents<DB: DrawingBackend>(root: &Area<DB>, b: &Briefing, lang: Lang) -> Drawn<DB> {

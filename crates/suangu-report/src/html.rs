@@ -133,10 +133,11 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
                 format!("主要告警：{}。", alarms(b, "次"))
             },
             match schedule_means(b) {
-                Some((ours, fcfs, n)) => format!(
-                    "调度：{n} 次计划中作业绿电占比平均 {:.1} %（先到先服务 {:.1} %）。",
+                Some((ours, fcfs, n, saving)) => format!(
+                    "调度：{n} 次计划中作业绿电占比平均 {:.1} %（先到先服务 {:.1} %），用电成本比先到先服务低 {:.1} %。",
                     ours * 100.0,
-                    fcfs * 100.0
+                    fcfs * 100.0,
+                    saving * 100.0
                 ),
                 None => "本期没有记录调度结果。".to_owned(),
             },
@@ -169,10 +170,11 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
                 )
             },
             match schedule_means(b) {
-                Some((ours, fcfs, n)) => format!(
-                    "Scheduling: over {n} plans the jobs' energy was {:.1} % green on average (first come, first served: {:.1} %).",
+                Some((ours, fcfs, n, saving)) => format!(
+                    "Scheduling: over {n} plans the jobs' energy was {:.1} % green on average (first come, first served: {:.1} %) and cost {:.1} % less than first come, first served.",
                     ours * 100.0,
-                    fcfs * 100.0
+                    fcfs * 100.0,
+                    saving * 100.0
                 ),
                 None => "No schedule outcome recorded in this period.".to_owned(),
             },
@@ -185,17 +187,25 @@ pub fn sentences(b: &Briefing, lang: Lang) -> Vec<String> {
     }
 }
 
-/// The mean green share of ours and of first-come-first-served over the recorded plans.
-fn schedule_means(b: &Briefing) -> Option<(f64, f64, usize)> {
+/// Over the recorded plans: the mean green share of ours and of first-come-first-served, the
+/// number of plans, and how much cheaper ours was on average (a ratio of FCFS's cost).
+fn schedule_means(b: &Briefing) -> Option<(f64, f64, usize, f64)> {
     let n = b.schedule.len();
     (n > 0).then(|| {
         let mean = |f: fn(&crate::briefing::ScheduleOutcome) -> f64| {
             b.schedule.iter().map(f).sum::<f64>() / n as f64
         };
+        let fcfs_cost = mean(|o| o.fcfs.cost_cny);
+        let saving = if fcfs_cost > 0.0 {
+            1.0 - mean(|o| o.ours.cost_cny) / fcfs_cost
+        } else {
+            0.0
+        };
         (
             mean(|o| o.ours.green_share),
             mean(|o| o.fcfs.green_share),
             n,
+            saving,
         )
     })
 }

@@ -65,6 +65,8 @@ pub enum Key {
     Exported,
     IncidentsTitle,
     ScheduleTitle,
+    ScheduleCostTitle,
+    ThousandCny,
     NoSchedule,
     PlanOurs,
     PlanFcfs,
@@ -119,9 +121,14 @@ impl Key {
             Key::Exported => ("上网", "exported"),
             Key::IncidentsTitle => ("演练与故障", "Drills and faults"),
             Key::ScheduleTitle => (
-                "调度结果：作业用电中的绿电占比（未来 48 小时计划）",
-                "Schedule outcome: green share of the jobs' energy (48 h plans)",
+                "调度结果：作业用电的绿电占比",
+                "Schedule outcome: green share of the jobs' energy",
             ),
+            Key::ScheduleCostTitle => (
+                "作业用电成本（未来 48 小时计划）",
+                "The jobs' energy cost (48 h plans)",
+            ),
+            Key::ThousandCny => ("千元", "thousand CNY"),
             Key::NoSchedule => (
                 "本期没有记录调度结果",
                 "No schedule outcome recorded in this period",

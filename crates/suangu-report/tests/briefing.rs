@@ -21,7 +21,7 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The polyline drawn in `colour` with the most points: (x, y) in SVG units.
+/// The first polyline drawn in `colour` with the most points: (x, y) in SVG units.
 fn polyline(svg: &str, colour: &str) -> Vec<(f64, f64)> {
     svg.split("<polyline")
         .skip(1)
@@ -40,8 +40,10 @@ fn polyline(svg: &str, colour: &str) -> Vec<(f64, f64)> {
                 })
                 .collect::<Vec<(f64, f64)>>()
         })
-        .max_by_key(Vec::len)
-        .unwrap_or_default()
+        // The first of the longest (max_by_key would keep the last).
+        .fold(Vec::new(), |best, line| {
+            if line.len() > best.len() { line } else { best }
+        })
 }
 
 fn hex(c: plotters::style::RGBColor) -> String {
@@ -103,7 +105,7 @@ async fn a_day_briefing_draws_the_stores_numbers() {
     // The scheduler's outcome as the engine records it, three times in the day.
     let shares = [(9, 0.62, 0.41), (13, 0.97, 0.80), (21, 0.35, 0.22)];
     for (hour, ours, fcfs) in shares {
-        let plan = |share: f64| serde_json::json!({ "green_share_market": share, "cost_cny": 1000.0, "missed_deadlines": 0 });
+        let plan = |share: f64| serde_json::json!({ "green_share_market": share, "cost_cny": 1.0e6 * (2.0 - share), "missed_deadlines": 0 });
         store
             .add_event(
                 "qingyang",
