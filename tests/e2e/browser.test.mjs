@@ -342,7 +342,7 @@ describe("wall mode", () => {
       const page = await browser.newPage({ viewport });
       const errors = [];
       page.on("pageerror", (e) => errors.push(String(e)));
-      for (const screen of ["kpis", "map", "green", "capacity", "centre/CM-N02"]) {
+      for (const screen of ["kpis", "map", "green", "capacity", "centre/CM-N02", "alarms"]) {
         await page.goto(`${server.url}?wall=${screen}:60&lang=en`);
         await page.waitForSelector(`.wall-canvas[data-screen="${screen}"] .wall-stage > *`, { timeout: 15000 });
         await page.waitForSelector('[data-testid=wall-link][data-state="live"]');

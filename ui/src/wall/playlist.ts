@@ -3,7 +3,7 @@
 // optional argument after a slash, dwell seconds) in the address (`?wall=...`) or the app's
 // `--wall` flag.
 
-export const SCREENS = ["kpis", "map", "green", "capacity", "centre"] as const;
+export const SCREENS = ["kpis", "map", "green", "capacity", "centre", "alarms"] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 export interface Entry {
@@ -13,7 +13,7 @@ export interface Entry {
   dwell_s: number;
 }
 
-export const DEFAULT_PLAYLIST = "kpis:20,map:30,green:20,capacity:20";
+export const DEFAULT_PLAYLIST = "kpis:20,map:30,green:20,capacity:20,alarms:15";
 /** Dwell bounds: long enough to read, short enough that a wall moves. */
 const MIN_DWELL_S = 3;
 const MAX_DWELL_S = 3600;

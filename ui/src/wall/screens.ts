@@ -1,7 +1,7 @@
 // The wall's screens, drawn for a 1080-pixel-high logical canvas and read from across a room:
 // no text under 24 px. Each is built from the core's answers (a build that fails is skipped by
 // the playlist) and updated in place with every live frame.
-import type { LiveFrame, ParkMap, ParkSummary } from "../api/bindings";
+import type { AlarmDto, LiveFrame, ParkMap, ParkSummary } from "../api/bindings";
 import type { Gateway } from "../api/gateway";
 import { h } from "../dom";
 import { type Key, nameOf, num, t } from "../i18n";
@@ -33,6 +33,7 @@ export const TITLE: Record<ScreenName, Key> = {
   green: "wall_green",
   capacity: "view_capacity",
   centre: "wall_centre",
+  alarms: "alarms_title",
 };
 
 /** Smallest text on the wall canvas, logical pixels. */
@@ -52,7 +53,47 @@ export async function buildScreen(name: ScreenName, arg: string | null, ctx: Wal
       return capacity(ctx);
     case "centre":
       return centre(ctx, arg ?? "");
+    case "alarms":
+      return alarmsScreen(ctx);
   }
+}
+
+const SEVERITY: Record<string, Key> = { critical: "alarm_critical", major: "alarm_major", minor: "alarm_minor", warning: "alarm_warning" };
+
+/** The alarms now, most severe first, read from across the room: what, where, since when, and
+ * whether a person has acknowledged it. A wall only shows them: acknowledging is an operator's. */
+function alarmsScreen(ctx: WallContext): WallScreen {
+  const el = h("div", { class: "wall-alarms" });
+  let shown = "";
+  const render = (alarms: AlarmDto[]) => {
+    const key = JSON.stringify(alarms.map((a) => [a.rule, a.target, a.active, a.acknowledged_by, a.shelved_until_s]));
+    if (key === shown) return;
+    shown = key;
+    const listed = alarms.filter((a) => a.shelved_until_s === null);
+    if (listed.length === 0) {
+      el.replaceChildren(h("div", { class: "wall-tile wall-alarms-none", "data-quality": "live" }, h("span", { class: "wall-value" }, t("alarms_none"))));
+      return;
+    }
+    const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: ctx.summary.time_zone });
+    el.replaceChildren(
+      ...listed.slice(0, 6).map((a) =>
+        h(
+          "div",
+          { class: `wall-alarm wall-alarm-${a.severity}`, "data-rule": a.rule, "data-target": a.target, "data-active": String(a.active) },
+          h("span", { class: "wall-alarm-severity" }, t(SEVERITY[a.severity] ?? "alarm_warning")),
+          h("span", { class: "wall-alarm-name" }, nameOf(a.name)),
+          h(
+            "span",
+            { class: "wall-alarm-meta" },
+            `${a.target} · ${clock.format(new Date(a.raised_s * 1000))} · ${t(a.active ? "alarm_active" : "alarm_cleared")}${a.acknowledged_by !== null ? ` · ${t("alarm_acked_by")} ${a.acknowledged_by}` : ""}`,
+          ),
+        ),
+      ),
+      ...(listed.length > 6 ? [h("div", { class: "wall-alarm-more" }, `+${num(listed.length - 6)} ${t("alarms_more")}`)] : []),
+    );
+  };
+  render(ctx.frame?.alarms ?? []);
+  return { el, update: (frame) => render(frame.alarms), destroy() {} };
 }
 
 /** The park now in eight numbers, each with its quality. */
