@@ -2,10 +2,12 @@
 //! are logged; `suangu audit verify` says the chain is intact, finds a row edited behind the
 //! database's back, and refuses to guess without the key; `export` writes every row as CSV.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod http;
+use http::get;
 
 struct Setup {
     dir: PathBuf,
@@ -79,15 +81,8 @@ fn drill_through_serve(s: &Setup) {
         .and_then(|r| r.trim().strip_suffix('/'))
         .expect("address")
         .to_owned();
-    let mut stream = TcpStream::connect(&addr).expect("connect");
-    write!(
-        stream,
-        "GET /api/drill?asset=F-201 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
+    let (status, head, _) = get(&addr, "/api/drill?asset=F-201", &[]);
+    assert_eq!(status, 403, "{head}");
     let _ = child.kill();
     let _ = child.wait();
 }

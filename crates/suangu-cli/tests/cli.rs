@@ -5,6 +5,9 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+mod http;
+use http::get;
+
 fn suangu() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_suangu"));
     cmd.env("LANG", "en_US.UTF-8").env_remove("LC_ALL");
@@ -174,24 +177,6 @@ fn serve(ui_dir: &Path, extra: &[&str]) -> Server {
     Server(child, addr)
 }
 
-fn get(addr: &str, path: &str) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_owned(), body.to_owned())
-}
-
 #[test]
 fn serve_answers_the_api_and_the_ui_read_only() {
     let ui = temp_dir("ui");
@@ -206,7 +191,7 @@ fn serve_answers_the_api_and_the_ui_read_only() {
         ],
     );
 
-    let (status, head, body) = get(&server.1, "/api/park_summary");
+    let (status, head, body) = get(&server.1, "/api/park_summary", &[]);
     assert_eq!(status, 200, "{head}");
     assert!(body.contains("\"zhongwei-mini\""), "{body}");
     assert!(
@@ -215,29 +200,29 @@ fn serve_answers_the_api_and_the_ui_read_only() {
         "{head}"
     );
 
-    let (status, _, body) = get(&server.1, "/api/park_map");
+    let (status, _, body) = get(&server.1, "/api/park_map", &[]);
     assert_eq!(status, 200);
     assert!(body.contains("Shapotou Building 3"));
 
-    let (status, _, body) = get(&server.1, "/api/drop_everything");
+    let (status, _, body) = get(&server.1, "/api/drop_everything", &[]);
     assert_eq!(status, 404);
     assert!(body.contains("unknown_command"));
 
     // Read-only: a drill (which changes the park) is refused, whatever its arguments.
-    let (status, _, body) = get(&server.1, "/api/drill?asset=F1");
+    let (status, _, body) = get(&server.1, "/api/drill?asset=F1", &[]);
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("read_only"), "{body}");
 
-    let (status, _, body) = get(&server.1, "/");
+    let (status, _, body) = get(&server.1, "/", &[]);
     assert_eq!(status, 200);
     assert!(body.contains("<title>ui</title>"));
 
     // The 24 h trend comes from the store (backfilled by the twin before going live).
-    let (status, _, body) = get(&server.1, "/api/park_trend?hours=24");
+    let (status, _, body) = get(&server.1, "/api/park_trend?hours=24", &[]);
     assert_eq!(status, 200, "{body}");
     let trend: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(trend["points"].as_array().map(Vec::len), Some(96), "{body}");
-    let (status, _, body) = get(&server.1, "/api/park_trend?hours=0");
+    let (status, _, body) = get(&server.1, "/api/park_trend?hours=0", &[]);
     assert_eq!(status, 422, "{body}");
 
     // Live frames as server-sent events: the current one at once.

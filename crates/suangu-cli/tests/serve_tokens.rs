@@ -2,11 +2,14 @@
 //! request needs a screen token (Bearer header or the cookie of a one-time link); revoking a
 //! token with `suangu token revoke` shuts it out, open streams included, without a restart.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod http;
+use http::get;
 
 fn suangu(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_suangu"));
@@ -37,26 +40,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// One request on its own connection: status, head (lower case) and body.
-fn get(addr: &str, path: &str, headers: &[String]) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_ascii_lowercase(), body.to_owned())
 }
 
 fn assert_security_headers(head: &str) {
