@@ -7,7 +7,7 @@ use crate::live::{Live, store_error};
 use std::path::Path;
 use std::time::Instant;
 use suangu_report::briefing::{Briefing, days_with_data, load};
-use suangu_report::period::{Period, PeriodKind, day_runs};
+use suangu_report::period::{Period, PeriodKind, runs_text};
 use suangu_report::words::Lang;
 use suangu_store::Store;
 
@@ -51,20 +51,11 @@ impl<S: Store + 'static> Live<S> {
             let days = days_with_data(self.store(), &park, &tz)
                 .await
                 .map_err(store_error)?;
-            let runs: Vec<String> = day_runs(days)
-                .into_iter()
-                .map(|(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a} – {b}")
-                    }
-                })
-                .collect();
+            let runs = runs_text(days);
             let has = if runs.is_empty() {
                 "the store holds no data at all".to_owned()
             } else {
-                format!("there is data for: {}", runs.join(", "))
+                format!("there is data for: {}", runs)
             };
             return Err(ApiError {
                 code: ErrorCode::NoData,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
 use suangu_report::briefing::{Briefing, days_with_data, load};
-use suangu_report::period::{Period, PeriodKind, day_runs};
+use suangu_report::period::{Period, PeriodKind, runs_text};
 use suangu_report::words;
 use suangu_store::AnyStore;
 
@@ -83,16 +83,7 @@ pub fn run(args: ReportArgs, context: &Context, json: bool, lang: Lang) -> Resul
         .map_err(|e| fail(e.to_string()))?;
     let briefing = Briefing::build(&park, period, &data);
     if briefing.stored() == 0 {
-        let runs: Vec<String> = day_runs(days)
-            .into_iter()
-            .map(|(a, b)| {
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("{a} – {b}")
-                }
-            })
-            .collect();
+        let runs = runs_text(days);
         let has = if runs.is_empty() {
             format!(
                 "{} ({})",
@@ -100,7 +91,7 @@ pub fn run(args: ReportArgs, context: &Context, json: bool, lang: Lang) -> Resul
                 lang.text(Key::SimulateFirst)
             )
         } else {
-            format!("{}: {}", lang.text(Key::DataFor), runs.join(", "))
+            format!("{}: {}", lang.text(Key::DataFor), runs)
         };
         let (first, last) = (briefing.period.first, briefing.period.last);
         let period = if first == last {

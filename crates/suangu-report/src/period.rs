@@ -113,6 +113,21 @@ pub fn day_runs(days: impl IntoIterator<Item = Date>) -> Vec<(Date, Date)> {
     runs
 }
 
+/// The days as their runs, for people: "2026-03-30 – 2026-04-05, 2026-06-21" (empty: none).
+pub fn runs_text(days: impl IntoIterator<Item = Date>) -> String {
+    day_runs(days)
+        .into_iter()
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a} – {b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +173,10 @@ mod tests {
                 (date(2026, 6, 21), date(2026, 6, 21))
             ]
         );
+        assert_eq!(
+            runs_text([date(2026, 4, 2), date(2026, 4, 1), date(2026, 6, 21)]),
+            "2026-04-01 – 2026-04-02, 2026-06-21"
+        );
+        assert_eq!(runs_text([]), "");
     }
 }
