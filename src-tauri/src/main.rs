@@ -4,6 +4,9 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod args;
+
+use args::Args;
 use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +16,7 @@ use suangu_api::dto::{
     AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs,
     CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events,
     EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1,
-    ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule, Sources, Trend, TrendArgs,
+    NoArgs, ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -28,7 +31,7 @@ use tauri::{Manager, State};
     version,
     about = "Suangu (算谷) park command centre"
 )]
-struct Args {
+struct Flags {
     /// Scenario file (TOML). Default: the built-in Qingyang park.
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
@@ -111,153 +114,120 @@ impl Shell {
 }
 
 #[tauri::command]
-async fn park_summary(shell: State<'_, Shell>) -> Result<ParkSummary, ApiError> {
+async fn park_summary(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<ParkSummary, ApiError> {
     shell.session().await.map(|s| s.api.park_summary())
 }
 
 #[tauri::command]
-async fn park_map(shell: State<'_, Shell>) -> Result<ParkMap, ApiError> {
+async fn park_map(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<ParkMap, ApiError> {
     shell.session().await.map(|s| s.api.park_map())
 }
 
-// Arguments keep the wire's snake_case names (`until_s`), like the HTTP host.
-#[tauri::command(rename_all = "snake_case")]
+// Each command takes its whole argument object as one typed value (`args.rs`): the wire's
+// snake_case names (`until_s`), like the HTTP host; unknown fields and oversized arguments refused.
+#[tauri::command]
 async fn park_trend(
     shell: State<'_, Shell>,
-    hours: u32,
-    until_s: Option<u32>,
+    Args(args): Args<TrendArgs>,
 ) -> Result<Trend, ApiError> {
-    shell
-        .session()
-        .await?
-        .live()?
-        .park_trend(TrendArgs { hours, until_s })
-        .await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn series_history(
-    shell: State<'_, Shell>,
-    series: String,
-    from_s: u32,
-    to_s: u32,
-) -> Result<History, ApiError> {
-    shell
-        .session()
-        .await?
-        .live()?
-        .series_history(HistoryArgs {
-            series,
-            from_s,
-            to_s,
-        })
-        .await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn rack_heatmap(
-    shell: State<'_, Shell>,
-    metric: RackMetricName,
-    at_s: Option<u32>,
-) -> Result<Heatmap, ApiError> {
-    shell
-        .session()
-        .await?
-        .live()?
-        .rack_heatmap(HeatmapArgs { metric, at_s })
-        .await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-async fn park_capacity(
-    shell: State<'_, Shell>,
-    with: Option<String>,
-) -> Result<Capacity, ApiError> {
-    let session = shell.session().await?;
-    session.live()?.capacity(CapacityArgs { with }).await
+    shell.session().await?.live()?.park_trend(args).await
 }
 
 #[tauri::command]
-async fn park_n1(shell: State<'_, Shell>) -> Result<N1, ApiError> {
+async fn series_history(
+    shell: State<'_, Shell>,
+    Args(args): Args<HistoryArgs>,
+) -> Result<History, ApiError> {
+    shell.session().await?.live()?.series_history(args).await
+}
+
+#[tauri::command]
+async fn rack_heatmap(
+    shell: State<'_, Shell>,
+    Args(args): Args<HeatmapArgs>,
+) -> Result<Heatmap, ApiError> {
+    shell.session().await?.live()?.rack_heatmap(args).await
+}
+
+#[tauri::command]
+async fn park_capacity(
+    shell: State<'_, Shell>,
+    Args(args): Args<CapacityArgs>,
+) -> Result<Capacity, ApiError> {
+    shell.session().await?.live()?.capacity(args).await
+}
+
+#[tauri::command]
+async fn park_n1(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<N1, ApiError> {
     shell.session().await?.live()?.n1().await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn park_ledger(shell: State<'_, Shell>, date: Option<String>) -> Result<LedgerDay, ApiError> {
-    shell
-        .session()
-        .await?
-        .live()?
-        .ledger(LedgerArgs { date })
-        .await
+#[tauri::command]
+async fn park_ledger(
+    shell: State<'_, Shell>,
+    Args(args): Args<LedgerArgs>,
+) -> Result<LedgerDay, ApiError> {
+    shell.session().await?.live()?.ledger(args).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn drill(
-    shell: State<'_, Shell>,
-    asset: String,
-    minutes: Option<u32>,
-) -> Result<Drill, ApiError> {
+#[tauri::command]
+async fn drill(shell: State<'_, Shell>, Args(args): Args<DrillArgs>) -> Result<Drill, ApiError> {
     let session = shell.session().await?;
-    let detail = serde_json::json!({ "minutes": minutes }).to_string();
+    let detail = serde_json::json!({ "minutes": args.minutes }).to_string();
     shell
-        .audited("drill", asset.clone(), detail, async {
-            session.live()?.drill(DrillArgs { asset, minutes }).await
+        .audited("drill", args.asset.clone(), detail, async {
+            session.live()?.drill(args).await
         })
         .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn centre_detail(shell: State<'_, Shell>, centre: String) -> Result<CentreDetail, ApiError> {
-    let session = shell.session().await?;
-    session.live()?.centre_detail(CentreArgs { centre }).await
+#[tauri::command]
+async fn centre_detail(
+    shell: State<'_, Shell>,
+    Args(args): Args<CentreArgs>,
+) -> Result<CentreDetail, ApiError> {
+    shell.session().await?.live()?.centre_detail(args).await
 }
 
 #[tauri::command]
-async fn demo_status(shell: State<'_, Shell>) -> Result<DemoStatus, ApiError> {
+async fn demo_status(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<DemoStatus, ApiError> {
     Ok(shell.session().await?.live()?.demo_status())
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn park_replay(shell: State<'_, Shell>, at_s: u32) -> Result<LiveFrame, ApiError> {
-    shell
-        .session()
-        .await?
-        .live()?
-        .replay(ReplayArgs { at_s })
-        .await
+#[tauri::command]
+async fn park_replay(
+    shell: State<'_, Shell>,
+    Args(args): Args<ReplayArgs>,
+) -> Result<LiveFrame, ApiError> {
+    shell.session().await?.live()?.replay(args).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn demo_play(shell: State<'_, Shell>, pack: Option<String>) -> Result<DemoStatus, ApiError> {
-    let target = pack.clone().unwrap_or_else(|| "live".to_owned());
+#[tauri::command]
+async fn demo_play(
+    shell: State<'_, Shell>,
+    Args(args): Args<DemoArgs>,
+) -> Result<DemoStatus, ApiError> {
+    let target = args.pack.clone().unwrap_or_else(|| "live".to_owned());
     shell
-        .audited(
-            "demo_play",
-            target,
-            String::new(),
-            shell.console.play(DemoArgs { pack }),
-        )
+        .audited("demo_play", target, String::new(), shell.console.play(args))
         .await
 }
 
 #[tauri::command]
-async fn park_schedule(shell: State<'_, Shell>) -> Result<Schedule, ApiError> {
+async fn park_schedule(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<Schedule, ApiError> {
     shell.session().await?.live()?.schedule().await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-async fn park_events(shell: State<'_, Shell>, hours: u32) -> Result<Events, ApiError> {
-    shell
-        .session()
-        .await?
-        .live()?
-        .events(EventsArgs { hours })
-        .await
+#[tauri::command]
+async fn park_events(
+    shell: State<'_, Shell>,
+    Args(args): Args<EventsArgs>,
+) -> Result<Events, ApiError> {
+    shell.session().await?.live()?.events(args).await
 }
 
 #[tauri::command]
-async fn park_sources(shell: State<'_, Shell>) -> Result<Sources, ApiError> {
+async fn park_sources(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<Sources, ApiError> {
     shell.session().await?.live()?.sources().await
 }
 
@@ -318,9 +288,19 @@ async fn rack_heatmap_subscribe(
     Ok(id)
 }
 
+/// The arguments of `rack_heatmap_unsubscribe`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StreamId {
+    id: u64,
+}
+
 /// Stop the window's heatmap stream `id` (it left the heatmap); a newer stream is left alone.
 #[tauri::command]
-fn rack_heatmap_unsubscribe(shell: State<'_, Shell>, id: u64) -> Result<(), ApiError> {
+fn rack_heatmap_unsubscribe(
+    shell: State<'_, Shell>,
+    Args(StreamId { id }): Args<StreamId>,
+) -> Result<(), ApiError> {
     let mut current = shell.heatmap.lock().map_err(|_| poisoned())?;
     if current.as_ref().is_some_and(|(running, _)| *running == id)
         && let Some((_, task)) = current.take()
@@ -339,11 +319,10 @@ fn poisoned() -> ApiError {
 }
 
 /// Acknowledge an alarm, as the window's operator (logged).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 async fn alarm_ack(
     shell: State<'_, Shell>,
-    rule: String,
-    target: String,
+    Args(args): Args<AlarmArgs>,
 ) -> Result<AlarmChangeDto, ApiError> {
     let session = shell.session().await?;
     let by = shell
@@ -352,28 +331,19 @@ async fn alarm_ack(
         .map_err(Clone::clone)?
         .who()
         .to_owned();
-    let args = AlarmArgs {
-        rule: rule.clone(),
-        target: target.clone(),
-        minutes: None,
-    };
+    let target = format!("{} {}", args.rule, args.target);
     shell
-        .audited(
-            "alarm_ack",
-            format!("{rule} {target}"),
-            String::new(),
-            async { session.live()?.alarm_ack(args, &by).await },
-        )
+        .audited("alarm_ack", target, String::new(), async {
+            session.live()?.alarm_ack(args, &by).await
+        })
         .await
 }
 
 /// Shelve an alarm for some minutes, as the window's operator (logged).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 async fn alarm_shelve(
     shell: State<'_, Shell>,
-    rule: String,
-    target: String,
-    minutes: Option<u32>,
+    Args(args): Args<AlarmArgs>,
 ) -> Result<AlarmChangeDto, ApiError> {
     let session = shell.session().await?;
     let by = shell
@@ -382,14 +352,10 @@ async fn alarm_shelve(
         .map_err(Clone::clone)?
         .who()
         .to_owned();
-    let detail = serde_json::json!({ "minutes": minutes }).to_string();
-    let args = AlarmArgs {
-        rule: rule.clone(),
-        target: target.clone(),
-        minutes,
-    };
+    let detail = serde_json::json!({ "minutes": args.minutes }).to_string();
+    let target = format!("{} {}", args.rule, args.target);
     shell
-        .audited("alarm_shelve", format!("{rule} {target}"), detail, async {
+        .audited("alarm_shelve", target, detail, async {
             session.live()?.alarm_shelve(args, &by).await
         })
         .await
@@ -397,13 +363,11 @@ async fn alarm_shelve(
 
 /// Write a briefing into the desktop's downloads (a `Suangu` folder there), or the app's data
 /// folder where the desktop has no downloads folder.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 async fn export_briefing(
     app: tauri::AppHandle,
     shell: State<'_, Shell>,
-    period: String,
-    date: String,
-    lang: String,
+    Args(args): Args<BriefingArgs>,
 ) -> Result<BriefingExport, ApiError> {
     let paths = app.path();
     let folder = paths
@@ -416,9 +380,8 @@ async fn export_briefing(
         })?
         .join("Suangu");
     let session = shell.session().await?;
-    let target = format!("{period} {date}");
-    let detail = serde_json::json!({ "lang": lang, "folder": folder }).to_string();
-    let args = BriefingArgs { period, date, lang };
+    let target = format!("{} {}", args.period, args.date);
+    let detail = serde_json::json!({ "lang": args.lang, "folder": folder }).to_string();
     shell
         .audited("export_briefing", target, detail, async {
             let live = session.live()?;
@@ -430,8 +393,19 @@ async fn export_briefing(
 
 /// Open the wall window (or bring it to the front) on `playlist` (the default when empty), from
 /// Settings: the same as starting with `--wall`.
+/// The arguments of `wall_open`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WallArgs {
+    #[serde(default)]
+    playlist: Option<String>,
+}
+
 #[tauri::command]
-fn wall_open(app: tauri::AppHandle, playlist: Option<String>) -> Result<(), ApiError> {
+fn wall_open(
+    app: tauri::AppHandle,
+    Args(WallArgs { playlist }): Args<WallArgs>,
+) -> Result<(), ApiError> {
     let address = wall_address(playlist.as_deref().unwrap_or("")).map_err(|message| ApiError {
         code: ErrorCode::BadArguments,
         message,
@@ -517,7 +491,7 @@ async fn open(opening: Opening, live_args: LiveArgs) -> Result<Session<AnyStore>
 }
 
 fn main() -> std::process::ExitCode {
-    let args = Args::parse();
+    let args = Flags::parse();
     if let Err(message) = args.live.check() {
         eprintln!("suangu-app: {message}");
         return std::process::ExitCode::from(2);

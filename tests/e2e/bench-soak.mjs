@@ -54,6 +54,8 @@ async function heapSnapshot(cdp) {
   let detached = 0;
   let total = 0;
   const other = {};
+  // The page's own objects by constructor (or node name), to name what grows.
+  const byName = new Map();
   for (let i = 0; i < snap.nodes.length; i += width) {
     const name = snap.strings[snap.nodes[i + nameAt]];
     const size = snap.nodes[i + sizeAt];
@@ -61,9 +63,16 @@ async function heapSnapshot(cdp) {
     if (name.startsWith("Detached ")) detached++;
     const what = notThePage(types[snap.nodes[i + typeAt]], name);
     if (what) other[what] = (other[what] ?? 0) + size;
+    else {
+      const key = `${types[snap.nodes[i + typeAt]]}:${name.length > 60 ? `${name.slice(0, 57)}...` : name}`;
+      const seen = byName.get(key) ?? { size: 0, count: 0 };
+      seen.size += size;
+      seen.count += 1;
+      byName.set(key, seen);
+    }
   }
   const notPage = Object.values(other).reduce((a, b) => a + b, 0);
-  return { detached, total, own: total - notPage, other };
+  return { detached, total, own: total - notPage, other, byName };
 }
 
 /** Heap and DOM counters on the same screen each time (the wall's first screen), so the numbers
@@ -155,6 +164,17 @@ try {
     const kinds = [...new Set([...Object.keys(a.other), ...Object.keys(b.other)])].sort();
     const split = kinds.map((k) => `${k} ${kb((b.other[k] ?? 0) - (a.other[k] ?? 0))}`).join(", ");
     console.log(`| ${r.name} | ${mb(a.total)}, ${mb(b.total)} | ${split} | ${mb(a.own)}, ${mb(b.own)} | ${r.own.toFixed(1)} % |`);
+  }
+  // What grew most among the page's own objects, to tell a leak (one kind growing with the
+  // frames) from churn.
+  for (const r of results) {
+    const [a, b] = [r.first.snapshot.byName, r.last.snapshot.byName];
+    const grown = [...b.entries()]
+      .map(([k, v]) => [k, v.size - (a.get(k)?.size ?? 0), v.count - (a.get(k)?.count ?? 0)])
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 8);
+    console.log("");
+    console.log(`${r.name}, the page's own objects that grew most (KB, count): ${grown.map(([k, s, n]) => `${k} ${kb(s)} (${n >= 0 ? "+" : ""}${n})`).join("; ")}`);
   }
   const met = results.every((r) => r.heap < 10 && r.nodes < 10);
   console.log(`goal < 10 % growth of JS heap and DOM nodes: ${met ? "met" : "MISSED"}`);

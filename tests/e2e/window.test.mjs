@@ -321,7 +321,7 @@ describe("the real window", () => {
     }
   });
 
-  it("the wall window is viewer-only: every command that changes something is refused by Tauri's ACL", async () => {
+  it("the wall window is viewer-only (every command that changes something refused by Tauri's ACL); arguments are checked whole", async () => {
     const park = scenario(QINGYANG);
     const driver = await session(["--wall", "kpis:5"]);
     try {
@@ -357,6 +357,22 @@ describe("the real window", () => {
       await driver.switchTo().window(desk);
       const drill = await invokeIn(driver, "drill", mutating.drill);
       assert.equal(drill.ok, true, drill.error);
+      // Arguments are checked whole before a command runs: unknown fields, a field for a command
+      // that takes none, wrong types and oversized arguments are refused and named.
+      const refused = {
+        drill: [{ asset: "SS-110-2", minutes: 1, as_admin: true }, /unknown field `as_admin`/],
+        park_summary: [{ x: 1 }, /unknown field `x`/],
+        park_events: [{ hours: "all" }, /invalid type/],
+        centre_detail: [{ centre: "C".repeat(5000) }, /arguments of \d+ bytes; at most 4096/],
+      };
+      for (const [command, [args, why]] of Object.entries(refused)) {
+        const answer = await invokeIn(driver, command, args);
+        assert.equal(answer.ok, false, `${command} took ${JSON.stringify(args).slice(0, 80)}`);
+        const error = JSON.parse(answer.error);
+        assert.equal(error.code, "bad_arguments", answer.error);
+        assert.ok(error.message.startsWith(`${command}: `), answer.error);
+        assert.match(error.message, why, command);
+      }
     } finally {
       await driver.quit();
     }

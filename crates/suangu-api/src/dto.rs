@@ -356,6 +356,11 @@ pub struct AlarmDto {
     pub count: u32,
 }
 
+/// The arguments of a command that takes none: anything given is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
 /// Arguments of `alarm_ack` and `alarm_shelve`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

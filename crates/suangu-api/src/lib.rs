@@ -189,16 +189,46 @@ pub const STREAMS: &[StreamSpec] = &[StreamSpec {
     item: ts_name::<dto::LiveFrame>,
 }];
 
-/// Typed arguments of `command` from JSON: unknown fields and wrong types are bad arguments.
+/// The most JSON any command's arguments may take. The largest legitimate call (a series name
+/// and two instants) is under 200 bytes; anything near this bound is not one of our consoles.
+pub const MAX_ARGS_BYTES: usize = 4096;
+
+/// Typed arguments of `command` from JSON: arguments over [`MAX_ARGS_BYTES`], unknown fields and
+/// wrong types are bad arguments, named.
 pub fn parse<T: serde::de::DeserializeOwned>(
     command: &str,
     args: serde_json::Value,
 ) -> Result<T, ApiError> {
-    serde_json::from_value(args).map_err(|e| ApiError {
+    let bad = |message: String| ApiError {
         code: ErrorCode::BadArguments,
-        message: format!("{command}: {e}"),
+        message: format!("{command}: {message}"),
         details: Vec::new(),
-    })
+    };
+    let size = json_size(&args);
+    if size > MAX_ARGS_BYTES {
+        return Err(bad(format!(
+            "arguments of {size} bytes; at most {MAX_ARGS_BYTES}"
+        )));
+    }
+    serde_json::from_value(args).map_err(|e| bad(e.to_string()))
+}
+
+/// The size of `value` written as JSON, counted without keeping the text.
+fn json_size(value: &serde_json::Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a Value to a counter cannot fail (no I/O, string keys only).
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 fn to_json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, ApiError> {
@@ -382,32 +412,24 @@ impl<S: suangu_store::Store + 'static> Session<S> {
         args: serde_json::Value,
     ) -> Result<serde_json::Value, ApiError> {
         match command {
-            "park_trend" => {
-                let args: dto::TrendArgs = serde_json::from_value(args).map_err(|e| ApiError {
-                    code: ErrorCode::BadArguments,
-                    message: format!("park_trend: {e}"),
-                    details: Vec::new(),
-                })?;
-                let trend = self.live()?.park_trend(args).await?;
-                Ok(serde_json::to_value(trend).unwrap_or(serde_json::Value::Null))
-            }
-            "series_history" => {
-                let args: dto::HistoryArgs =
-                    serde_json::from_value(args).map_err(|e| ApiError {
-                        code: ErrorCode::BadArguments,
-                        message: format!("series_history: {e}"),
-                        details: Vec::new(),
-                    })?;
-                let history = self.live()?.series_history(args).await?;
-                Ok(serde_json::to_value(history).unwrap_or(serde_json::Value::Null))
-            }
+            "park_trend" => to_json(self.live()?.park_trend(parse(command, args)?).await?),
+            "series_history" => to_json(self.live()?.series_history(parse(command, args)?).await?),
             "park_capacity" => {
                 let args: dto::CapacityArgs = parse("park_capacity", args)?;
                 to_json(self.live()?.capacity(args).await?)
             }
-            "park_n1" => to_json(self.live()?.n1().await?),
-            "park_schedule" => to_json(self.live()?.schedule().await?),
-            "demo_status" => to_json(self.live()?.demo_status()),
+            "park_n1" => {
+                parse::<dto::NoArgs>(command, args)?;
+                to_json(self.live()?.n1().await?)
+            }
+            "park_schedule" => {
+                parse::<dto::NoArgs>(command, args)?;
+                to_json(self.live()?.schedule().await?)
+            }
+            "demo_status" => {
+                parse::<dto::NoArgs>(command, args)?;
+                to_json(self.live()?.demo_status())
+            }
             "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
             // An alarm is acknowledged by a person a host names (and logs).
             "alarm_ack" | "alarm_shelve" => Err(ApiError {
@@ -445,16 +467,14 @@ impl<S: suangu_store::Store + 'static> Session<S> {
                 let args: dto::EventsArgs = parse("park_events", args)?;
                 to_json(self.live()?.events(args).await?)
             }
-            "park_sources" => to_json(self.live()?.sources().await?),
-            "rack_heatmap" => {
-                let args: dto::HeatmapArgs =
-                    serde_json::from_value(args).map_err(|e| ApiError {
-                        code: ErrorCode::BadArguments,
-                        message: format!("rack_heatmap: {e}"),
-                        details: Vec::new(),
-                    })?;
-                let heatmap = self.live()?.rack_heatmap(args).await?;
-                Ok(serde_json::to_value(heatmap).unwrap_or(serde_json::Value::Null))
+            "park_sources" => {
+                parse::<dto::NoArgs>(command, args)?;
+                to_json(self.live()?.sources().await?)
+            }
+            "rack_heatmap" => to_json(self.live()?.rack_heatmap(parse(command, args)?).await?),
+            "park_summary" | "park_map" => {
+                parse::<dto::NoArgs>(command, args)?;
+                self.api.call(command)
             }
             other => self.api.call(other),
         }

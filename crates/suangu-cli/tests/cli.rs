@@ -224,6 +224,19 @@ fn serve_answers_the_api_and_the_ui_read_only() {
     assert_eq!(trend["points"].as_array().map(Vec::len), Some(96), "{body}");
     let (status, _, body) = get(&server.1, "/api/park_trend?hours=0", &[]);
     assert_eq!(status, 422, "{body}");
+    // Arguments a command does not take, and oversized ones, are refused and named.
+    let (status, _, body) = get(&server.1, "/api/park_trend?hours=24&as_admin=1", &[]);
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("bad_arguments") && body.contains("as_admin"),
+        "{body}"
+    );
+    let (status, _, body) = get(&server.1, "/api/park_summary?x=1", &[]);
+    assert_eq!(status, 422, "{body}");
+    let long = format!("/api/centre_detail?centre={}", "C".repeat(5000));
+    let (status, _, body) = get(&server.1, &long, &[]);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("at most 4096"), "{body}");
 
     // Live frames as server-sent events: the current one at once.
     let mut stream = TcpStream::connect(&server.1).expect("connect");
