@@ -142,6 +142,25 @@ describe("the real window", () => {
       // The window's host is Tauri IPC, not HTTP.
       assert.equal(await driver.findElement(By.css("[data-testid=host]")).getText(), "桌面");
       assert.equal(await driver.findElement(By.css("#fatal")).isDisplayed(), false);
+      // The page comes over Tauri's custom protocol (ui/dist embedded, as in a release), under
+      // the strict CSP of tauri.conf.json: no eval, no inline script, no fetch to anywhere but
+      // the IPC; and the IPC works under it (this whole test).
+      const csp = await driver.executeAsyncScript(`
+        const done = arguments[arguments.length - 1];
+        const seen = [];
+        document.addEventListener("securitypolicyviolation", (e) => seen.push(e.violatedDirective));
+        let evaluated;
+        try { evaluated = String(eval("1 + 1")); } catch (e) { evaluated = e.name; }
+        const script = document.createElement("script");
+        script.textContent = "window.__inline_ran = true";
+        document.head.append(script);
+        fetch("http://127.0.0.1:9/").then(() => "fetched", (e) => e.name).then((fetched) =>
+          setTimeout(() => done({ protocol: location.protocol, evaluated, inline: window.__inline_ran ?? false, fetched, seen }), 300));`);
+      assert.equal(csp.protocol, "tauri:", JSON.stringify(csp));
+      assert.equal(csp.evaluated, "EvalError", JSON.stringify(csp));
+      assert.equal(csp.inline, false, JSON.stringify(csp));
+      assert.equal(csp.fetched, "TypeError", JSON.stringify(csp));
+      assert.ok(csp.seen.some((d) => d.startsWith("script-src")) && csp.seen.some((d) => d.startsWith("connect-src")), JSON.stringify(csp));
       // Live over the Tauri channel: the data time moves, the trend has 24 h from the store.
       await driver.wait(until.elementLocated(By.css('[data-testid=live-quality][data-state="live"]')), 15000);
       const at = await driver.findElement(By.css("[data-testid=live-at]")).getText();
