@@ -41,6 +41,10 @@ struct Flags {
     /// Seed of the digital twin.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Where the log goes, as JSON lines (a file a day, two weeks kept). Default: `logs` in
+    /// Suangu's data folder (e.g. ~/.local/share/suangu/logs).
+    #[arg(long, value_name = "DIR", env = "SUANGU_LOG_DIR")]
+    log_dir: Option<PathBuf>,
     /// Also open the wall window (full screen): a playlist of screens such as
     /// `kpis:20,map:30,green:20,capacity:20,centre/CM-N02:15` (screen[/arg][:seconds]), or the
     /// default playlist when none is given.
@@ -485,7 +489,7 @@ async fn open(opening: Opening, live_args: LiveArgs) -> Result<Session<AnyStore>
         Err(e) => Err(store_error(e)),
     };
     if let Err(e) = &live {
-        eprintln!("suangu-app: live data unavailable: {}", e.message);
+        tracing::error!("live data unavailable: {}", e.message);
     }
     Ok(Session { api, live })
 }
@@ -500,6 +504,18 @@ fn main() -> std::process::ExitCode {
         Ok(wall) => wall,
         Err(message) => {
             eprintln!("suangu-app: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let log_dir = args
+        .log_dir
+        .clone()
+        .unwrap_or_else(suangu_api::logs::default_dir);
+    // Dropped when the app exits: the log file is written out then.
+    let mut logs = match suangu_api::logs::init("suangu-app", Some(&log_dir)) {
+        Ok(logs) => Some(logs),
+        Err(e) => {
+            eprintln!("suangu-app: --log-dir: {e}");
             return std::process::ExitCode::from(2);
         }
     };
@@ -540,8 +556,8 @@ fn main() -> std::process::ExitCode {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = handle.state::<Shell>().session().await {
-                    // The window shows the same error; stderr is for whoever launched it.
-                    eprintln!("{}", e.message);
+                    // The window shows the same error; the log is for whoever launched it.
+                    tracing::error!("{}", e.message);
                 }
             });
             Ok(())
@@ -551,14 +567,15 @@ fn main() -> std::process::ExitCode {
     let app = match app {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("suangu-app: {e}");
+            tracing::error!("the window could not start: {e}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    app.run(|handle, event| {
+    app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
-            // Write what the engine holds before the process ends.
+            // Write what the engine holds before the process ends, then the log.
             tauri::async_runtime::block_on(handle.state::<Shell>().console.shutdown());
+            drop(logs.take());
         }
     });
     std::process::ExitCode::SUCCESS

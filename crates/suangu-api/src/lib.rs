@@ -13,6 +13,7 @@ pub mod console;
 pub mod dto;
 pub mod heatmap;
 pub mod live;
+pub mod logs;
 mod map;
 pub mod ops;
 pub mod replay;

@@ -38,6 +38,9 @@ pub struct Common {
     /// Language of human-readable output: zh-CN or en (default: from LANG).
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Also write the log as JSON lines into this folder: a file a day, two weeks kept.
+    #[arg(long, global = true, value_name = "DIR", env = "SUANGU_LOG_DIR")]
+    pub log_dir: Option<PathBuf>,
 }
 
 /// The resolved common flags.

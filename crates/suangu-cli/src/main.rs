@@ -76,13 +76,14 @@ struct CheckArgs {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    // Kept until the end of main: the log file is written out when it is dropped.
+    let _logs = match suangu_api::logs::init("suangu", cli.common.log_dir.as_deref()) {
+        Ok(logs) => logs,
+        Err(e) => {
+            eprintln!("suangu: --log-dir: {e}");
+            return ExitCode::BadInput.into();
+        }
+    };
     let code = match run(cli) {
         Ok(()) => ExitCode::Ok,
         Err(code) => code,

@@ -300,3 +300,120 @@ fn malformed_payloads_are_counted_and_the_connector_keeps_running() {
     );
     assert_eq!(points[2].value, 99999.0);
 }
+
+#[test]
+fn the_broker_password_comes_from_the_environment_and_goes_nowhere_else() {
+    const SECRET: &str = "qy-Secret-7f2d91";
+    let dir = temp_dir("secret");
+    let port = free_port();
+    // A broker that takes only the user `suangu` with SECRET.
+    let passwords = dir.join("passwords");
+    let made = Command::new("mosquitto_passwd")
+        .args(["-b", "-c"])
+        .arg(&passwords)
+        .args(["suangu", SECRET])
+        .output()
+        .expect("mosquitto_passwd (Debian's mosquitto)");
+    assert!(made.status.success(), "{made:?}");
+    let conf = dir.join("mosquitto.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "user {}\nlistener {port} 127.0.0.1\nallow_anonymous false\npassword_file {}\n",
+            std::env::var("USER").unwrap_or_else(|_| "root".to_owned()),
+            passwords.display()
+        ),
+    )
+    .expect("conf");
+    let _broker = Broker::spawn(conf, port);
+    let config = config(&dir, port, "suangu-test-secret");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let text = text.replace(
+        r#"client_id = "suangu-test-secret" }"#,
+        r#"client_id = "suangu-test-secret", username = "suangu", password_env = "SUANGU_TEST_MQTT_PASSWORD" }"#,
+    );
+    assert!(text.contains("password_env"), "{text}");
+    std::fs::write(&config, text).expect("config");
+    let db = dir.join("store.db");
+    let logs = dir.join("logs");
+    let logs_flag = logs.display().to_string();
+
+    // A wrong password is refused by the broker: the link does not come up.
+    let wrong = Run::start_with(
+        &config,
+        &db,
+        None,
+        &[("SUANGU_TEST_MQTT_PASSWORD", "not-the-password")],
+        &["--log-dir", &logs_flag],
+    );
+    wrong.until("the link refused", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "backing_off"
+            && v["link"]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("NotAuthorized"))
+    });
+    let mut said = wrong.stop();
+    // The right one, from the environment, gets through.
+    let right = Run::start_with(
+        &config,
+        &db,
+        None,
+        &[("SUANGU_TEST_MQTT_PASSWORD", SECRET)],
+        &["--log-dir", &logs_flag],
+    );
+    right.until("the link up", Duration::from_secs(20), up);
+    said.push_str(&right.stop());
+
+    // The log: JSON lines, one file a day.
+    let files: Vec<PathBuf> = std::fs::read_dir(&logs)
+        .expect("the log folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().and_then(|n| n.to_str()).unwrap_or("");
+    assert!(
+        name.starts_with("suangu.") && name.ends_with(".jsonl"),
+        "{name}"
+    );
+    let log = std::fs::read_to_string(&files[0]).expect("log");
+    assert!(log.lines().count() >= 2, "{log}");
+    for line in log.lines() {
+        let event: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            event["timestamp"].is_string() && event["level"].is_string(),
+            "{line}"
+        );
+    }
+
+    // The password is nowhere: not on stderr, in the log, in the store's files, or in what
+    // `suangu sources` answers.
+    let sources = Command::new(env!("CARGO_BIN_EXE_suangu"))
+        .args(["sources", "--json", "--config"])
+        .arg(&config)
+        .arg("--db")
+        .arg(format!("sqlite://{}", db.display()))
+        .output()
+        .expect("suangu sources");
+    said.push_str(&String::from_utf8_lossy(&sources.stdout));
+    said.push_str(&String::from_utf8_lossy(&sources.stderr));
+    assert!(!said.contains(SECRET), "the password was printed: {said}");
+    let mut looked = 0;
+    let mut stack = vec![dir.clone()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path != passwords {
+                let bytes = std::fs::read(&path).expect("read");
+                let found = bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes());
+                assert!(!found, "the password is in {}", path.display());
+                looked += 1;
+            }
+        }
+    }
+    assert!(
+        looked >= 3,
+        "looked at {looked} files: the store, the log, the config"
+    );
+}

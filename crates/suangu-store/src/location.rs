@@ -41,18 +41,21 @@ impl Location {
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                     .collect();
-                dirs::data_dir()
-                    .unwrap_or_else(std::env::temp_dir)
-                    .join("suangu")
-                    .join(format!("rawlog-{key}-{park}"))
+                Self::default_dir().join(format!("rawlog-{key}-{park}"))
             }
         }
     }
 
     /// SQLite in the OS data directory (e.g. ~/.local/share/suangu/suangu.db).
     pub fn default_location() -> Self {
-        let dir = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
-        Location::Sqlite(dir.join("suangu").join("suangu.db"))
+        Location::Sqlite(Self::default_dir().join("suangu.db"))
+    }
+
+    /// Suangu's folder in the OS data directory (e.g. ~/.local/share/suangu).
+    pub fn default_dir() -> PathBuf {
+        dirs::data_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("suangu")
     }
 }
 

@@ -55,7 +55,19 @@ pub struct Run {
 
 impl Run {
     pub fn start(config: &Path, db: &Path, failpoint: Option<&str>) -> Run {
+        Run::start_with(config, db, failpoint, &[], &[])
+    }
+
+    /// [`Run::start`] with more environment and flags.
+    pub fn start_with(
+        config: &Path,
+        db: &Path,
+        failpoint: Option<&str>,
+        env: &[(&str, &str)],
+        flags: &[&str],
+    ) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_suangu"));
+        cmd.envs(env.iter().copied()).args(flags);
         cmd.env("LANG", "en_US.UTF-8")
             .env("RUST_LOG", "info")
             .args(["run", "--json", "--report-ms", "100", "--config"])
