@@ -612,6 +612,49 @@ fn the_default_rules_load_against_qingyang() {
     let hot = rules.rule("ss-110-1-over-firm").expect("rule");
     assert_eq!(hot.target(), Some("SS-110-1"));
     assert_eq!(hot.delay_ms, 60_000);
+    // Every kind used has its checklist, in both languages.
+    for rule in &rules.rules {
+        let steps = rules.procedure(rule);
+        assert!(steps.len() >= 3, "{}: {steps:?}", rule.id);
+        assert!(steps.iter().all(|s| !s.zh.is_empty() && !s.en.is_empty()));
+    }
+    assert!(rules.procedure(hot)[0].en.starts_with("Confirm the asset"));
+    let stale = rules.rule("park-it-stale").expect("rule");
+    assert_eq!(stale.condition.kind(), "stale");
+    assert!(rules.procedure(stale)[1].en.contains("stale"));
+}
+
+#[test]
+fn procedures_are_checked_and_a_kind_without_one_has_none() {
+    let park = qingyang().expect("built-in park");
+    let rules_only = &DEFAULT_RULES[..DEFAULT_RULES.find("[procedures]").expect("table")];
+    let first_error = |procedures: &str| {
+        let text = format!("{rules_only}[procedures]\n{procedures}");
+        let errors = load_rules(&text, "alarms.toml", &park, &series(&park)).expect_err("refused");
+        let e = errors.first().expect("an error").clone();
+        let line = rules_only.lines().count() + 1;
+        (e.line - line, e.field, e.kind)
+    };
+    assert_eq!(
+        first_error("threshold = [{ zh = \"确认\", en = \"Confirm\" }]\nrate = []\n"),
+        (2, "procedures.rate".to_owned(), ErrorKind::Inconsistent)
+    );
+    assert_eq!(
+        first_error(
+            "rate = [\n  { zh = \"确认\", en = \"Confirm\" },\n  { zh = \" \", en = \"x\" },\n]\n"
+        )
+        .1,
+        "procedures.rate[1]"
+    );
+    // A kind that does not exist: serde names the table and the kinds there are.
+    let (_, field, kind) = first_error("greenshare = [{ zh = \"确认\", en = \"Confirm\" }]\n");
+    assert_eq!(
+        (field.as_str(), kind),
+        ("procedures", ErrorKind::UnknownVariant)
+    );
+    // Without the table, rules still load; no kind has a checklist.
+    let rules = load_rules(rules_only, "alarms.toml", &park, &series(&park)).expect("valid");
+    assert!(rules.rules.iter().all(|r| rules.procedure(r).is_empty()));
 }
 
 /// The first error of the default file with `from` replaced by `to`.

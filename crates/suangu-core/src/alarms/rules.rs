@@ -11,7 +11,7 @@ use crate::path::FieldPath;
 use crate::scenario::Name;
 use crate::units::{Mw, Ratio};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// The default rule set for the built-in Qingyang park, compiled in like the scenario.
 pub const DEFAULT_RULES: &str = include_str!("../../../../assets/config/alarms.toml");
@@ -108,6 +108,21 @@ pub struct Rule {
     pub condition: Condition,
 }
 
+impl Condition {
+    /// The kind of rule, as the file names it (`threshold`, `stale`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Condition::Threshold { .. } => Kind::Threshold,
+            Condition::Rate { .. } => Kind::Rate,
+            Condition::Stale(_) => Kind::Stale,
+            Condition::Headroom { .. } => Kind::Headroom,
+            Condition::GreenShare { .. } => Kind::GreenShare,
+            Condition::N1 { .. } => Kind::N1,
+        }
+        .as_str()
+    }
+}
+
 impl Rule {
     /// The asset (or source) the rule's alarm is about; `None` for N-1 rules, whose targets are
     /// the elements that would shed load.
@@ -138,11 +153,21 @@ pub struct Rules {
     pub flap_count: u32,
     pub flap_window_s: u32,
     pub rules: Vec<Rule>,
+    /// The checklist for each kind of alarm (by [`Condition::kind`]), steps in order.
+    pub procedures: BTreeMap<&'static str, Vec<Name>>,
 }
 
 impl Rules {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// What the duty officer does for an alarm of `rule`: its kind's checklist (empty when the
+    /// file gives none for that kind).
+    pub fn procedure(&self, rule: &Rule) -> &[Name] {
+        self.procedures
+            .get(rule.condition.kind())
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -157,6 +182,9 @@ struct RulesFile {
     flap_window_s: u32,
     #[serde(default)]
     rules: Vec<RuleSpec>,
+    /// Checklists by kind: `threshold = [{ zh = "...", en = "..." }, ...]`.
+    #[serde(default)]
+    procedures: BTreeMap<Kind, Vec<Name>>,
 }
 
 fn flap_count() -> u32 {
@@ -167,7 +195,7 @@ fn flap_window_s() -> u32 {
     600
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Kind {
     Threshold,
@@ -317,11 +345,33 @@ fn check(file: &RulesFile, park: &Park, series: &[String], issues: &mut Vec<Issu
             rules.push(rule);
         }
     }
+    let mut procedures = BTreeMap::new();
+    for (kind, steps) in &file.procedures {
+        let at = root.key("procedures").key(kind.as_str());
+        if steps.is_empty() {
+            issues.push(Issue::new(
+                at.clone(),
+                ErrorKind::Inconsistent,
+                "an empty checklist: give its steps, or leave the kind out",
+            ));
+        }
+        for (i, step) in steps.iter().enumerate() {
+            if step.zh.trim().is_empty() || step.en.trim().is_empty() {
+                issues.push(Issue::new(
+                    at.index(i),
+                    ErrorKind::Inconsistent,
+                    "a step needs its text in both languages (zh and en)",
+                ));
+            }
+        }
+        procedures.insert(kind.as_str(), steps.clone());
+    }
     Rules {
         park: file.park.clone(),
         flap_count: file.flap_count,
         flap_window_s: file.flap_window_s,
         rules,
+        procedures,
     }
 }
 
