@@ -477,9 +477,7 @@ fn simulate_into_an_unopenable_database_fails_with_exit_1() {
 
 #[test]
 fn simulate_gives_the_same_numbers_on_sqlite_and_postgresql() {
-    let pg = std::env::var("SUANGU_TEST_PG").unwrap_or_else(|_| {
-        panic!("SUANGU_TEST_PG is not set: run through `make test` (it starts PostgreSQL with scripts/test-postgres.sh)")
-    });
+    let pg = fresh_pg_database("simulate");
     let args = [
         "simulate",
         "--json",
@@ -512,6 +510,34 @@ fn simulate_gives_the_same_numbers_on_sqlite_and_postgresql() {
         sqlite.stdout, postgres.stdout,
         "the same KPIs, byte for byte, from either store"
     );
+}
+
+/// A database of its own on the test server, made empty now: the server outlives runs (and
+/// versions of Suangu), so a test never writes into one a previous run left behind.
+fn fresh_pg_database(name: &str) -> String {
+    let base = std::env::var("SUANGU_TEST_PG").unwrap_or_else(|_| {
+        panic!("SUANGU_TEST_PG is not set: run through `make test` (it starts PostgreSQL with scripts/test-postgres.sh)")
+    });
+    let (server, _) = base.rsplit_once('/').expect("a postgres:// URL");
+    let database = format!("suangu_cli_{}_{name}", std::process::id());
+    tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(async {
+            let admin = sqlx::PgPool::connect(&base)
+                .await
+                .expect("connect to the test server");
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {database}"),
+                format!("CREATE DATABASE {database}"),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&admin)
+                    .await
+                    .expect("make the test database");
+            }
+            admin.close().await;
+        });
+    format!("{server}/{database}")
 }
 
 fn mini_cmd(dir: &Path, args: &[&str]) -> std::process::Output {
