@@ -26,7 +26,8 @@ macro_rules! app_commands {
                 park_sources,
                 alarm_ack,
                 alarm_shelve,
-                export_briefing
+                export_briefing,
+                park_incidents
             ],
             window: [live_subscribe, rack_heatmap_subscribe, rack_heatmap_unsubscribe, wall_open]
         }

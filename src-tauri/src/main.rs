@@ -15,8 +15,9 @@ use suangu_api::console::Console;
 use suangu_api::dto::{
     AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs,
     CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events,
-    EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, LedgerArgs, LedgerDay, LiveFrame, N1,
-    NoArgs, ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule, Sources, Trend, TrendArgs,
+    EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, Incidents, LedgerArgs, LedgerDay,
+    LiveFrame, N1, NoArgs, ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule, Sources,
+    Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -233,6 +234,11 @@ async fn park_events(
 #[tauri::command]
 async fn park_sources(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<Sources, ApiError> {
     shell.session().await?.live()?.sources().await
+}
+
+#[tauri::command]
+async fn park_incidents(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<Incidents, ApiError> {
+    shell.session().await?.live()?.incidents().await
 }
 
 /// Stream live frames into the window's channel until the window goes away.

@@ -256,6 +256,7 @@ describe("every screen, at 1080p and 4K, in both languages", () => {
     ["ledger", ["[data-testid=view-ledger]"], "[data-testid=ledger] .ledger-cell"],
     ["n1", ["[data-testid=view-n1]"], "[data-testid=n1] tbody tr"],
     ["schedule", ["[data-testid=view-schedule]"], "[data-testid=gantt] rect[data-job]"],
+    ["incidents", ["[data-testid=view-incidents]"], "[data-testid=incidents]"],
     ["settings", ["[data-testid=view-settings]"], '[data-testid=source-live][data-quality="live"]'],
   ];
 

@@ -243,6 +243,28 @@ describe("the real window", () => {
       assert.equal(await seek(drilledAt + 1), "false", "during the drill");
       await screenshot(driver, "window-replay-drill.png");
       await driver.findElement(By.css("[data-testid=replay-exit]")).click();
+      // The alarm is an incident: the centres the station feeds, their tenants, the drill, the
+      // alarm and its acknowledgement on the time line, and the threshold checklist. Read in one
+      // go: the view is redrawn as the park moves on.
+      await driver.findElement(By.css("[data-testid=view-incidents]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=incident] [data-testid=incident-alarms] li[data-rule="ss-110-2-lost"]')), 15000);
+      const card = await driver.executeScript(`
+        const card = document.querySelector('[data-testid=incident-alarms] li[data-rule="ss-110-2-lost"]').closest("[data-testid=incident]");
+        const count = (css) => card.querySelectorAll(css).length;
+        return {
+          severity: card.dataset.severity,
+          centres: card.dataset.centres,
+          tenants: Number(card.querySelector("[data-testid=incident-tenants]").dataset.count),
+          drill: count('[data-testid=incident-timeline] li[data-kind="drill"][data-target="SS-110-2"]'),
+          raised: count('[data-testid=incident-timeline] li[data-kind="alarm_raised"][data-target="SS-110-2"]'),
+          acknowledged: count('[data-testid=incident-timeline] li[data-kind="alarm_acknowledged"][data-target="SS-110-2"]'),
+          steps: count('[data-testid=incident-procedures] .procedure[data-kind="threshold"] li'),
+        };`);
+      assert.equal(card.severity, "critical", JSON.stringify(card));
+      assert.match(card.centres, /CM-N01/, JSON.stringify(card));
+      assert.ok(card.tenants >= 1, JSON.stringify(card));
+      assert.deepEqual([card.drill, card.raised, card.acknowledged, card.steps], [1, 1, 1, 5], JSON.stringify(card));
+      await screenshot(driver, "window-incident.png");
       await driver.findElement(By.css("[data-testid=view-map]")).click();
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, CentreDetail, DemoStatus, Drill, EventDto, Events, Heatmap, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
+import type { Capacity, CentreDetail, DemoStatus, Drill, EventDto, Events, Heatmap, Incidents, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -18,6 +18,7 @@ import { historySeries, type Period, type Series, toSeries } from "./panels/tren
 import { type TrendPanel, trendPanel } from "./panels/trend/trend";
 import { settingsView } from "./panels/settings/settings";
 import { alarmList } from "./panels/alarms/alarms";
+import { incidentsView } from "./panels/alarms/incidents";
 import { type ReplayState, replayBar } from "./panels/replay/replay";
 import { initialTheme, setTheme } from "./theme/theme";
 
@@ -82,6 +83,7 @@ const live: {
     events: Events | null;
     drill: Drill | null;
     schedule: Schedule | null;
+    incidents: Incidents | null;
     centre: CentreDetail | null;
     centreId: string | null;
     /** The hall shown alone in the centre view, or null for all of them. */
@@ -115,10 +117,10 @@ const live: {
   qualitySlot: null,
   replay: null,
   demoError: null,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, incidents: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
-type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule" | "settings";
+type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule" | "incidents" | "settings";
 const VIEWS: [MainView, Key][] = [
   ["overview", "view_overview"],
   ["map", "view_map"],
@@ -127,6 +129,7 @@ const VIEWS: [MainView, Key][] = [
   ["ledger", "view_ledger"],
   ["n1", "view_n1"],
   ["schedule", "view_schedule"],
+  ["incidents", "view_incidents"],
   ["settings", "view_settings"],
 ];
 let gatewayRef: Gateway | null = null;
@@ -315,6 +318,8 @@ function render(): void {
         ];
       case "schedule":
         return o.schedule ? [scheduleView(o.schedule, names, map.centres.map((c) => c.id), summary.time_zone)] : waiting();
+      case "incidents":
+        return o.incidents ? [incidentsView(o.incidents, names, summary.time_zone)] : waiting();
       default:
         return [];
     }
@@ -432,6 +437,8 @@ function applyLive(): void {
     if (live.alarmsEl.dataset.shown !== key || live.alarmsEl.childElementCount === 0) {
       live.alarmsEl.dataset.shown = key;
       const gateway = gatewayRef;
+      // The incidents follow their alarms at once.
+      if (gateway && live.view === "incidents") void refreshOps(gateway);
       live.alarmsEl.replaceChildren(
         alarmList(alarms, view.summary.time_zone, {
           error: live.alarmError,
@@ -481,6 +488,8 @@ async function refreshOps(gateway: Gateway): Promise<void> {
       ]);
     } else if (live.view === "schedule") {
       o.schedule = await gateway.call("park_schedule", {});
+    } else if (live.view === "incidents") {
+      o.incidents = await gateway.call("park_incidents", {});
     } else if (live.view === "settings") {
       const [demo, sources] = await Promise.all([gateway.call("demo_status", {}), gateway.call("park_sources", {})]);
       live.demo = demo;
@@ -676,7 +685,7 @@ function startLive(gateway: Gateway): void {
       // and at most every 5 s of real time: an accelerated twin must not re-plan every frame.
       const every = live.view === "schedule" ? 900 : 30;
       const moved = Math.floor(frame.at_s / every) !== Math.floor(live.ops.at / every);
-      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule", "settings"].includes(live.view) && moved && Date.now() - live.ops.fetchedMs >= 5000) {
+      if (["zone", "centre", "overview", "capacity", "ledger", "n1", "schedule", "incidents", "settings"].includes(live.view) && moved && Date.now() - live.ops.fetchedMs >= 5000) {
         void refreshOps(gateway);
       }
     },

@@ -356,6 +356,51 @@ pub struct AlarmDto {
     pub count: u32,
 }
 
+/// The incidents of the listed alarms (`park_incidents`), the newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Incidents {
+    /// Related alarms raised within this long of each other join one incident.
+    pub window_s: u32,
+    pub incidents: Vec<IncidentDto>,
+}
+
+/// Alarms that belong together (along the power chain, or on one target), with what they
+/// affect, what has happened and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct IncidentDto {
+    /// Its first alarm's rule and target, with the instant it was raised: stable while it lasts.
+    pub id: String,
+    /// The most severe of its alarms.
+    pub severity: String,
+    pub first_raised_s: u32,
+    /// Its alarms in the order they were raised.
+    pub alarms: Vec<AlarmDto>,
+    /// The centres its alarms touch through the power chain, in scenario order.
+    pub centres: Vec<String>,
+    /// The feeders feeding those centres.
+    pub feeders: Vec<String>,
+    /// The operators of those centres (the tenants to inform).
+    pub tenants: Vec<Name>,
+    /// The planned jobs running in those centres now.
+    pub jobs: Vec<ScheduledJob>,
+    /// From the event log: its alarms' changes, drills and faults on its assets, the scheduler's
+    /// outcomes, since shortly before its first alarm; in time order.
+    pub timeline: Vec<EventDto>,
+    /// The checklist of each kind of alarm in it.
+    pub procedures: Vec<ProcedureDto>,
+}
+
+/// What to do for one kind of alarm.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ProcedureDto {
+    /// threshold, rate, stale, headroom, green_share or n1.
+    pub kind: String,
+    /// The incident's rules of this kind.
+    pub rules: Vec<String>,
+    /// Steps in order; empty when the rules file gives none for this kind.
+    pub steps: Vec<Name>,
+}
+
 /// The arguments of a command that takes none: anything given is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

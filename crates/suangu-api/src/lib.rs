@@ -12,6 +12,7 @@ mod briefing;
 pub mod console;
 pub mod dto;
 pub mod heatmap;
+pub mod incidents;
 pub mod live;
 pub mod logs;
 mod map;
@@ -174,6 +175,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         doc: "Write a day's or week's briefing (charts as PNG and SVG, a one-page HTML summary) from the store into the desktop's downloads.",
         args: ts_name::<dto::BriefingArgs>,
         result: ts_name::<dto::BriefingExport>,
+    },
+    CommandSpec {
+        name: "park_incidents",
+        mutating: false,
+        doc: "The listed alarms grouped into incidents along the power chain: what each affects (centres, feeders, tenants, running jobs), its time line and the checklist of each kind of alarm in it.",
+        args: no_args,
+        result: ts_name::<dto::Incidents>,
     },
 ];
 
@@ -471,6 +479,10 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             "park_sources" => {
                 parse::<dto::NoArgs>(command, args)?;
                 to_json(self.live()?.sources().await?)
+            }
+            "park_incidents" => {
+                parse::<dto::NoArgs>(command, args)?;
+                to_json(self.live()?.incidents().await?)
             }
             "rack_heatmap" => to_json(self.live()?.rack_heatmap(parse(command, args)?).await?),
             "park_summary" | "park_map" => {

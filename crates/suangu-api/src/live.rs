@@ -530,7 +530,7 @@ impl<S: Store + 'static> Live<S> {
 }
 
 /// The wire form of an engine frame.
-fn alarm_dto(a: &suangu_core::alarms::AlarmView) -> crate::dto::AlarmDto {
+pub(crate) fn alarm_dto(a: &suangu_core::alarms::AlarmView) -> crate::dto::AlarmDto {
     let s = |t: Timestamp| u32::try_from(t.as_second()).unwrap_or(0);
     crate::dto::AlarmDto {
         rule: a.key.rule.clone(),

@@ -102,7 +102,7 @@ fn secs(s: i64) -> u32 {
 }
 
 /// The wire form of a plan's placements.
-fn scheduled_jobs(p: &Problem, plan: &Plan) -> Vec<ScheduledJob> {
+pub(crate) fn scheduled_jobs(p: &Problem, plan: &Plan) -> Vec<ScheduledJob> {
     plan.placements
         .iter()
         .filter_map(|x| {
@@ -450,7 +450,7 @@ impl<S: Store + 'static> Live<S> {
     }
 
     /// The twin's jobs for the 48 h from the current 15-minute slot, and their plan.
-    async fn live_plan(&self) -> (Problem, Plan) {
+    pub(crate) async fn live_plan(&self) -> (Problem, Plan) {
         let now = self.engine().now();
         self.engine()
             .with_twin(|twin| suangu_engine::plan::live_plan(twin, now))

@@ -732,3 +732,136 @@ fn a_sources_health_report_reads_as_the_wire_type() {
     assert_eq!(read.rejected.get("not_json"), Some(&1));
     assert_eq!(read.stale, ["CM-N01/it_kw"]);
 }
+
+/// A drill that trips the China Mobile 110 kV station raises its alarm, and the alarm is an
+/// incident: the centres it feeds, their feeders and tenants, the drill and the alarm on its time
+/// line, and the checklist of a threshold alarm.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
+    let args = LiveArgs {
+        speed: Some(60.0),
+        demo: None,
+        record_racks: false,
+        tick_ms: Some(50),
+    };
+    let (api, config) = live_config(Api::open(None).expect("built-in park"), &args).expect("live");
+    assert!(
+        config.alarms.is_some(),
+        "the built-in park has its alarm rules"
+    );
+    let db = std::env::temp_dir().join(format!("suangu-api-incident-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let store = Arc::new(SqliteStore::open(&db).await.expect("store"));
+    let config = LiveConfig {
+        backfill: Duration::from_secs(600),
+        ..config
+    };
+    let live = Live::start(api.park().clone(), 1, store, config).await;
+    let session = Session { api, live };
+    let mut frames = session.live().expect("live").frames();
+    frames
+        .wait_for(Option::is_some)
+        .await
+        .expect("a first frame");
+    let none = session
+        .call("park_incidents", serde_json::json!({}))
+        .await
+        .expect("incidents");
+    let before = none["incidents"].as_array().expect("incidents").len();
+    let refused = session
+        .call("park_incidents", serde_json::json!({ "all": true }))
+        .await
+        .expect_err("takes no arguments");
+    assert_eq!(refused.code, ErrorCode::BadArguments);
+    session
+        .call(
+            "drill",
+            serde_json::json!({ "asset": "SS-110-2", "minutes": 30 }),
+        )
+        .await
+        .expect("drill");
+    let mut raised = false;
+    for _ in 0..200 {
+        frames.changed().await.expect("frame");
+        let frame = frames.borrow().clone().expect("frame");
+        if frame
+            .alarms
+            .iter()
+            .any(|a| a.key.rule == "ss-110-2-lost" && a.active)
+        {
+            raised = true;
+            break;
+        }
+    }
+    assert!(raised, "the station's alarm never rose");
+    let answer = session
+        .call("park_incidents", serde_json::json!({}))
+        .await
+        .expect("incidents");
+    let incidents = answer["incidents"].as_array().expect("incidents");
+    assert!(incidents.len() > before || before > 0, "{answer}");
+    let incident = incidents
+        .iter()
+        .find(|i| {
+            i["alarms"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|a| a["rule"] == "ss-110-2-lost"))
+        })
+        .unwrap_or_else(|| panic!("no incident holds the station's alarm: {answer}"));
+    assert_eq!(incident["severity"], "critical");
+    let strings = |key: &str| -> Vec<String> {
+        incident[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let centres = strings("centres");
+    assert!(!centres.is_empty(), "{incident}");
+    assert!(
+        centres.iter().any(|c| c == "CM-N01"),
+        "the centre it feeds: {centres:?}"
+    );
+    assert!(!strings("feeders").is_empty(), "{incident}");
+    assert!(
+        incident["tenants"]
+            .as_array()
+            .expect("tenants")
+            .iter()
+            .any(|t| t["en"].as_str().is_some_and(|n| n.contains("Mobile"))),
+        "{incident}"
+    );
+    let timeline = incident["timeline"].as_array().expect("timeline");
+    let has = |kind: &str| {
+        timeline
+            .iter()
+            .any(|e| e["kind"] == kind && e["target"] == "SS-110-2")
+    };
+    assert!(has("drill"), "the drill is on the time line: {timeline:?}");
+    assert!(
+        has("alarm_raised"),
+        "the alarm is on the time line: {timeline:?}"
+    );
+    let at: Vec<i64> = timeline
+        .iter()
+        .map(|e| e["at_s"].as_i64().expect("at"))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] <= w[1]), "in time order: {at:?}");
+    let threshold = incident["procedures"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .find(|p| p["kind"] == "threshold")
+        .unwrap_or_else(|| panic!("a threshold checklist: {incident}"));
+    assert!(
+        threshold["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .any(|r| r == "ss-110-2-lost")
+    );
+    assert_eq!(threshold["steps"].as_array().expect("steps").len(), 5);
+    session.live().expect("live").shutdown().await;
+    let _ = std::fs::remove_file(&db);
+}

@@ -208,6 +208,8 @@ pub enum AlarmError {
 /// A running engine. Cheap to share behind an `Arc`.
 pub struct Engine {
     twin: Arc<tokio::sync::RwLock<Twin>>,
+    /// The alarm rules evaluated at every tick (for their names and procedures).
+    rules: Option<Rules>,
     demo: Option<DemoPack>,
     demo_start: Timestamp,
     frames: watch::Receiver<Option<Arc<Frame>>>,
@@ -327,6 +329,7 @@ impl Engine {
             samples_tx,
         ));
         let (demo, demo_start) = (config.demo.clone(), config.start);
+        let rules = config.alarms.clone();
         let alarms = config.alarms.clone().map(|rules| LiveAlarms {
             alarms: Alarms::new(rules),
             series: park_series(&park).into_iter().map(|s| s.name).collect(),
@@ -349,6 +352,7 @@ impl Engine {
         let scheduler = tokio::spawn(schedule_task(twin.clone(), frames_rx.clone(), events_tx));
         let writer = tokio::spawn(store_task(store, park.clone(), intervals_rx, events_rx));
         Ok(Self {
+            rules,
             demo,
             demo_start,
             twin: twin.clone(),
@@ -369,6 +373,11 @@ impl Engine {
 
     pub fn park(&self) -> &Park {
         &self.park
+    }
+
+    /// The alarm rules, if the park has them.
+    pub fn rules(&self) -> Option<&Rules> {
+        self.rules.as_ref()
     }
 
     /// The demo pack being played, and when it started.

@@ -418,6 +418,65 @@ export type SourceLink = { "state": "connecting" } | { "state": "up" } | { "stat
 
 export type EventDto = { at_s: number, kind: string, target: string, detail: string, };
 
+export type Incidents = { 
+/**
+ * Related alarms raised within this long of each other join one incident.
+ */
+window_s: number, incidents: Array<IncidentDto>, };
+
+export type IncidentDto = { 
+/**
+ * Its first alarm's rule and target, with the instant it was raised: stable while it lasts.
+ */
+id: string, 
+/**
+ * The most severe of its alarms.
+ */
+severity: string, first_raised_s: number, 
+/**
+ * Its alarms in the order they were raised.
+ */
+alarms: Array<AlarmDto>, 
+/**
+ * The centres its alarms touch through the power chain, in scenario order.
+ */
+centres: Array<string>, 
+/**
+ * The feeders feeding those centres.
+ */
+feeders: Array<string>, 
+/**
+ * The operators of those centres (the tenants to inform).
+ */
+tenants: Array<Name>, 
+/**
+ * The planned jobs running in those centres now.
+ */
+jobs: Array<ScheduledJob>, 
+/**
+ * From the event log: its alarms' changes, drills and faults on its assets, the scheduler's
+ * outcomes, since shortly before its first alarm; in time order.
+ */
+timeline: Array<EventDto>, 
+/**
+ * The checklist of each kind of alarm in it.
+ */
+procedures: Array<ProcedureDto>, };
+
+export type ProcedureDto = { 
+/**
+ * threshold, rate, stale, headroom, green_share or n1.
+ */
+kind: string, 
+/**
+ * The incident's rules of this kind.
+ */
+rules: Array<string>, 
+/**
+ * Steps in order; empty when the rules file gives none for this kind.
+ */
+steps: Array<Name>, };
+
 export type Schedule = { start_s: number, slot_s: number, 
 /**
  * Green power the rest of the park leaves for the jobs, per slot (forecast), MW.
@@ -526,6 +585,8 @@ export interface Commands {
   alarm_shelve: { args: AlarmArgs; result: AlarmChangeDto };
   /** Write a day's or week's briefing (charts as PNG and SVG, a one-page HTML summary) from the store into the desktop's downloads. */
   export_briefing: { args: BriefingArgs; result: BriefingExport };
+  /** The listed alarms grouped into incidents along the power chain: what each affects (centres, feeders, tenants, running jobs), its time line and the checklist of each kind of alarm in it. */
+  park_incidents: { args: Record<string, never>; result: Incidents };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -534,4 +595,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents"] as const;

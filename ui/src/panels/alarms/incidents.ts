@@ -1,0 +1,140 @@
+// The incidents view: the listed alarms grouped by the core along the power chain. Each incident
+// says what it affects (centres, feeders, tenants, the jobs running there), what has happened
+// (its time line from the event log) and what to do (the checklist of each kind of alarm in it).
+// The building of each affected centre lights up on the map through its alarms.
+import type { IncidentDto, Incidents } from "../../api/bindings";
+import { h } from "../../dom";
+import { eventKind, type Key, nameOf, num, t } from "../../i18n";
+
+const SEVERITY_KEY: Record<string, Key> = {
+  critical: "alarm_critical",
+  major: "alarm_major",
+  minor: "alarm_minor",
+  warning: "alarm_warning",
+};
+
+const KIND_KEY: Record<string, Key> = {
+  threshold: "alarm_kind_threshold",
+  rate: "alarm_kind_rate",
+  stale: "alarm_kind_stale",
+  headroom: "alarm_kind_headroom",
+  green_share: "alarm_kind_green_share",
+  n1: "alarm_kind_n1",
+};
+
+function kindName(kind: string): string {
+  const key = KIND_KEY[kind];
+  return key ? t(key) : kind;
+}
+
+/** Time-line entries shown per incident (the newest); the count says how many there are. */
+const TIMELINE_SHOWN = 20;
+/** Jobs named per incident; the rest are counted. */
+const JOBS_SHOWN = 8;
+/** Alarms listed per incident and incidents drawn: in an alarm storm the view stays readable
+ * (and quick to draw); the counts say how many more there are. */
+const ALARMS_SHOWN = 20;
+const INCIDENTS_SHOWN = 30;
+
+function clock(unixSeconds: number, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone }).format(
+    new Date(unixSeconds * 1000),
+  );
+}
+
+/** What an event's detail adds in words: the alarm's rule and who acted (the log keeps JSON). */
+function detailText(detail: string): string {
+  try {
+    const d = JSON.parse(detail) as { rule?: unknown; by?: unknown };
+    const parts = [d.rule, d.by].filter((x): x is string => typeof x === "string");
+    return parts.map((p) => ` · ${p}`).join("");
+  } catch {
+    return "";
+  }
+}
+
+function fact(label: Key, testid: string, items: string[]): HTMLElement {
+  return h(
+    "div",
+    { class: "incident-fact", "data-testid": testid, "data-count": String(items.length) },
+    h("span", { class: "ops-label" }, `${t(label)} (${num(items.length)})`),
+    h("span", {}, items.length === 0 ? "—" : items.join(" · ")),
+  );
+}
+
+function card(i: IncidentDto, names: Map<string, string>, timeZone: string): HTMLElement {
+  const timeline = i.timeline.slice(-TIMELINE_SHOWN).reverse();
+  const jobs = i.jobs.slice(0, JOBS_SHOWN).map((j) => `${j.job} (${num(j.demand_kw / 1000, 1)} MW)`);
+  if (i.jobs.length > JOBS_SHOWN) jobs.push(`+${num(i.jobs.length - JOBS_SHOWN)}`);
+  return h(
+    "article",
+    { class: `incident alarm-${i.severity}`, "data-testid": "incident", "data-id": i.id, "data-severity": i.severity, "data-centres": i.centres.join(" ") },
+    h(
+      "h3",
+      {},
+      h("span", { class: "alarm-severity" }, t(SEVERITY_KEY[i.severity] ?? "alarm_warning")),
+      ` ${i.centres.map((c) => names.get(c) ?? c).join("、") || i.alarms[0]?.target || ""} · ${t("incident_since")} ${clock(i.first_raised_s, timeZone)}`,
+    ),
+    h(
+      "ul",
+      { class: "alarm-list", "data-testid": "incident-alarms" },
+      ...i.alarms.slice(0, ALARMS_SHOWN).map((a) =>
+        h(
+          "li",
+          { class: `alarm alarm-${a.severity}`, "data-rule": a.rule, "data-target": a.target },
+          h("strong", { class: "alarm-name" }, nameOf(a.name)),
+          h("span", { class: "alarm-meta" }, `${a.target} · ${clock(a.raised_s, timeZone)}${a.acknowledged_by ? ` · ${t("alarm_acked_by")} ${a.acknowledged_by}` : ""}`),
+        ),
+      ),
+    ),
+    i.alarms.length > ALARMS_SHOWN ? h("p", { class: "ops-label", "data-testid": "incident-alarms-more" }, `+${num(i.alarms.length - ALARMS_SHOWN)} ${t("alarms_more")}`) : null,
+    h(
+      "div",
+      { class: "incident-facts" },
+      fact("incident_centres", "incident-centres", i.centres.map((c) => names.get(c) ?? c)),
+      fact("incident_feeders", "incident-feeders", i.feeders),
+      fact("incident_tenants", "incident-tenants", i.tenants.map((n) => nameOf(n))),
+      fact("incident_jobs", "incident-jobs", jobs),
+    ),
+    h(
+      "div",
+      { class: "incident-columns" },
+      h(
+        "section",
+        {},
+        h("h4", { class: "ops-label" }, `${t("incident_timeline")} (${num(i.timeline.length)})`),
+        h(
+          "ul",
+          { class: "events", "data-testid": "incident-timeline" },
+          ...timeline.map((e) =>
+            h("li", { "data-kind": e.kind, "data-target": e.target, "data-at": e.at_s }, `${clock(e.at_s, timeZone)} · ${eventKind(e.kind)} · ${e.target}${detailText(e.detail)}`),
+          ),
+        ),
+      ),
+      h(
+        "section",
+        { "data-testid": "incident-procedures" },
+        ...i.procedures.map((p) =>
+          h(
+            "div",
+            { class: "procedure", "data-kind": p.kind },
+            h("h4", { class: "ops-label" }, `${t("incident_procedure")}: ${kindName(p.kind)}`),
+            p.steps.length === 0 ? h("p", { class: "ops-label" }, t("incident_no_procedure")) : h("ol", { class: "procedure-steps" }, ...p.steps.map((step) => h("li", {}, nameOf(step)))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The incidents of the listed alarms, the newest first (none: says so, calmly). */
+export function incidentsView(incidents: Incidents, names: Map<string, string>, timeZone: string): HTMLElement {
+  return h(
+    "section",
+    { class: "ops-view incidents-view", "data-testid": "incidents", "data-count": String(incidents.incidents.length) },
+    incidents.incidents.length === 0
+      ? h("p", { class: "ops-label", "data-testid": "incidents-none" }, t("incidents_none"))
+      : h("div", { class: "incident-list" }, ...incidents.incidents.slice(0, INCIDENTS_SHOWN).map((i) => card(i, names, timeZone))),
+    incidents.incidents.length > INCIDENTS_SHOWN ? h("p", { class: "ops-label", "data-testid": "incidents-more" }, `+${num(incidents.incidents.length - INCIDENTS_SHOWN)} ${t("incidents_more")}`) : null,
+  );
+}
