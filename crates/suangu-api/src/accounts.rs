@@ -57,73 +57,98 @@ pub struct UserInfo {
     pub updated_s: i64,
 }
 
-fn bad(message: String) -> ApiError {
-    ApiError {
-        code: ErrorCode::BadArguments,
-        message,
-        details: Vec::new(),
+/// Why an account could not be added, changed or listed. Hosts word it in their language
+/// (the CLI does, in zh-CN and English); as an [`ApiError`] it is `bad_arguments` but for
+/// [`AccountError::Store`], which is `store_unavailable`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("user name {0:?}: a name is 1 to 64 characters: letters, digits, '.', '_', '-' or '@'")]
+    BadName(String),
+    /// The password's length in characters.
+    #[error("the password is too short: {0} characters, at least 12 are needed")]
+    PasswordTooShort(usize),
+    /// The password's length in bytes.
+    #[error("the password is too long: {0} bytes, at most 1024")]
+    PasswordTooLong(usize),
+    #[error("user {0:?} already exists")]
+    NameTaken(String),
+    #[error("no user {0:?}")]
+    NoSuchUser(String),
+    /// The store could not be read or written, or the system gave no random numbers.
+    #[error("{0}")]
+    Store(String),
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        let code = match e {
+            AccountError::Store(_) => ErrorCode::StoreUnavailable,
+            _ => ErrorCode::BadArguments,
+        };
+        ApiError {
+            code,
+            message: e.to_string(),
+            details: Vec::new(),
+        }
+    }
+}
+
+impl From<StoreError> for AccountError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UserExists { name } => AccountError::NameTaken(name),
+            StoreError::NoSuchUser { name } => AccountError::NoSuchUser(name),
+            other => AccountError::Store(other.to_string()),
+        }
     }
 }
 
 fn refused() -> ApiError {
-    bad(SIGN_IN_REFUSED.to_owned())
-}
-
-/// What the store said, in the API's terms: a taken or unknown name is bad input (it names
-/// the user); anything else means the store is unavailable.
-fn account_error(e: StoreError) -> ApiError {
-    match e {
-        StoreError::UserExists { .. } | StoreError::NoSuchUser { .. } => bad(e.to_string()),
-        other => store_error(other),
+    ApiError {
+        code: ErrorCode::BadArguments,
+        message: SIGN_IN_REFUSED.to_owned(),
+        details: Vec::new(),
     }
 }
 
 /// A user name: 1 to 64 characters, letters (any script), digits, `.`, `_`, `-` and `@`.
-pub fn check_name(name: &str) -> Result<(), ApiError> {
+pub fn check_name(name: &str) -> Result<(), AccountError> {
     let chars = name.chars().count();
     let allowed = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
     if (1..=MAX_NAME_CHARS).contains(&chars) && name.chars().all(allowed) {
         Ok(())
     } else {
-        Err(bad(format!(
-            "user name {name:?}: a name is 1 to {MAX_NAME_CHARS} characters: letters, digits, \
-             '.', '_', '-' or '@'"
-        )))
+        Err(AccountError::BadName(name.to_owned()))
     }
 }
 
 /// A new password: at least 12 characters, at most 1,024 bytes. Nothing else is asked of it
 /// (a long passphrase is better than rules about symbols).
-pub fn check_password(password: &str) -> Result<(), ApiError> {
+pub fn check_password(password: &str) -> Result<(), AccountError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(bad(format!(
-            "the password is too short: {chars} characters, at least {MIN_PASSWORD_CHARS} are needed"
-        )));
+        return Err(AccountError::PasswordTooShort(chars));
     }
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(bad(format!(
-            "the password is too long: {} bytes, at most {MAX_PASSWORD_BYTES}",
-            password.len()
-        )));
+        return Err(AccountError::PasswordTooLong(password.len()));
     }
     Ok(())
 }
 
-fn hasher() -> Result<Argon2<'static>, ApiError> {
+fn hasher() -> Result<Argon2<'static>, AccountError> {
     let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
-        .map_err(|e| store_error(format!("Argon2 parameters: {e}")))?;
+        .map_err(|e| AccountError::Store(format!("Argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 /// The Argon2id hash of `password` as a PHC string, with a fresh salt from the operating
 /// system; the password is checked against the rules first. CPU-heavy: call it off async
 /// threads (the functions below do).
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
     check_password(password)?;
     let hash = hasher()?
         .hash_password(password.as_bytes())
-        .map_err(|e| store_error(format!("cannot hash the password: {e}")))?;
+        .map_err(|e| AccountError::Store(format!("cannot hash the password: {e}")))?;
     Ok(hash.to_string())
 }
 
@@ -142,22 +167,22 @@ pub fn verify_password(phc: &str, password: &str) -> bool {
 /// Run CPU-heavy work on tokio's blocking pool.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
+) -> Result<T, AccountError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| store_error(format!("password hashing stopped: {e}")))
+        .map_err(|e| AccountError::Store(format!("password hashing stopped: {e}")))
 }
 
-fn parse_role(user: &User) -> Result<Role, ApiError> {
+fn parse_role(user: &User) -> Result<Role, AccountError> {
     user.role.parse().map_err(|e| {
-        store_error(format!(
+        AccountError::Store(format!(
             "user {:?} has a role this version does not know: {e}",
             user.name
         ))
     })
 }
 
-fn info(user: &User) -> Result<UserInfo, ApiError> {
+fn info(user: &User) -> Result<UserInfo, AccountError> {
     Ok(UserInfo {
         name: user.name.clone(),
         role: parse_role(user)?,
@@ -168,14 +193,14 @@ fn info(user: &User) -> Result<UserInfo, ApiError> {
 }
 
 /// Add the account `name` with `role` and `password` (checked, then hashed), made at `at`. A
-/// name already taken (disabled accounts included) is a `bad_arguments` error naming it.
+/// name already taken (disabled accounts included) is [`AccountError::NameTaken`].
 pub async fn add_user<S: Store>(
     store: &S,
     name: &str,
     role: Role,
     password: &str,
     at: jiff::Timestamp,
-) -> Result<UserInfo, ApiError> {
+) -> Result<UserInfo, AccountError> {
     check_name(name)?;
     check_password(password)?;
     let password = password.to_owned();
@@ -188,58 +213,58 @@ pub async fn add_user<S: Store>(
         created: at,
         updated: at,
     };
-    store.add_user(&user).await.map_err(account_error)?;
+    store.add_user(&user).await.map_err(AccountError::from)?;
     info(&user)
 }
 
 /// Every account, by name, without hashes.
-pub async fn list_users<S: Store>(store: &S) -> Result<Vec<UserInfo>, ApiError> {
-    let users = store.users().await.map_err(store_error)?;
+pub async fn list_users<S: Store>(store: &S) -> Result<Vec<UserInfo>, AccountError> {
+    let users = store.users().await?;
     users.iter().map(info).collect()
 }
 
-/// Give `name` a new password (checked, then hashed). An unknown name is a `bad_arguments`
-/// error naming it.
+/// Give `name` a new password (checked, then hashed). An unknown name is
+/// [`AccountError::NoSuchUser`].
 pub async fn set_password<S: Store>(
     store: &S,
     name: &str,
     password: &str,
     at: jiff::Timestamp,
-) -> Result<(), ApiError> {
+) -> Result<(), AccountError> {
     check_password(password)?;
     let password = password.to_owned();
     let password_phc = blocking(move || hash_password(&password)).await??;
     store
         .set_user_password(name, &password_phc, at)
         .await
-        .map_err(account_error)
+        .map_err(AccountError::from)
 }
 
 /// Disable `name` (it can no longer sign in; the account and its name are kept), or enable it
-/// again. An unknown name is a `bad_arguments` error naming it.
+/// again. An unknown name is [`AccountError::NoSuchUser`].
 pub async fn set_disabled<S: Store>(
     store: &S,
     name: &str,
     disabled: bool,
     at: jiff::Timestamp,
-) -> Result<(), ApiError> {
+) -> Result<(), AccountError> {
     store
         .set_user_disabled(name, disabled, at)
         .await
-        .map_err(account_error)
+        .map_err(AccountError::from)
 }
 
-/// Give `name` another role. An unknown name is a `bad_arguments` error naming it.
+/// Give `name` another role. An unknown name is [`AccountError::NoSuchUser`].
 pub async fn set_role<S: Store>(
     store: &S,
     name: &str,
     role: Role,
     at: jiff::Timestamp,
-) -> Result<(), ApiError> {
+) -> Result<(), AccountError> {
     store
         .set_user_role(name, role.as_str(), at)
         .await
-        .map_err(account_error)
+        .map_err(AccountError::from)
 }
 
 /// Sign `name` in with `password`: the account, or `bad_arguments` "name or password wrong"
@@ -274,10 +299,12 @@ async fn sign_in_with<S: Store>(
     } else {
         String::new()
     };
-    let matched = blocking(move || verify(&phc, &password)).await?;
+    let matched = blocking(move || verify(&phc, &password))
+        .await
+        .map_err(ApiError::from)?;
     match user {
         Some(user) if matched => Ok(Account {
-            role: parse_role(&user)?,
+            role: parse_role(&user).map_err(ApiError::from)?,
             name: user.name,
         }),
         _ => Err(refused()),
@@ -378,19 +405,37 @@ mod tests {
 
     #[test]
     fn passwords_between_12_characters_and_1024_bytes() {
-        let short = check_password("eleven char").expect_err("11");
-        assert_eq!(short.code, ErrorCode::BadArguments);
-        assert!(short.message.contains("too short") && short.message.contains("12"));
+        assert_eq!(
+            check_password("eleven char"),
+            Err(AccountError::PasswordTooShort(11))
+        );
         check_password("twelve chars").expect("12");
         // Characters, not bytes: twelve Chinese characters are enough, eleven are not.
         check_password("算谷园区指挥中心的密码口令").expect("12 CJK characters");
-        assert!(check_password("算谷园区指挥中心的密码").is_err());
+        assert_eq!(
+            check_password("算谷园区指挥中心的密码"),
+            Err(AccountError::PasswordTooShort(11))
+        );
         check_password(&"x".repeat(1024)).expect("1024 bytes");
         let long = check_password(&"x".repeat(1025)).expect_err("1025");
-        assert!(long.message.contains("too long") && long.message.contains("1024"));
+        assert_eq!(long, AccountError::PasswordTooLong(1025));
+        let wire = ApiError::from(long);
+        assert_eq!(wire.code, ErrorCode::BadArguments);
+        assert_eq!(
+            wire.message,
+            "the password is too long: 1025 bytes, at most 1024"
+        );
+        assert_eq!(
+            AccountError::PasswordTooShort(5).to_string(),
+            "the password is too short: 5 characters, at least 12 are needed"
+        );
         assert!(
             hash_password("short").is_err(),
             "the rules hold when hashing too"
+        );
+        assert_eq!(
+            ApiError::from(AccountError::Store("gone".into())).code,
+            ErrorCode::StoreUnavailable
         );
     }
 
@@ -565,12 +610,17 @@ mod tests {
                 let again = add_user(&store, "wang", Role::Viewer, "another password", now())
                     .await
                     .expect_err("taken");
-                assert_eq!(again.code, ErrorCode::BadArguments);
-                assert_eq!(again.message, "user \"wang\" already exists");
+                assert_eq!(again, AccountError::NameTaken("wang".into()));
+                assert_eq!(again.to_string(), "user \"wang\" already exists");
+                assert_eq!(ApiError::from(again).code, ErrorCode::BadArguments);
                 let short = add_user(&store, "li", Role::Viewer, "short", now())
                     .await
                     .expect_err("short");
-                assert!(short.message.contains("too short"), "{}", short.message);
+                assert_eq!(short, AccountError::PasswordTooShort(5));
+                let bad_name = add_user(&store, "li na", Role::Viewer, "a long password", now())
+                    .await
+                    .expect_err("bad name");
+                assert_eq!(bad_name, AccountError::BadName("li na".into()));
                 assert!(store.user("li").await.expect("read").is_none());
 
                 let listed = list_users(&store).await.expect("list");
@@ -607,9 +657,11 @@ mod tests {
                 let unknown = set_password(&store, "nobody", "a long password", now())
                     .await
                     .expect_err("unknown");
+                assert_eq!(unknown, AccountError::NoSuchUser("nobody".into()));
+                assert_eq!(unknown.to_string(), "no user \"nobody\"");
                 assert_eq!(
-                    (unknown.code, unknown.message.as_str()),
-                    (ErrorCode::BadArguments, "no user \"nobody\"")
+                    set_role(&store, "nobody", Role::Admin, now()).await,
+                    Err(AccountError::NoSuchUser("nobody".into()))
                 );
                 assert!(set_disabled(&store, "nobody", true, now()).await.is_err());
                 set_disabled(&store, "wang", true, now())
