@@ -1,16 +1,18 @@
 //! Audit entries from every console: who acted, in which role, from where, what, on what, and
 //! how it ended, appended to the store's chained audit log (`suangu_store::audit`).
 //!
-//! Until local accounts exist, a console's role is what it is built to allow: a browser wall is
-//! a viewer, the window an operator, the CLI (which holds the database's credentials) an admin;
-//! `who` is the operating-system user (or the wall screen's token).
+//! Until consoles sign in with local accounts (`accounts`), a console's role is what it is built
+//! to allow: a browser wall is a viewer, the window an operator, the CLI (which holds the
+//! database's credentials) an admin; `who` is the operating-system user (or the wall screen's
+//! token).
 
 use crate::dto::{ApiError, ErrorCode};
 use crate::live::{Live, store_error};
 use suangu_store::Store;
 use suangu_store::audit::{AuditEntry, AuditKey, key_path};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Viewer,
     Operator,
@@ -18,12 +20,38 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, least allowed first.
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
             Role::Operator => "operator",
             Role::Admin => "admin",
         }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name that is not one of [`Role::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}: a role is viewer, operator or admin")]
+pub struct UnknownRole(pub String);
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    /// `viewer`, `operator` or `admin`, exactly as stored (no other spelling).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 
@@ -73,6 +101,17 @@ impl Auditor {
             role,
             console: console.to_owned(),
         })
+    }
+
+    /// The console `console` acting as `role` for `who`, with `key` (tests, and hosts that
+    /// hold their key another way).
+    pub fn with_key(key: AuditKey, who: &str, role: Role, console: &str) -> Self {
+        Self {
+            key,
+            who: who.to_owned(),
+            role,
+            console: console.to_owned(),
+        }
     }
 
     /// The person this console acts for.

@@ -5,6 +5,7 @@
 //! Architecture invariant: no Tauri, no HTTP framework, no async here. Reading the scenario file
 //! is the only I/O, and it happens once, in [`Api::open`].
 
+pub mod accounts;
 mod alarms;
 pub mod audit;
 pub mod bindings;

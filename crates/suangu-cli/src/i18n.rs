@@ -280,6 +280,64 @@ impl Lang {
             (Lang::En, NetworkWarning) => {
                 "warning: serving to the network; every request needs a screen token"
             }
+            (Lang::Zh, BadUserName) => {
+                "用户名须为 1 到 64 个字符：字母、数字、'.'、'_'、'-' 或 '@'"
+            }
+            (Lang::En, BadUserName) => {
+                "a user name is 1 to 64 characters: letters, digits, '.', '_', '-' or '@'"
+            }
+            (Lang::Zh, UnknownRole) => {
+                "未知角色；角色为 viewer（查看）、operator（值班操作）或 admin（管理）"
+            }
+            (Lang::En, UnknownRole) => "unknown role; a role is viewer, operator or admin",
+            (Lang::Zh, PasswordTooShort) => "密码太短：至少 12 个字符",
+            (Lang::En, PasswordTooShort) => "the password is too short: at least 12 characters",
+            (Lang::Zh, PasswordTooLong) => "密码太长：最多 1024 字节",
+            (Lang::En, PasswordTooLong) => "the password is too long: at most 1024 bytes",
+            (Lang::Zh, PasswordOneLine) => "密码须为一行",
+            (Lang::En, PasswordOneLine) => "the password must be one line",
+            (Lang::Zh, PasswordNotUtf8) => "密码不是 UTF-8 文本",
+            (Lang::En, PasswordNotUtf8) => "the password is not UTF-8 text",
+            (Lang::Zh, NoTerminal) => {
+                "没有可输入密码的终端；请用 --password-stdin 从标准输入传入密码"
+            }
+            (Lang::En, NoTerminal) => {
+                "no terminal to type the password on; pipe it in with --password-stdin"
+            }
+            (Lang::Zh, PasswordPrompt) => "输入密码",
+            (Lang::En, PasswordPrompt) => "password for",
+            (Lang::Zh, PasswordAgain) => "再次输入密码",
+            (Lang::En, PasswordAgain) => "the same password again for",
+            (Lang::Zh, PasswordsDiffer) => "两次输入的密码不一致",
+            (Lang::En, PasswordsDiffer) => "the two passwords differ",
+            (Lang::Zh, UserTaken) => "该用户已存在（修改密码：suangu user passwd）",
+            (Lang::En, UserTaken) => {
+                "this user already exists (to change the password: suangu user passwd)"
+            }
+            (Lang::Zh, NoSuchUser) => "没有该用户（suangu user list 列出全部）",
+            (Lang::En, NoSuchUser) => "no such user (suangu user list shows them)",
+            (Lang::Zh, UserAdded) => "已添加用户",
+            (Lang::En, UserAdded) => "user added:",
+            (Lang::Zh, NoUsers) => "还没有用户（suangu user add <名称> --role admin）",
+            (Lang::En, NoUsers) => "no users yet (suangu user add <name> --role admin)",
+            (Lang::Zh, RoleWord) => "角色",
+            (Lang::En, RoleWord) => "role",
+            (Lang::Zh, Changed) => "修改",
+            (Lang::En, Changed) => "changed",
+            (Lang::Zh, UserDisabledWord) => "已停用",
+            (Lang::En, UserDisabledWord) => "disabled",
+            (Lang::Zh, PasswordChanged) => "密码已修改",
+            (Lang::En, PasswordChanged) => "password changed",
+            (Lang::Zh, UserDisabled) => "已停用，不能再登录",
+            (Lang::En, UserDisabled) => "disabled: can no longer sign in",
+            (Lang::Zh, UserEnabled) => "已重新启用",
+            (Lang::En, UserEnabled) => "enabled again",
+            (Lang::Zh, RoleChanged) => "角色改为",
+            (Lang::En, RoleChanged) => "role now",
+            (Lang::Zh, SignedIn) => "登录成功",
+            (Lang::En, SignedIn) => "signed in:",
+            (Lang::Zh, SignInRefused) => "用户名或密码错误",
+            (Lang::En, SignInRefused) => "name or password wrong",
             (Lang::Zh, NoActiveTokens) => {
                 "没有有效的屏幕令牌，不在非回环地址上提供服务；先运行 suangu token add --screen <名称>"
             }
@@ -292,6 +350,29 @@ impl Lang {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Key {
+    BadUserName,
+    UnknownRole,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordOneLine,
+    PasswordNotUtf8,
+    NoTerminal,
+    PasswordPrompt,
+    PasswordAgain,
+    PasswordsDiffer,
+    UserTaken,
+    NoSuchUser,
+    UserAdded,
+    NoUsers,
+    RoleWord,
+    Changed,
+    UserDisabledWord,
+    PasswordChanged,
+    UserDisabled,
+    UserEnabled,
+    RoleChanged,
+    SignedIn,
+    SignInRefused,
     ActiveTokens,
     StoreUnreachable,
     TokenShownOnce,

@@ -13,6 +13,7 @@ mod serve;
 mod simulate;
 mod sources;
 mod token;
+mod user;
 
 use clap::{Parser, Subcommand};
 use common::{Common, ExitCode};
@@ -42,6 +43,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Wall screens' access tokens for `serve` off loopback: add (printed once), list, revoke.
     Token(token::TokenArgs),
+    /// Local accounts (viewer, operator, admin; passwords hashed with Argon2id): add, list,
+    /// passwd, disable, enable, role, check.
+    User(user::UserArgs),
     /// Run the digital twin over a period into the store and print the period's KPIs.
     Simulate(simulate::SimulateArgs),
     /// The green ledger of a day, its month and its year to date, from the store.
@@ -104,6 +108,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Check(CheckArgs { config: None }) => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Token(args) => token::run(args, &context, cli.common.json, lang),
+        Command::User(args) => user::run(args, &context, cli.common.json, lang),
         Command::Simulate(args) => simulate::run_command(args, &context, cli.common.json, lang),
         Command::Ledger(args) => ledger::run(args, &context, cli.common.json, lang),
         Command::Audit(args) => audit::run(args, &context, cli.common.json, lang),

@@ -4,6 +4,7 @@ use crate::chunk::Point;
 use crate::rows::{AggregateRow, Event, LedgerRow, Level, Scope};
 use crate::{
     ChunkRow, Pruned, Quarantined, RawBucket, RawRange, ScreenCredentials, ScreenToken, SeriesSpec,
+    User,
 };
 use crate::{Location, PgStore, Result, SqliteStore, Store};
 use jiff::Timestamp;
@@ -281,6 +282,48 @@ impl Store for AnyStore {
         match self {
             AnyStore::Sqlite(s) => s.audit_log(park_id).await,
             AnyStore::Postgres(s) => s.audit_log(park_id).await,
+        }
+    }
+
+    async fn add_user(&self, user: &User) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.add_user(user).await,
+            AnyStore::Postgres(s) => s.add_user(user).await,
+        }
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<User>> {
+        match self {
+            AnyStore::Sqlite(s) => s.user(name).await,
+            AnyStore::Postgres(s) => s.user(name).await,
+        }
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        match self {
+            AnyStore::Sqlite(s) => s.users().await,
+            AnyStore::Postgres(s) => s.users().await,
+        }
+    }
+
+    async fn set_user_password(&self, name: &str, password_phc: &str, at: Timestamp) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.set_user_password(name, password_phc, at).await,
+            AnyStore::Postgres(s) => s.set_user_password(name, password_phc, at).await,
+        }
+    }
+
+    async fn set_user_disabled(&self, name: &str, disabled: bool, at: Timestamp) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.set_user_disabled(name, disabled, at).await,
+            AnyStore::Postgres(s) => s.set_user_disabled(name, disabled, at).await,
+        }
+    }
+
+    async fn set_user_role(&self, name: &str, role: &str, at: Timestamp) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.set_user_role(name, role, at).await,
+            AnyStore::Postgres(s) => s.set_user_role(name, role, at).await,
         }
     }
 }

@@ -26,6 +26,7 @@ pub use raw::{
 };
 pub use rows::{
     AggregateRow, Event, LedgerRow, Level, Scope, ScreenCredentials, ScreenToken, SourceReport,
+    User,
 };
 pub use sqlite::SqliteStore;
 
@@ -57,6 +58,12 @@ pub enum StoreError {
         start: Timestamp,
         problem: chunk::ChunkError,
     },
+    /// `add_user` with a name already taken (disabled accounts keep theirs).
+    #[error("user {name:?} already exists")]
+    UserExists { name: String },
+    /// A change to an account that does not exist.
+    #[error("no user {name:?}")]
+    NoSuchUser { name: String },
     #[error("database {url}: {what}: {message}")]
     Query {
         url: String,
@@ -266,4 +273,41 @@ pub trait Store: Send + Sync {
     /// The audit log of `park_id`, oldest first (check it with [`audit::verify`]).
     fn audit_log(&self, park_id: &str)
     -> impl Future<Output = Result<Vec<audit::AuditRow>>> + Send;
+
+    /// Add the account `user.name` (its `created` and `updated` are stored as given);
+    /// [`StoreError::UserExists`] when the name is taken, disabled accounts included.
+    fn add_user(&self, user: &User) -> impl Future<Output = Result<()>> + Send;
+
+    /// The account `name`, if there is one (disabled or not).
+    fn user(&self, name: &str) -> impl Future<Output = Result<Option<User>>> + Send;
+
+    /// Every account, by name.
+    fn users(&self) -> impl Future<Output = Result<Vec<User>>> + Send;
+
+    /// Replace the password hash (PHC string) of `name`; [`StoreError::NoSuchUser`] when there
+    /// is no such account.
+    fn set_user_password(
+        &self,
+        name: &str,
+        password_phc: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Disable (or enable again) `name`; [`StoreError::NoSuchUser`] when there is no such
+    /// account.
+    fn set_user_disabled(
+        &self,
+        name: &str,
+        disabled: bool,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Give `name` another role (`viewer`, `operator` or `admin`); [`StoreError::NoSuchUser`]
+    /// when there is no such account.
+    fn set_user_role(
+        &self,
+        name: &str,
+        role: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + Send;
 }

@@ -139,3 +139,29 @@ pub struct ScreenCredentials {
     pub tokens: Vec<(String, i64)>,
     pub sessions: Vec<(String, i64)>,
 }
+
+/// A local account as stored. `Debug` never shows the password's hash.
+#[derive(Clone, PartialEq)]
+pub struct User {
+    pub name: String,
+    /// `viewer`, `operator` or `admin` (the database refuses anything else).
+    pub role: String,
+    /// The password's Argon2id hash as a PHC string; never the password.
+    pub password_phc: String,
+    pub disabled: bool,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password_phc", &"<hidden>")
+            .field("disabled", &self.disabled)
+            .field("created", &self.created)
+            .field("updated", &self.updated)
+            .finish()
+    }
+}

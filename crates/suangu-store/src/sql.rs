@@ -896,11 +896,115 @@ impl Store for $store {
             )
             .collect())
     }
+
+    async fn add_user(&self, user: &crate::User) -> Result<()> {
+        // The name is the key: a second account of that name inserts nothing.
+        let added: Option<String> = sqlx::query_scalar(
+            "INSERT INTO users (name, role, password_phc, disabled, created_s, updated_s) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING name",
+        )
+        .bind(&user.name)
+        .bind(&user.role)
+        .bind(&user.password_phc)
+        .bind(user.disabled)
+        .bind(user.created.as_second())
+        .bind(user.updated.as_second())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.query_error("adding a user", e))?;
+        match added {
+            Some(_) => Ok(()),
+            None => Err(StoreError::UserExists { name: user.name.clone() }),
+        }
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<crate::User>> {
+        let row: Option<(String, String, String, bool, i64, i64)> = sqlx::query_as(
+            "SELECT name, role, password_phc, disabled, created_s, updated_s FROM users \
+             WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading a user", e))?;
+        Ok(row.map(crate::sql::user_row))
+    }
+
+    async fn users(&self) -> Result<Vec<crate::User>> {
+        let rows: Vec<(String, String, String, bool, i64, i64)> = sqlx::query_as(
+            "SELECT name, role, password_phc, disabled, created_s, updated_s FROM users \
+             ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("listing users", e))?;
+        Ok(rows.into_iter().map(crate::sql::user_row).collect())
+    }
+
+    async fn set_user_password(&self, name: &str, password_phc: &str, at: Timestamp) -> Result<()> {
+        let changed: Option<String> = sqlx::query_scalar(
+            "UPDATE users SET password_phc = $2, updated_s = $3 WHERE name = $1 RETURNING name",
+        )
+        .bind(name)
+        .bind(password_phc)
+        .bind(at.as_second())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.query_error("changing a user's password", e))?;
+        changed.map(drop).ok_or_else(|| StoreError::NoSuchUser { name: name.to_owned() })
+    }
+
+    async fn set_user_disabled(&self, name: &str, disabled: bool, at: Timestamp) -> Result<()> {
+        let changed: Option<String> = sqlx::query_scalar(
+            "UPDATE users SET disabled = $2, updated_s = $3 WHERE name = $1 RETURNING name",
+        )
+        .bind(name)
+        .bind(disabled)
+        .bind(at.as_second())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.query_error("disabling a user", e))?;
+        changed.map(drop).ok_or_else(|| StoreError::NoSuchUser { name: name.to_owned() })
+    }
+
+    async fn set_user_role(&self, name: &str, role: &str, at: Timestamp) -> Result<()> {
+        let changed: Option<String> = sqlx::query_scalar(
+            "UPDATE users SET role = $2, updated_s = $3 WHERE name = $1 RETURNING name",
+        )
+        .bind(name)
+        .bind(role)
+        .bind(at.as_second())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.query_error("changing a user's role", e))?;
+        changed.map(drop).ok_or_else(|| StoreError::NoSuchUser { name: name.to_owned() })
+    }
 }
     };
 }
 
 pub(crate) use impl_store;
+
+/// A `users` row (name, role, hash, disabled, created, updated) as a [`crate::User`].
+pub(crate) fn user_row(
+    (name, role, password_phc, disabled, created, updated): (
+        String,
+        String,
+        String,
+        bool,
+        i64,
+        i64,
+    ),
+) -> crate::User {
+    crate::User {
+        name,
+        role,
+        password_phc,
+        disabled,
+        created: ts(created),
+        updated: ts(updated),
+    }
+}
 
 /// Raise the park's raw high-water mark to `$high` within `$tx`.
 macro_rules! raise_mark {

@@ -13,7 +13,7 @@ use suangu_store::audit::{self, AuditEntry, AuditKey};
 use suangu_store::chunk::{DELAY_STEP_MS, Point, Quality};
 use suangu_store::ingest::{RawIngest, Sample};
 use suangu_store::{
-    Event, Level, PgStore, Pruned, Scope, SeriesSpec, SqliteStore, Store, StoreError,
+    Event, Level, PgStore, Pruned, Scope, SeriesSpec, SqliteStore, Store, StoreError, User,
 };
 
 fn temp_db(name: &str) -> PathBuf {
@@ -697,6 +697,145 @@ async fn the_audit_log_chains_every_row_even_when_consoles_write_at_once<S: Stor
     );
 }
 
+fn a_user(name: &str, role: &str, phc: &str, at: Timestamp) -> User {
+    User {
+        name: name.to_owned(),
+        role: role.to_owned(),
+        password_phc: phc.to_owned(),
+        disabled: false,
+        created: at,
+        updated: at,
+    }
+}
+
+async fn accounts_are_added_once_changed_and_listed_by_name<S: Store>(store: S) {
+    let (t0, t1) = (at("2026-04-01T00:00:00Z"), at("2026-04-01T01:00:00Z"));
+    let phc = |c: char| {
+        format!(
+            "$argon2id$v=19$m=19456,t=2,p=1${}",
+            c.to_string().repeat(22)
+        )
+    };
+    assert_eq!(store.users().await.expect("list"), Vec::new());
+    assert_eq!(store.user("wang").await.expect("read"), None);
+
+    store
+        .add_user(&a_user("wang", "admin", &phc('a'), t0))
+        .await
+        .expect("add");
+    store
+        .add_user(&a_user("李娜", "operator", &phc('b'), t0))
+        .await
+        .expect("a name in Chinese");
+    store
+        .add_user(&a_user("ahmed", "viewer", &phc('c'), t0))
+        .await
+        .expect("add");
+
+    // A taken name is refused with a typed error, and the first account is unchanged.
+    let taken = store
+        .add_user(&a_user("wang", "viewer", &phc('d'), t1))
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(&taken, StoreError::UserExists { name } if name == "wang"),
+        "{taken}"
+    );
+    let wang = store.user("wang").await.expect("read").expect("wang");
+    assert_eq!(wang, a_user("wang", "admin", &phc('a'), t0));
+    // The hash is not in its debug form (what a log line would show).
+    assert!(!format!("{wang:?}").contains(&phc('a')), "{wang:?}");
+
+    // Roles outside the three are refused by the database itself.
+    assert!(
+        store
+            .add_user(&a_user("root", "superuser", &phc('e'), t0))
+            .await
+            .is_err()
+    );
+    // So is a password column that is not an Argon2 PHC string.
+    assert!(
+        store
+            .add_user(&a_user("plain", "viewer", "hunter2hunter2", t0))
+            .await
+            .is_err()
+    );
+
+    let names: Vec<(String, String)> = store
+        .users()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|u| (u.name, u.role))
+        .collect();
+    assert_eq!(
+        names,
+        [("ahmed", "viewer"), ("wang", "admin"), ("李娜", "operator")]
+            .map(|(n, r)| (n.to_owned(), r.to_owned()))
+    );
+
+    store
+        .set_user_password("wang", &phc('f'), t1)
+        .await
+        .expect("passwd");
+    store
+        .set_user_disabled("ahmed", true, t1)
+        .await
+        .expect("disable");
+    store
+        .set_user_role("李娜", "admin", t1)
+        .await
+        .expect("role");
+    let wang = store.user("wang").await.expect("read").expect("wang");
+    assert_eq!(
+        (wang.password_phc.as_str(), wang.created, wang.updated),
+        (phc('f').as_str(), t0, t1)
+    );
+    let ahmed = store.user("ahmed").await.expect("read").expect("ahmed");
+    assert!(ahmed.disabled);
+    assert_eq!(ahmed.updated, t1);
+    // A disabled account keeps its name.
+    assert!(matches!(
+        store
+            .add_user(&a_user("ahmed", "viewer", &phc('g'), t1))
+            .await,
+        Err(StoreError::UserExists { .. })
+    ));
+    store
+        .set_user_disabled("ahmed", false, t1)
+        .await
+        .expect("enable");
+    assert!(
+        !store
+            .user("ahmed")
+            .await
+            .expect("read")
+            .expect("ahmed")
+            .disabled
+    );
+    assert_eq!(
+        store.user("李娜").await.expect("read").expect("li").role,
+        "admin"
+    );
+
+    // Changing an account that does not exist is a typed error, and creates nothing.
+    for result in [
+        store.set_user_password("nobody", &phc('h'), t1).await,
+        store.set_user_disabled("nobody", true, t1).await,
+        store.set_user_role("nobody", "admin", t1).await,
+    ] {
+        assert!(
+            matches!(&result, Err(StoreError::NoSuchUser { name }) if name == "nobody"),
+            "{result:?}"
+        );
+    }
+    assert!(
+        store.set_user_role("wang", "root", t1).await.is_err(),
+        "the database refuses an unknown role on update too"
+    );
+    assert_eq!(store.users().await.expect("list").len(), 3);
+}
+
 /// Await every future (the store tests run on one thread: they interleave at each query).
 async fn futures_join_all<F: std::future::Future>(
     futures: impl IntoIterator<Item = F>,
@@ -794,6 +933,7 @@ both_backends!(
     a_sources_newest_health_replaces_the_last = "health",
     screen_tokens_are_kept_hashed_spent_once_and_revoked = "tokens",
     the_audit_log_chains_every_row_even_when_consoles_write_at_once = "audit",
+    accounts_are_added_once_changed_and_listed_by_name = "accounts",
 );
 
 /// The database refuses to change or remove audit rows; one changed behind its back (the
