@@ -3,7 +3,7 @@
 // not allow) and by `main.rs` (the invoke handler). Not a module: `include!`d by both.
 //
 // `api`: the commands of `suangu_api::COMMANDS`, in its order (a unit test checks it).
-// `window`: the window's own commands: the streams and opening the wall.
+// `window`: the window's own commands: the streams, opening the wall, signing in and out.
 macro_rules! app_commands {
     ($then:ident) => {
         $then! {
@@ -29,7 +29,15 @@ macro_rules! app_commands {
                 export_briefing,
                 park_incidents
             ],
-            window: [live_subscribe, rack_heatmap_subscribe, rack_heatmap_unsubscribe, wall_open]
+            window: [
+                live_subscribe,
+                rack_heatmap_subscribe,
+                rack_heatmap_unsubscribe,
+                wall_open,
+                account_whoami,
+                account_sign_in,
+                account_sign_out
+            ]
         }
     };
 }

@@ -10,14 +10,15 @@ use args::Args;
 use clap::Parser;
 use std::path::PathBuf;
 use std::sync::Arc;
+use suangu_api::accounts::{Account, Person};
 use suangu_api::audit::{Action, Auditor, Role};
 use suangu_api::console::Console;
 use suangu_api::dto::{
-    AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity, CapacityArgs,
-    CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode, Events,
-    EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, Incidents, LedgerArgs, LedgerDay,
-    LiveFrame, N1, NoArgs, ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule, Sources,
-    Trend, TrendArgs,
+    AccountDto, AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity,
+    CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode,
+    Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, Incidents, LedgerArgs,
+    LedgerDay, LiveFrame, N1, NoArgs, ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule,
+    SignInArgs, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -76,9 +77,12 @@ struct Shell {
     heatmap: std::sync::Mutex<Option<(u64, tauri::async_runtime::JoinHandle<()>)>>,
     /// The store's location, as briefings name their source.
     store: String,
-    /// The window's identity in the audit log (an operator), or why it has none: then the
-    /// commands that change something are refused, since they could not be accounted for.
+    /// The window's identity in the audit log (the operating-system user), or why it has none:
+    /// then the commands that change something are refused, since they could not be accounted
+    /// for.
     auditor: Result<Auditor, ApiError>,
+    /// The account signed in at the window, if any (`account_sign_in`).
+    signed_in: tokio::sync::RwLock<Option<Account>>,
 }
 
 impl Shell {
@@ -86,17 +90,68 @@ impl Shell {
         self.console.session().await
     }
 
-    /// Run a command that changes something, and log it with its outcome; refused when it
-    /// could not be logged.
-    async fn audited<T>(
+    /// Who acts at the window now: the account signed in, or the operating-system user (an
+    /// operator on a store without accounts, a viewer on one with them).
+    async fn person(&self) -> Result<Person, ApiError> {
+        let auditor = self.auditor.as_ref().map_err(Clone::clone)?;
+        let signed_in = self.signed_in.read().await.clone();
+        self.session()
+            .await?
+            .live()?
+            .person(signed_in.as_ref(), auditor.who())
+            .await
+    }
+
+    /// Run a command that changes something as the person at the window (`run` is given their
+    /// name), and log it with its outcome. Refused, and the refusal logged, when their role is
+    /// below `needed`; refused when it could not be logged.
+    async fn audited<T, F>(
         &self,
         action: &str,
+        needed: Role,
         target: String,
         detail: String,
-        run: impl std::future::Future<Output = Result<T, ApiError>>,
-    ) -> Result<T, ApiError> {
-        let auditor = self.auditor.as_ref().map_err(Clone::clone)?;
-        let result = run.await;
+        run: impl FnOnce(String) -> F,
+    ) -> Result<T, ApiError>
+    where
+        F: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let person = self.person().await?;
+        let auditor = self
+            .auditor
+            .as_ref()
+            .map_err(Clone::clone)?
+            .acting_as(&person.name, person.role);
+        if !person.role.allows(needed) {
+            let refusal = ApiError {
+                code: ErrorCode::Forbidden,
+                message: format!(
+                    "{action}: needs the {needed} role; {} is a {} here{}",
+                    person.name,
+                    person.role,
+                    if person.signed_in {
+                        ""
+                    } else {
+                        " (sign in under Settings)"
+                    }
+                ),
+                details: Vec::new(),
+            };
+            let action = Action {
+                action: action.to_owned(),
+                target,
+                after: detail,
+                outcome: format!("refused: needs the {needed} role"),
+                ..Action::default()
+            };
+            self.session()
+                .await?
+                .live()?
+                .audit(&auditor, jiff::Timestamp::now(), action)
+                .await?;
+            return Err(refusal);
+        }
+        let result = run(person.name).await;
         let outcome = match &result {
             Ok(_) => "ok".to_owned(),
             Err(e) => format!("failed: {}", e.message),
@@ -112,10 +167,78 @@ impl Shell {
         self.session()
             .await?
             .live()?
-            .audit(auditor, jiff::Timestamp::now(), action)
+            .audit(&auditor, jiff::Timestamp::now(), action)
             .await?;
         result
     }
+}
+
+fn account_dto(person: Person) -> AccountDto {
+    AccountDto {
+        name: person.name,
+        role: person.role.as_str().to_owned(),
+        signed_in: person.signed_in,
+        accounts: person.accounts,
+    }
+}
+
+/// Who acts at the window now.
+#[tauri::command]
+async fn account_whoami(shell: State<'_, Shell>, _: Args<NoArgs>) -> Result<AccountDto, ApiError> {
+    shell.person().await.map(account_dto)
+}
+
+/// Sign in with a local account (`suangu user add`); the attempt is in the audit log. A
+/// refusal says the same whatever was wrong.
+#[tauri::command]
+async fn account_sign_in(
+    shell: State<'_, Shell>,
+    Args(args): Args<SignInArgs>,
+) -> Result<AccountDto, ApiError> {
+    // The attempt is logged as the person at the window before it (a viewer, or whoever was
+    // signed in).
+    let person = shell.person().await?;
+    let auditor = shell
+        .auditor
+        .as_ref()
+        .map_err(Clone::clone)?
+        .acting_as(&person.name, person.role);
+    let session = shell.session().await?;
+    let account = session
+        .live()?
+        .sign_in(&auditor, jiff::Timestamp::now(), &args.name, &args.password)
+        .await?;
+    *shell.signed_in.write().await = Some(account);
+    shell.person().await.map(account_dto)
+}
+
+/// Sign out: the window acts for the operating-system user again (logged).
+#[tauri::command]
+async fn account_sign_out(
+    shell: State<'_, Shell>,
+    _: Args<NoArgs>,
+) -> Result<AccountDto, ApiError> {
+    let person = shell.person().await?;
+    if shell.signed_in.write().await.take().is_some() {
+        let auditor = shell
+            .auditor
+            .as_ref()
+            .map_err(Clone::clone)?
+            .acting_as(&person.name, person.role);
+        let action = Action {
+            action: "sign_out".to_owned(),
+            target: person.name.clone(),
+            outcome: "ok".to_owned(),
+            ..Action::default()
+        };
+        shell
+            .session()
+            .await?
+            .live()?
+            .audit(&auditor, jiff::Timestamp::now(), action)
+            .await?;
+    }
+    shell.person().await.map(account_dto)
 }
 
 #[tauri::command]
@@ -180,9 +303,13 @@ async fn drill(shell: State<'_, Shell>, Args(args): Args<DrillArgs>) -> Result<D
     let session = shell.session().await?;
     let detail = serde_json::json!({ "minutes": args.minutes }).to_string();
     shell
-        .audited("drill", args.asset.clone(), detail, async {
-            session.live()?.drill(args).await
-        })
+        .audited(
+            "drill",
+            Role::Operator,
+            args.asset.clone(),
+            detail,
+            |_| async move { session.live()?.drill(args).await },
+        )
         .await
 }
 
@@ -214,7 +341,9 @@ async fn demo_play(
 ) -> Result<DemoStatus, ApiError> {
     let target = args.pack.clone().unwrap_or_else(|| "live".to_owned());
     shell
-        .audited("demo_play", target, String::new(), shell.console.play(args))
+        .audited("demo_play", Role::Operator, target, String::new(), |_| {
+            shell.console.play(args)
+        })
         .await
 }
 
@@ -335,17 +464,15 @@ async fn alarm_ack(
     Args(args): Args<AlarmArgs>,
 ) -> Result<AlarmChangeDto, ApiError> {
     let session = shell.session().await?;
-    let by = shell
-        .auditor
-        .as_ref()
-        .map_err(Clone::clone)?
-        .who()
-        .to_owned();
     let target = format!("{} {}", args.rule, args.target);
     shell
-        .audited("alarm_ack", target, String::new(), async {
-            session.live()?.alarm_ack(args, &by).await
-        })
+        .audited(
+            "alarm_ack",
+            Role::Operator,
+            target,
+            String::new(),
+            |by| async move { session.live()?.alarm_ack(args, &by).await },
+        )
         .await
 }
 
@@ -356,18 +483,16 @@ async fn alarm_shelve(
     Args(args): Args<AlarmArgs>,
 ) -> Result<AlarmChangeDto, ApiError> {
     let session = shell.session().await?;
-    let by = shell
-        .auditor
-        .as_ref()
-        .map_err(Clone::clone)?
-        .who()
-        .to_owned();
     let detail = serde_json::json!({ "minutes": args.minutes }).to_string();
     let target = format!("{} {}", args.rule, args.target);
     shell
-        .audited("alarm_shelve", target, detail, async {
-            session.live()?.alarm_shelve(args, &by).await
-        })
+        .audited(
+            "alarm_shelve",
+            Role::Operator,
+            target,
+            detail,
+            |by| async move { session.live()?.alarm_shelve(args, &by).await },
+        )
         .await
 }
 
@@ -392,12 +517,19 @@ async fn export_briefing(
     let session = shell.session().await?;
     let target = format!("{} {}", args.period, args.date);
     let detail = serde_json::json!({ "lang": args.lang, "folder": folder }).to_string();
+    let source = &shell.store;
     shell
-        .audited("export_briefing", target, detail, async {
-            let live = session.live()?;
-            live.export_briefing(args, &folder, &shell.store, jiff::Timestamp::now())
-                .await
-        })
+        .audited(
+            "export_briefing",
+            Role::Operator,
+            target,
+            detail,
+            |_| async move {
+                let live = session.live()?;
+                live.export_briefing(args, &folder, source, jiff::Timestamp::now())
+                    .await
+            },
+        )
         .await
 }
 
@@ -544,6 +676,7 @@ fn main() -> std::process::ExitCode {
                 heatmap: std::sync::Mutex::new(None),
                 store,
                 auditor: Auditor::open(Role::Operator, "window"),
+                signed_in: tokio::sync::RwLock::new(None),
             }
         })
         .setup(move |app| {
@@ -644,10 +777,15 @@ mod tests {
     }
 
     #[test]
-    fn the_window_commands_are_the_streams_and_wall_open() {
+    fn the_window_commands_are_the_streams_wall_open_and_the_accounts() {
         // A new window command must be sorted here: a stream the wall may use, or not.
         let mut expected = STREAM_COMMANDS.to_vec();
-        expected.push("wall_open");
+        expected.extend([
+            "wall_open",
+            "account_whoami",
+            "account_sign_in",
+            "account_sign_out",
+        ]);
         assert_eq!(WINDOW_COMMANDS, expected.as_slice());
         for stream in suangu_api::STREAMS {
             let subscribe = format!("{}_subscribe", stream.name);
@@ -676,7 +814,14 @@ mod tests {
         for command in &wall {
             assert!(!suangu_api::is_mutating(command), "{command}");
         }
-        for command in ["drill", "demo_play", "export_briefing", "wall_open"] {
+        for command in [
+            "drill",
+            "demo_play",
+            "export_briefing",
+            "wall_open",
+            "account_sign_in",
+            "account_sign_out",
+        ] {
             assert!(!wall.contains(command), "the wall may call {command}");
         }
     }

@@ -67,11 +67,13 @@ after(() => {
 
 let sessions = 0;
 
-async function session(args = []) {
+/** The app on a new store (`prepare` may put something in it first), under tauri-driver. */
+async function session(args = [], prepare = null) {
   const db = join(SHOTS, "..", "e2e-db", `window-${process.pid}-${sessions++}.db`);
   mkdirSync(dirname(db), { recursive: true });
   rmSync(db, { force: true });
   stores.push(db);
+  prepare?.(db);
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${PORT}/`)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args: ["--db", `sqlite://${db}`, ...args] } })
@@ -414,6 +416,59 @@ describe("the real window", () => {
         assert.ok(error.message.startsWith(`${command}: `), answer.error);
         assert.match(error.message, why, command);
       }
+    } finally {
+      await driver.quit();
+    }
+  });
+
+  it("with accounts in the store the window is a viewer until an operator signs in; refusals are audited", async () => {
+    let store = null;
+    const driver = await session([], (db) => {
+      store = db;
+      const added = spawnSync(SUANGU, ["user", "add", "duty-1", "--role", "operator", "--password-stdin", "--db", `sqlite://${db}`], { input: "correct horse battery\n", encoding: "utf8" });
+      assert.equal(added.status, 0, added.stderr);
+    });
+    try {
+      await centreNames(driver);
+      await driver.findElement(By.css("[data-testid=view-settings]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=account-who][data-role="viewer"][data-signed-in="false"]')), 15000);
+      // Signed out, the core refuses a change (not only the page's buttons), and says why.
+      const drill = { asset: "SS-110-2", minutes: 1 };
+      const refused = await invokeIn(driver, "drill", drill);
+      assert.equal(refused.ok, false, "a viewer drilled");
+      const error = JSON.parse(refused.error);
+      assert.equal(error.code, "forbidden", refused.error);
+      assert.match(error.message, /^drill: needs the operator role; .* is a viewer here \(sign in under Settings\)$/);
+      // A wrong password: one answer, whatever was wrong.
+      const signIn = async (name, password) => {
+        await driver.findElement(By.css("[data-testid=account-name]")).sendKeys(name);
+        await driver.findElement(By.css("[data-testid=account-password]")).sendKeys(password);
+        await driver.findElement(By.css("[data-testid=account-sign-in]")).click();
+      };
+      await signIn("duty-1", "not the password at all");
+      await driver.wait(until.elementLocated(By.css("[data-testid=account-error]")), 15000);
+      assert.match(await driver.findElement(By.css("[data-testid=account-error]")).getText(), /name or password wrong/);
+      await signIn("duty-1", "correct horse battery");
+      await driver.wait(until.elementLocated(By.css('[data-testid=account-who][data-role="operator"][data-signed-in="true"]')), 15000);
+      await screenshot(driver, "window-signed-in.png");
+      const done = await invokeIn(driver, "drill", drill);
+      assert.equal(done.ok, true, done.error);
+      await driver.findElement(By.css("[data-testid=account-sign-out]")).click();
+      await driver.wait(until.elementLocated(By.css('[data-testid=account-who][data-role="viewer"][data-signed-in="false"]')), 15000);
+      assert.equal((await invokeIn(driver, "drill", drill)).ok, false, "signed out, a viewer again");
+      // All of it is in the audit log, chained and intact; the password nowhere.
+      const csv = join(SHOTS, "..", "e2e-db", `window-accounts-${process.pid}.csv`);
+      const exported = spawnSync(SUANGU, ["audit", "export", "--json", "--db", `sqlite://${store}`, "--out", csv], { encoding: "utf8" });
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.equal(JSON.parse(exported.stdout).intact, true);
+      const log = readFileSync(csv, "utf8");
+      assert.match(log, /,viewer,window,drill,SS-110-2,.*,refused: needs the operator role,/);
+      assert.match(log, /,viewer,window,sign_in,duty-1,.*,refused: name or password wrong,/);
+      assert.match(log, /,viewer,window,sign_in,duty-1,.*,ok,/);
+      assert.match(log, /duty-1,operator,window,drill,SS-110-2,.*,ok,/);
+      assert.match(log, /duty-1,operator,window,sign_out,duty-1,.*,ok,/);
+      assert.doesNotMatch(log, /correct horse|not the password/);
+      rmSync(csv, { force: true });
     } finally {
       await driver.quit();
     }

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, CentreDetail, DemoStatus, Drill, EventDto, Events, Heatmap, Incidents, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
+import type { Capacity, CentreDetail, AccountDto, DemoStatus, Drill, EventDto, Events, Heatmap, Incidents, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -75,6 +75,9 @@ const live: {
   } | null;
   /** A demo that could not be started, and why. */
   demoError: string | null;
+  /** Who acts at this console (the desktop app), and why the last sign-in failed. */
+  account: AccountDto | null;
+  accountError: string | null;
   ops: {
     capacity: Capacity | null;
     online: Capacity | null;
@@ -117,6 +120,8 @@ const live: {
   qualitySlot: null,
   replay: null,
   demoError: null,
+  account: null,
+  accountError: null,
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, incidents: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
@@ -248,7 +253,7 @@ function render(): void {
       case "n1":
         return o.n1
           ? [
-              n1View(o.n1, o.events, gatewayRef?.readOnly ?? true, summary.time_zone, (asset) => void runDrill(asset)),
+              n1View(o.n1, o.events, !canAct(), summary.time_zone, (asset) => void runDrill(asset)),
               ...(o.drill ? [evacuationList(o.drill, summary.time_zone)] : []),
             ]
           : waiting();
@@ -298,7 +303,7 @@ function render(): void {
       case "settings":
         return [
           settingsView(
-            { summary, host, readOnly: gatewayRef?.readOnly ?? true, demo: live.demo, frame: live.frame, link: live.link, unavailable: live.unavailable, demoError: live.demoError, ingest: live.sources, nowS: Date.now() / 1000 },
+            { summary, host, readOnly: !canAct(), account: live.account, accountError: live.accountError, demo: live.demo, frame: live.frame, link: live.link, unavailable: live.unavailable, demoError: live.demoError, ingest: live.sources, nowS: Date.now() / 1000 },
             {
               lang: (next) => setLang(next),
               theme: (next) => {
@@ -307,7 +312,9 @@ function render(): void {
                 applyLive();
               },
               play: (pack) => void playDemo(pack),
-              exportBriefing: gatewayRef && !gatewayRef.readOnly ? (args) => gatewayRef!.call("export_briefing", args) : null,
+              exportBriefing: gatewayRef && canAct() ? (args) => gatewayRef!.call("export_briefing", args) : null,
+              signIn: (name, password) => void account((a) => a.signIn(name, password)),
+              signOut: () => void account((a) => a.signOut()),
               openWall: gatewayRef?.openWall
                 ? (playlist) => {
                     gatewayRef?.openWall?.(playlist).catch((e: unknown) => showFatal(e instanceof GatewayError ? e.error.message : String(e)));
@@ -371,6 +378,7 @@ const FAILURE_KEY: Record<Failure["code"], Key> = {
   not_ready: "error_not_ready",
   read_only: "error_read_only",
   no_data: "error_no_data",
+  forbidden: "error_forbidden",
 };
 
 /** The localised name of a scenario error kind (the core's stable snake_case code). */
@@ -443,7 +451,7 @@ function applyLive(): void {
         alarmList(alarms, view.summary.time_zone, {
           error: live.alarmError,
           act:
-            gateway && !gateway.readOnly
+            gateway && canAct()
               ? (a, minutes) => {
                   const done = minutes === null ? gateway.call("alarm_ack", { rule: a.rule, target: a.target }) : gateway.call("alarm_shelve", { rule: a.rule, target: a.target, minutes });
                   done
@@ -504,6 +512,27 @@ async function refreshOps(gateway: Gateway): Promise<void> {
   } catch (e) {
     showFatal(e instanceof GatewayError ? e.error.message : String(e));
   }
+}
+
+/** Whether the person at this console may change something: not on a read-only host, and not as
+ * a viewer (the core refuses it either way; the buttons say so first). */
+function canAct(): boolean {
+  return gatewayRef !== null && !gatewayRef.readOnly && live.account?.role !== "viewer";
+}
+
+/** Ask the host who acts here, or sign in or out; the page follows the new role. */
+async function account(step: (a: NonNullable<Gateway["account"]>) => Promise<AccountDto>): Promise<void> {
+  const host = gatewayRef?.account;
+  if (!host) return;
+  try {
+    live.account = await step(host);
+    live.accountError = null;
+  } catch (e) {
+    live.accountError = e instanceof GatewayError ? e.error.message : String(e);
+  }
+  if (live.alarmsEl) delete live.alarmsEl.dataset.shown;
+  render();
+  applyLive();
 }
 
 /** Whether the park has planned assets to switch in ("what changes when they come online"). */
@@ -721,6 +750,7 @@ async function start(): Promise<void> {
     requestAnimationFrame(() => setTimeout(() => performance.mark("suangu:map-painted"), 0));
     startLive(gateway);
     void refreshTrend(gateway);
+    void account((a) => a.whoami());
     gateway.call("demo_status", {}).then(
       (demo) => {
         live.demo = demo;

@@ -267,6 +267,50 @@ pub async fn set_role<S: Store>(
         .map_err(AccountError::from)
 }
 
+/// Who acts at a desktop console, and in which role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub role: Role,
+    /// Someone signed in (rather than the console's default person).
+    pub signed_in: bool,
+    /// The store has accounts: the console's default person is then a viewer.
+    pub accounts: bool,
+}
+
+/// The person acting at a desktop console: `signed_in` as the store has that account now (its
+/// current role; disabled or removed since, nobody); nobody signed in, the operating-system
+/// user `os_user` — an operator where the store has no accounts (a single-user desktop, as
+/// before accounts existed), a viewer where it has (then changing anything needs a sign-in).
+pub async fn person_at_console<S: Store>(
+    store: &S,
+    signed_in: Option<&Account>,
+    os_user: &str,
+) -> Result<Person, ApiError> {
+    if let Some(account) = signed_in {
+        let user = store.user(&account.name).await.map_err(store_error)?;
+        if let Some(user) = user.filter(|u| !u.disabled) {
+            return Ok(Person {
+                role: parse_role(&user).map_err(ApiError::from)?,
+                name: user.name,
+                signed_in: true,
+                accounts: true,
+            });
+        }
+    }
+    let accounts = !store.users().await.map_err(store_error)?.is_empty();
+    Ok(Person {
+        name: os_user.to_owned(),
+        role: if accounts {
+            Role::Viewer
+        } else {
+            Role::Operator
+        },
+        signed_in: false,
+        accounts,
+    })
+}
+
 /// Sign `name` in with `password`: the account, or `bad_arguments` "name or password wrong"
 /// for an unknown name, a disabled account or a wrong password alike, each after one Argon2
 /// verification (against [`DECOY_PHC`] when there is no usable account). A store that cannot
@@ -354,6 +398,38 @@ pub async fn sign_in_recorded<S: Store>(
             }
             Err(e)
         }
+    }
+}
+
+impl<S: Store + 'static> crate::live::Live<S> {
+    /// The person acting at a desktop console of this park ([`person_at_console`]).
+    pub async fn person(
+        &self,
+        signed_in: Option<&Account>,
+        os_user: &str,
+    ) -> Result<Person, ApiError> {
+        person_at_console(self.store(), signed_in, os_user).await
+    }
+
+    /// Sign `name` in at the console `auditor`, recorded in this park's audit log
+    /// ([`sign_in_recorded`]).
+    pub async fn sign_in(
+        &self,
+        auditor: &Auditor,
+        at: jiff::Timestamp,
+        name: &str,
+        password: &str,
+    ) -> Result<Account, ApiError> {
+        let park = self.engine().park();
+        sign_in_recorded(
+            self.store(),
+            auditor,
+            &park.scenario().park.id,
+            at,
+            name,
+            password,
+        )
+        .await
     }
 }
 
@@ -505,6 +581,73 @@ mod tests {
                 asked.push(phc.to_owned());
             }
             verify_password(phc, password)
+        }
+
+        /// Without accounts the desktop's user is an operator; with them, a viewer until signed
+        /// in; signed in, the account's role as the store has it now (disabled: nobody).
+        #[test]
+        fn the_person_at_a_console_follows_the_store() {
+            runtime().block_on(async {
+                let store = open("person").await;
+                let single = person_at_console(&store, None, "li").await.expect("person");
+                assert_eq!(
+                    (
+                        single.name.as_str(),
+                        single.role,
+                        single.signed_in,
+                        single.accounts
+                    ),
+                    ("li", Role::Operator, false, false)
+                );
+                add_user(
+                    &store,
+                    "wang",
+                    Role::Operator,
+                    "wang's long password",
+                    now(),
+                )
+                .await
+                .expect("add");
+                let viewer = person_at_console(&store, None, "li").await.expect("person");
+                assert_eq!(
+                    (viewer.role, viewer.signed_in, viewer.accounts),
+                    (Role::Viewer, false, true)
+                );
+                assert!(!viewer.role.allows(Role::Operator));
+                let wang = Account {
+                    name: "wang".to_owned(),
+                    role: Role::Operator,
+                };
+                let signed = person_at_console(&store, Some(&wang), "li")
+                    .await
+                    .expect("person");
+                assert_eq!(
+                    (signed.name.as_str(), signed.role, signed.signed_in),
+                    ("wang", Role::Operator, true)
+                );
+                set_role(&store, "wang", Role::Admin, now())
+                    .await
+                    .expect("role");
+                let promoted = person_at_console(&store, Some(&wang), "li")
+                    .await
+                    .expect("person");
+                assert_eq!(
+                    promoted.role,
+                    Role::Admin,
+                    "the role as the store has it now"
+                );
+                assert!(promoted.role.allows(Role::Operator));
+                set_disabled(&store, "wang", true, now())
+                    .await
+                    .expect("disable");
+                let gone = person_at_console(&store, Some(&wang), "li")
+                    .await
+                    .expect("person");
+                assert_eq!(
+                    (gone.name.as_str(), gone.role, gone.signed_in),
+                    ("li", Role::Viewer, false)
+                );
+            });
         }
 
         #[test]

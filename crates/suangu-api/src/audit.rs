@@ -11,7 +11,8 @@ use crate::live::{Live, store_error};
 use suangu_store::Store;
 use suangu_store::audit::{AuditEntry, AuditKey, key_path};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// What a person may do: ordered, each allowing what the ones before it allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Viewer,
@@ -29,6 +30,11 @@ impl Role {
             Role::Operator => "operator",
             Role::Admin => "admin",
         }
+    }
+
+    /// Whether this role may do what `needed` may (an admin all an operator may, and so on).
+    pub fn allows(self, needed: Role) -> bool {
+        self >= needed
     }
 }
 
@@ -117,6 +123,20 @@ impl Auditor {
     /// The person this console acts for.
     pub fn who(&self) -> &str {
         &self.who
+    }
+
+    /// The role this console acts in.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The same console, acting for `who` in `role` (the person signed in at a window).
+    pub fn acting_as(&self, who: &str, role: Role) -> Self {
+        Self {
+            who: who.to_owned(),
+            role,
+            ..self.clone()
+        }
     }
 
     /// The same console, acting for `who` (e.g. a wall screen).

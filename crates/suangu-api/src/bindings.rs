@@ -78,6 +78,8 @@ pub fn typescript() -> String {
         Sources::decl(&cfg),
         SourceHealthDto::decl(&cfg),
         BriefingArgs::decl(&cfg),
+        AccountDto::decl(&cfg),
+        SignInArgs::decl(&cfg),
         AlarmDto::decl(&cfg),
         AlarmArgs::decl(&cfg),
         AlarmChangeDto::decl(&cfg),

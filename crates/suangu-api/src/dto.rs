@@ -284,6 +284,9 @@ pub enum ErrorCode {
     ReadOnly,
     /// The store holds nothing for the period asked for (the message names the days it has).
     NoData,
+    /// The person at this console may not do this in their role (an operator or admin must sign
+    /// in); the refusal is in the audit log.
+    Forbidden,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -399,6 +402,36 @@ pub struct ProcedureDto {
     pub rules: Vec<String>,
     /// Steps in order; empty when the rules file gives none for this kind.
     pub steps: Vec<Name>,
+}
+
+/// Who acts at the window (`account_whoami`, and the answer to a sign-in or sign-out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AccountDto {
+    /// The account signed in, or the operating-system user when nobody is.
+    pub name: String,
+    /// viewer, operator or admin.
+    pub role: String,
+    pub signed_in: bool,
+    /// The store has accounts: without a sign-in the window is then a viewer (without any, a
+    /// single-user desktop, it is an operator).
+    pub accounts: bool,
+}
+
+/// `account_sign_in`'s arguments. Its `Debug` never shows the password.
+#[derive(Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SignInArgs {
+    pub name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SignInArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInArgs")
+            .field("name", &self.name)
+            .field("password", &"***")
+            .finish()
+    }
 }
 
 /// The arguments of a command that takes none: anything given is refused.

@@ -95,6 +95,7 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
         | ErrorCode::StoreUnavailable
         | ErrorCode::NotReady
         | ErrorCode::ReadOnly
+        | ErrorCode::Forbidden
         | ErrorCode::NoData => ExitCode::Failure,
         ErrorCode::BadArguments => ExitCode::BadInput,
     }

@@ -379,7 +379,7 @@ fn error_response(error: ApiError) -> Response {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorCode::StoreUnavailable | ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::ReadOnly => StatusCode::FORBIDDEN,
+        ErrorCode::ReadOnly | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
     };
     (status, Json(error)).into_response()
 }

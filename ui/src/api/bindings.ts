@@ -117,7 +117,7 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 details: Array<ScenarioIssue>, };
 
-export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only" | "no_data";
+export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only" | "no_data" | "forbidden";
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
 
@@ -377,6 +377,23 @@ date: string,
  * `zh-CN` or `en`.
  */
 lang: string, };
+
+export type AccountDto = { 
+/**
+ * The account signed in, or the operating-system user when nobody is.
+ */
+name: string, 
+/**
+ * viewer, operator or admin.
+ */
+role: string, signed_in: boolean, 
+/**
+ * The store has accounts: without a sign-in the window is then a viewer (without any, a
+ * single-user desktop, it is an operator).
+ */
+accounts: boolean, };
+
+export type SignInArgs = { name: string, password: string, };
 
 export type AlarmDto = { rule: string, 
 /**

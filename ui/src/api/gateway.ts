@@ -1,6 +1,6 @@
 // The one way panels reach the core. Two hosts implement it: Tauri IPC in the window and HTTP
 // under `suangu serve`. No panel imports either host; they get a Gateway.
-import type { ApiError, Commands, RackMetricName, Streams } from "./bindings";
+import type { AccountDto, ApiError, Commands, RackMetricName, Streams } from "./bindings";
 
 export type CommandName = keyof Commands;
 export type Args<K extends CommandName> = Commands[K]["args"];
@@ -23,6 +23,13 @@ export interface Gateway {
   /** Open the wall window on a playlist, where the host has windows (the desktop app); a
    * browser opens the wall's address instead. */
   openWall?(playlist: string): Promise<void>;
+  /** Who acts at this console, and signing in and out with a local account, where the host has
+   * people (the desktop window); a browser wall is a viewer by construction. */
+  account?: {
+    whoami(): Promise<AccountDto>;
+    signIn(name: string, password: string): Promise<AccountDto>;
+    signOut(): Promise<AccountDto>;
+  };
   /** Receive a stream's items until the returned function is called. */
   subscribe<S extends StreamName>(
     stream: S,

@@ -1,6 +1,7 @@
 // The Tauri host: commands are `#[tauri::command]`s of the same names (src-tauri); a stream
 // `s` is `s_subscribe` with a channel. The only module that imports @tauri-apps.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AccountDto } from "./bindings";
 import { type Gateway, GatewayError, isApiError, transport } from "./gateway";
 
 export function tauriGateway(): Gateway {
@@ -20,6 +21,11 @@ export function tauriGateway(): Gateway {
       } catch (e) {
         throw new GatewayError(isApiError(e) ? e : transport(String(e)));
       }
+    },
+    account: {
+      whoami: () => accountCall("account_whoami", {}),
+      signIn: (name, password) => accountCall("account_sign_in", { name, password }),
+      signOut: () => accountCall("account_sign_out", {}),
     },
     heatmap(metric, onFrame, onState) {
       let active = true;
@@ -54,4 +60,12 @@ export function tauriGateway(): Gateway {
       };
     },
   };
+}
+
+async function accountCall(command: string, args: Record<string, unknown>): Promise<AccountDto> {
+  try {
+    return await invoke<AccountDto>(command, args);
+  } catch (e) {
+    throw new GatewayError(isApiError(e) ? e : transport(String(e)));
+  }
 }

@@ -1,6 +1,6 @@
 // Settings: language, theme, the demo packs (played from here on the desktop app) and where the
 // data comes from, with each source's state now.
-import type { BriefingArgs, BriefingExport, DemoStatus, LiveFrame, ParkSummary, SourceHealthDto } from "../../api/bindings";
+import type { AccountDto, BriefingArgs, BriefingExport, DemoStatus, LiveFrame, ParkSummary, SourceHealthDto } from "../../api/bindings";
 import { GatewayError, type LinkState } from "../../api/gateway";
 import { h } from "../../dom";
 import { type Key, type Lang, lang, nameOf, num, t } from "../../i18n";
@@ -23,6 +23,10 @@ export interface SettingsState {
   ingest: SourceHealthDto[];
   /** Now, Unix seconds (the age of each report). */
   nowS: number;
+  /** Who acts at this console (the desktop app), or null where the host has no people. */
+  account: AccountDto | null;
+  /** Why the last sign-in failed, if it did. */
+  accountError: string | null;
 }
 
 /** A report older than three of the ingest's report intervals (and at least a minute) means the
@@ -72,6 +76,37 @@ export interface SettingsActions {
   play(pack: string | null): void;
   /** Write a briefing (the desktop app), or null where the host writes no files. */
   exportBriefing: ((args: BriefingArgs) => Promise<BriefingExport>) | null;
+  /** Sign in with a local account, or out (the desktop app). */
+  signIn(name: string, password: string): void;
+  signOut(): void;
+}
+
+const ROLE_KEY: Record<string, Key> = { viewer: "role_viewer", operator: "role_operator", admin: "role_admin" };
+
+/** Who acts here, in which role, and the sign-in form (or sign-out). Without accounts in the
+ * store the desktop is a single-user console: its user is an operator, and says so. */
+function accountControls(account: AccountDto, error: string | null, act: SettingsActions): HTMLElement[] {
+  const who = h(
+    "p",
+    { "data-testid": "account-who", "data-role": account.role, "data-signed-in": String(account.signed_in) },
+    `${account.name} · ${t(ROLE_KEY[account.role] ?? "role_viewer")}`,
+    h("span", { class: "ops-label" }, ` · ${t(account.signed_in ? "account_signed_in" : account.accounts ? "account_signed_out" : "account_single_user")}`),
+  );
+  if (account.signed_in) {
+    return [who, choice(t("account_sign_out"), false, "account-sign-out", () => act.signOut())];
+  }
+  if (!account.accounts) return [who];
+  const name = h("input", { type: "text", "data-testid": "account-name", autocomplete: "username", "aria-label": t("account_name"), placeholder: t("account_name") });
+  const password = h("input", { type: "password", "data-testid": "account-password", autocomplete: "current-password", "aria-label": t("account_password"), placeholder: t("account_password") });
+  const form = h("form", { class: "account-form", "data-testid": "account-form" }, name, password, h("button", { type: "submit", class: "period", "data-testid": "account-sign-in" }, t("account_sign_in")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    act.signIn(name.value.trim(), password.value);
+    password.value = "";
+  });
+  const shown: HTMLElement[] = [who, form];
+  if (error) shown.push(h("p", { class: "warning", role: "alert", "data-testid": "account-error" }, `${t("account_failed")}: ${error}`));
+  return shown;
 }
 
 /** The briefing form's choices and its last outcome, kept across renders. */
@@ -244,6 +279,7 @@ export function settingsView(state: SettingsState, act: SettingsActions): HTMLEl
   return h(
     "section",
     { class: "ops-view settings", "data-testid": "settings" },
+    state.account ? section("settings_account", "settings-account", ...accountControls(state.account, state.accountError, act)) : null,
     section("settings_language", "settings-language", languages),
     section("settings_theme", "settings-theme", themes),
     section(
