@@ -27,7 +27,8 @@ macro_rules! app_commands {
                 alarm_ack,
                 alarm_shelve,
                 export_briefing,
-                park_incidents
+                park_incidents,
+                incident_note
             ],
             window: [
                 live_subscribe,

@@ -16,9 +16,9 @@ use suangu_api::console::Console;
 use suangu_api::dto::{
     AccountDto, AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity,
     CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode,
-    Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, Incidents, LedgerArgs,
-    LedgerDay, LiveFrame, N1, NoArgs, ParkMap, ParkSummary, RackMetricName, ReplayArgs, Schedule,
-    SignInArgs, Sources, Trend, TrendArgs,
+    EventDto, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, Incidents,
+    LedgerArgs, LedgerDay, LiveFrame, N1, NoArgs, NoteArgs, ParkMap, ParkSummary, RackMetricName,
+    ReplayArgs, Schedule, SignInArgs, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -492,6 +492,26 @@ async fn alarm_shelve(
             target,
             detail,
             |by| async move { session.live()?.alarm_shelve(args, &by).await },
+        )
+        .await
+}
+
+/// Add a note to an open incident's time line, as the person at the window (logged).
+#[tauri::command]
+async fn incident_note(
+    shell: State<'_, Shell>,
+    Args(args): Args<NoteArgs>,
+) -> Result<EventDto, ApiError> {
+    let session = shell.session().await?;
+    let target = args.incident.clone();
+    let detail = serde_json::json!({ "text": args.text }).to_string();
+    shell
+        .audited(
+            "incident_note",
+            Role::Operator,
+            target,
+            detail,
+            |by| async move { session.live()?.incident_note(args, &by).await },
         )
         .await
 }

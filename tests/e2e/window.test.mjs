@@ -266,6 +266,16 @@ describe("the real window", () => {
       assert.match(card.centres, /CM-N01/, JSON.stringify(card));
       assert.ok(card.tenants >= 1, JSON.stringify(card));
       assert.deepEqual([card.drill, card.raised, card.acknowledged, card.steps], [1, 1, 1, 5], JSON.stringify(card));
+      // The duty officer writes what was done: it joins the incident's time line, and the audit log.
+      await driver.findElement(By.css('[data-testid=incident-note-text]')).sendKeys("Called SS-110-2 on duty: breaker open, crew on site.");
+      await driver.findElement(By.css('[data-testid=incident-note-add]')).click();
+      await driver.wait(async () => (await driver.executeScript(`return [...document.querySelectorAll('[data-testid=incident-timeline] li[data-kind="note"]')].map((li) => li.textContent).join("|")`)).includes("crew on site"), 15000);
+      assert.equal(await driver.executeScript("return document.querySelector('[data-testid=incident-note-text]').value"), "", "the written note leaves the form");
+      const noted = join(SHOTS, "..", "e2e-db", `window-note-${process.pid}.csv`);
+      const again = spawnSync(SUANGU, ["audit", "export", "--json", "--db", `sqlite://${stores.at(-1)}`, "--out", noted], { encoding: "utf8" });
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(readFileSync(noted, "utf8"), /,operator,window,incident_note,ss-110-2-lost@SS-110-2#\d+,.*crew on site.*,ok,/);
+      rmSync(noted, { force: true });
       await screenshot(driver, "window-incident.png");
       await driver.findElement(By.css("[data-testid=view-map]")).click();
 

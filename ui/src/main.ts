@@ -78,6 +78,8 @@ const live: {
   /** Who acts at this console (the desktop app), and why the last sign-in failed. */
   account: AccountDto | null;
   accountError: string | null;
+  /** Why the last incident note could not be added. */
+  incidentError: string | null;
   ops: {
     capacity: Capacity | null;
     online: Capacity | null;
@@ -122,6 +124,7 @@ const live: {
   demoError: null,
   account: null,
   accountError: null,
+  incidentError: null,
   ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, incidents: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
@@ -326,7 +329,14 @@ function render(): void {
       case "schedule":
         return o.schedule ? [scheduleView(o.schedule, names, map.centres.map((c) => c.id), summary.time_zone)] : waiting();
       case "incidents":
-        return o.incidents ? [incidentsView(o.incidents, names, summary.time_zone)] : waiting();
+        return o.incidents
+          ? [
+              incidentsView(o.incidents, names, summary.time_zone, {
+                error: live.incidentError,
+                note: gatewayRef && canAct() ? (incident, text, settled) => void addNote(incident, text, settled) : null,
+              }),
+            ]
+          : waiting();
       default:
         return [];
     }
@@ -507,11 +517,31 @@ async function refreshOps(gateway: Gateway): Promise<void> {
     } else {
       return;
     }
+    // Someone writing a note keeps the view they write in (and their focus); it is redrawn with
+    // the new answer once they leave it.
+    if (live.view === "incidents" && document.activeElement?.closest("[data-testid=incident-note]")) return;
     render();
     applyLive();
   } catch (e) {
     showFatal(e instanceof GatewayError ? e.error.message : String(e));
   }
+}
+
+/** Add a note to an incident; the view is fetched again to show it on the time line (or the
+ * refusal, with the draft kept). */
+async function addNote(incident: string, text: string, settled: (ok: boolean) => void): Promise<void> {
+  if (!gatewayRef) return;
+  try {
+    await gatewayRef.call("incident_note", { incident, text });
+    live.incidentError = null;
+    settled(true);
+  } catch (e) {
+    live.incidentError = e instanceof GatewayError ? e.error.message : String(e);
+    settled(false);
+  }
+  // The form gives the view back to be redrawn.
+  if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+  await refreshOps(gatewayRef);
 }
 
 /** Whether the person at this console may change something: not on a read-only host, and not as

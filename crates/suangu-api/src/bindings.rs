@@ -80,6 +80,7 @@ pub fn typescript() -> String {
         BriefingArgs::decl(&cfg),
         AccountDto::decl(&cfg),
         SignInArgs::decl(&cfg),
+        NoteArgs::decl(&cfg),
         AlarmDto::decl(&cfg),
         AlarmArgs::decl(&cfg),
         AlarmChangeDto::decl(&cfg),

@@ -393,6 +393,16 @@ pub struct IncidentDto {
     pub procedures: Vec<ProcedureDto>,
 }
 
+/// `incident_note`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct NoteArgs {
+    /// The incident's `id` (from `park_incidents`).
+    pub incident: String,
+    /// What was done or found: 1 to 1,000 characters, lines allowed.
+    pub text: String,
+}
+
 /// What to do for one kind of alarm.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ProcedureDto {

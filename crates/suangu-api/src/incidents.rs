@@ -2,7 +2,7 @@
 //! chain), each with what it affects (centres, their feeders, tenants and running jobs), its time
 //! line from the event log and the checklist of each kind of alarm in it.
 
-use crate::dto::{ApiError, EventDto, IncidentDto, Incidents, ProcedureDto};
+use crate::dto::{ApiError, ErrorCode, EventDto, IncidentDto, Incidents, NoteArgs, ProcedureDto};
 use crate::live::{Live, alarm_dto, store_error};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -149,8 +149,77 @@ impl<S: Store + 'static> Live<S> {
     }
 }
 
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+impl<S: Store + 'static> Live<S> {
+    /// Add `by`'s note to the open incident `args.incident`: an event (`note`) on its first
+    /// alarm's target at the park's now, so it sits on the incident's time line in order. An
+    /// empty, over-long or control-character note, or an incident not open now, is refused.
+    pub async fn incident_note(&self, args: NoteArgs, by: &str) -> Result<EventDto, ApiError> {
+        let text = args.text.trim();
+        let chars = text.chars().count();
+        if chars == 0 || chars > MAX_NOTE_CHARS {
+            return Err(bad(format!(
+                "a note is 1 to {MAX_NOTE_CHARS} characters, not {chars}"
+            )));
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(bad(
+                "a note may hold line breaks but no other control characters".to_owned(),
+            ));
+        }
+        let open = self.incidents().await?;
+        let incident = open
+            .incidents
+            .iter()
+            .find(|i| i.id == args.incident)
+            .ok_or_else(|| {
+                bad(format!(
+                    "no open incident {:?} (open: {})",
+                    args.incident,
+                    open.incidents
+                        .iter()
+                        .map(|i| i.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let target = incident
+            .alarms
+            .first()
+            .map_or_else(|| "park".to_owned(), |a| a.target.clone());
+        let event = Event {
+            at: self.engine().now(),
+            kind: "note".to_owned(),
+            target,
+            detail: serde_json::json!({ "incident": incident.id, "by": by, "text": text })
+                .to_string(),
+        };
+        let park = self.engine().park();
+        self.store()
+            .add_event(&park.scenario().park.id, &event)
+            .await
+            .map_err(store_error)?;
+        Ok(EventDto {
+            at_s: seconds(event.at),
+            kind: event.kind,
+            target: event.target,
+            detail: event.detail,
+        })
+    }
+}
+
+fn bad(message: String) -> ApiError {
+    ApiError {
+        code: ErrorCode::BadArguments,
+        message: format!("incident_note: {message}"),
+        details: Vec::new(),
+    }
+}
+
 /// Whether `event` is part of an incident on the targets `on`: anything on one of them (alarm
-/// changes, drills, trips, cooling losses), and the scheduler's outcomes (park-wide).
+/// changes, drills, trips, cooling losses, notes), and the scheduler's outcomes (park-wide).
 fn belongs(event: &Event, on: &BTreeSet<&str>) -> bool {
     event.kind == "schedule" || on.contains(event.target.as_str())
 }

@@ -184,6 +184,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: no_args,
         result: ts_name::<dto::Incidents>,
     },
+    CommandSpec {
+        name: "incident_note",
+        mutating: true,
+        doc: "Add a note to an open incident's time line (by the console's person; logged in the audit log).",
+        args: ts_name::<dto::NoteArgs>,
+        result: ts_name::<dto::EventDto>,
+    },
 ];
 
 /// Streams pushed to the UI (a Tauri channel in the window, server-sent events over HTTP).
@@ -442,7 +449,7 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             }
             "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
             // An alarm is acknowledged by a person a host names (and logs).
-            "alarm_ack" | "alarm_shelve" => Err(ApiError {
+            "alarm_ack" | "alarm_shelve" | "incident_note" => Err(ApiError {
                 code: ErrorCode::ReadOnly,
                 message: format!("{command}: this host has no operator to act"),
                 details: Vec::new(),

@@ -66,10 +66,13 @@ async fn every_command_answers_through_a_session() {
             assert_eq!(refused.code, ErrorCode::ReadOnly);
             continue;
         }
-        if command.name == "alarm_ack" || command.name == "alarm_shelve" {
+        if ["alarm_ack", "alarm_shelve", "incident_note"].contains(&command.name) {
             // A person acts on an alarm: a session has none to name.
-            let args =
-                serde_json::json!({ "rule": "park-pue-high", "target": "park", "minutes": 10 });
+            let args = if command.name == "incident_note" {
+                serde_json::json!({ "incident": "x", "text": "y" })
+            } else {
+                serde_json::json!({ "rule": "park-pue-high", "target": "park", "minutes": 10 })
+            };
             let refused = session
                 .call(command.name, args)
                 .await
@@ -862,6 +865,68 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
             .any(|r| r == "ss-110-2-lost")
     );
     assert_eq!(threshold["steps"].as_array().expect("steps").len(), 5);
+    // A note from the duty officer joins its time line; a bad one is refused, naming why.
+    let live = session.live().expect("live");
+    let id = incident["id"].as_str().expect("id").to_owned();
+    let note = |incident: &str, text: &str| suangu_api::dto::NoteArgs {
+        incident: incident.to_owned(),
+        text: text.to_owned(),
+    };
+    let added = live
+        .incident_note(
+            note(
+                &id,
+                "  Called SS-110-2 on duty: breaker open, crew on site.\n",
+            ),
+            "wang",
+        )
+        .await
+        .expect("note");
+    assert_eq!(
+        (added.kind.as_str(), added.target.as_str()),
+        ("note", "SS-110-2")
+    );
+    for (bad, why) in [
+        (note(&id, "   "), "1 to 1000 characters, not 0"),
+        (note(&id, &"x".repeat(1001)), "not 1001"),
+        (note(&id, "bell\u{7}"), "control characters"),
+        (
+            note("no-such-incident", "text"),
+            "no open incident \"no-such-incident\"",
+        ),
+    ] {
+        let err = live.incident_note(bad, "wang").await.expect_err(why);
+        assert_eq!(err.code, ErrorCode::BadArguments);
+        assert!(
+            err.message.starts_with("incident_note: ") && err.message.contains(why),
+            "{}",
+            err.message
+        );
+    }
+    let again = session
+        .call("park_incidents", serde_json::json!({}))
+        .await
+        .expect("incidents");
+    let noted = again["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .expect("still open");
+    let notes: Vec<&serde_json::Value> = noted["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1, "{noted}");
+    let detail: serde_json::Value =
+        serde_json::from_str(notes[0]["detail"].as_str().expect("detail")).expect("json");
+    assert_eq!(detail["by"], "wang");
+    assert_eq!(
+        detail["text"],
+        "Called SS-110-2 on duty: breaker open, crew on site."
+    );
     session.live().expect("live").shutdown().await;
     let _ = std::fs::remove_file(&db);
 }

@@ -395,6 +395,16 @@ accounts: boolean, };
 
 export type SignInArgs = { name: string, password: string, };
 
+export type NoteArgs = { 
+/**
+ * The incident's `id` (from `park_incidents`).
+ */
+incident: string, 
+/**
+ * What was done or found: 1 to 1,000 characters, lines allowed.
+ */
+text: string, };
+
 export type AlarmDto = { rule: string, 
 /**
  * The asset (or `park`, or a data source) it is about: the map lights it up.
@@ -604,6 +614,8 @@ export interface Commands {
   export_briefing: { args: BriefingArgs; result: BriefingExport };
   /** The listed alarms grouped into incidents along the power chain: what each affects (centres, feeders, tenants, running jobs), its time line and the checklist of each kind of alarm in it. */
   park_incidents: { args: Record<string, never>; result: Incidents };
+  /** Add a note to an open incident's time line (by the console's person; logged in the audit log). */
+  incident_note: { args: NoteArgs; result: EventDto };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -612,4 +624,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents", "incident_note"] as const;

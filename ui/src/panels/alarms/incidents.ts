@@ -45,8 +45,8 @@ function clock(unixSeconds: number, timeZone: string): string {
 /** What an event's detail adds in words: the alarm's rule and who acted (the log keeps JSON). */
 function detailText(detail: string): string {
   try {
-    const d = JSON.parse(detail) as { rule?: unknown; by?: unknown };
-    const parts = [d.rule, d.by].filter((x): x is string => typeof x === "string");
+    const d = JSON.parse(detail) as { rule?: unknown; by?: unknown; text?: unknown };
+    const parts = [d.rule, d.by, d.text].filter((x): x is string => typeof x === "string");
     return parts.map((p) => ` · ${p}`).join("");
   } catch {
     return "";
@@ -62,7 +62,39 @@ function fact(label: Key, testid: string, items: string[]): HTMLElement {
   );
 }
 
-function card(i: IncidentDto, names: Map<string, string>, timeZone: string): HTMLElement {
+/** What the person at this console may do on an incident. */
+export interface IncidentActions {
+  /** Add a note to an incident's time line, or null on a read-only console (or for a viewer).
+   * `settled` is called with the outcome before the view is redrawn. */
+  note: ((incident: string, text: string, settled: (ok: boolean) => void) => void) | null;
+  /** Why the last note could not be added, if it could not. */
+  error: string | null;
+}
+
+/** Notes being written, by incident: the view is redrawn as the park moves on, a draft is not
+ * lost with it. */
+const drafts = new Map<string, string>();
+
+function noteForm(id: string, note: NonNullable<IncidentActions["note"]>): HTMLElement {
+  const area = h("textarea", { class: "incident-note-text", "data-testid": "incident-note-text", rows: 2, maxlength: 1000, placeholder: t("incident_note_placeholder"), "aria-label": t("incident_note_add") });
+  area.value = drafts.get(id) ?? "";
+  area.addEventListener("input", () => drafts.set(id, area.value));
+  const add = h("button", { type: "submit", class: "period", "data-testid": "incident-note-add" }, t("incident_note_add"));
+  const form = h("form", { class: "incident-note", "data-testid": "incident-note" }, area, add);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = area.value.trim();
+    if (text === "") return;
+    add.disabled = true;
+    note(id, text, (ok) => {
+      if (ok) drafts.delete(id);
+      add.disabled = false;
+    });
+  });
+  return form;
+}
+
+function card(i: IncidentDto, names: Map<string, string>, timeZone: string, act: IncidentActions): HTMLElement {
   const timeline = i.timeline.slice(-TIMELINE_SHOWN).reverse();
   const jobs = i.jobs.slice(0, JOBS_SHOWN).map((j) => `${j.job} (${num(j.demand_kw / 1000, 1)} MW)`);
   if (i.jobs.length > JOBS_SHOWN) jobs.push(`+${num(i.jobs.length - JOBS_SHOWN)}`);
@@ -103,6 +135,7 @@ function card(i: IncidentDto, names: Map<string, string>, timeZone: string): HTM
         "section",
         {},
         h("h4", { class: "ops-label" }, `${t("incident_timeline")} (${num(i.timeline.length)})`),
+        act.note ? noteForm(i.id, act.note) : null,
         h(
           "ul",
           { class: "events", "data-testid": "incident-timeline" },
@@ -128,13 +161,14 @@ function card(i: IncidentDto, names: Map<string, string>, timeZone: string): HTM
 }
 
 /** The incidents of the listed alarms, the newest first (none: says so, calmly). */
-export function incidentsView(incidents: Incidents, names: Map<string, string>, timeZone: string): HTMLElement {
+export function incidentsView(incidents: Incidents, names: Map<string, string>, timeZone: string, act: IncidentActions): HTMLElement {
   return h(
     "section",
     { class: "ops-view incidents-view", "data-testid": "incidents", "data-count": String(incidents.incidents.length) },
+    act.error ? h("p", { class: "warning", role: "alert", "data-testid": "incident-error" }, `${t("incident_note_failed")}: ${act.error}`) : null,
     incidents.incidents.length === 0
       ? h("p", { class: "ops-label", "data-testid": "incidents-none" }, t("incidents_none"))
-      : h("div", { class: "incident-list" }, ...incidents.incidents.slice(0, INCIDENTS_SHOWN).map((i) => card(i, names, timeZone))),
+      : h("div", { class: "incident-list" }, ...incidents.incidents.slice(0, INCIDENTS_SHOWN).map((i) => card(i, names, timeZone, act))),
     incidents.incidents.length > INCIDENTS_SHOWN ? h("p", { class: "ops-label", "data-testid": "incidents-more" }, `+${num(incidents.incidents.length - INCIDENTS_SHOWN)} ${t("incidents_more")}`) : null,
   );
 }
