@@ -375,7 +375,7 @@ impl Api {
     }
 }
 
-fn invalid(errors: ScenarioErrors) -> ApiError {
+pub(crate) fn invalid(errors: ScenarioErrors) -> ApiError {
     ApiError {
         code: ErrorCode::ScenarioInvalid,
         message: errors.to_string(),

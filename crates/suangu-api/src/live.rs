@@ -49,6 +49,11 @@ pub struct LiveArgs {
     /// delivers days of 1 Hz frames in minutes (`--speed 1000 --tick-ms 1`).
     #[arg(long, value_name = "MS")]
     pub tick_ms: Option<u64>,
+    /// Alarm rules file (TOML, like assets/config/alarms.toml: rules, severities, procedures).
+    /// Default: the built-in rules where they fit the park (Qingyang's); another park runs
+    /// without alarms until it is given a file.
+    #[arg(long, value_name = "FILE")]
+    pub alarms: Option<std::path::PathBuf>,
 }
 
 impl LiveArgs {
@@ -94,7 +99,7 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
             speed: speed.unwrap_or(1.0),
             record_racks: args.record_racks,
             tick: tick(args),
-            alarms: alarm_rules(api.park()),
+            alarms: alarm_rules(api.park(), args.alarms.as_deref())?,
             ..LiveConfig::real_time(Timestamp::now())
         };
         return Ok((api, config));
@@ -129,27 +134,44 @@ pub fn live_config(api: Api, args: &LiveArgs) -> Result<(Api, LiveConfig), ApiEr
         record_racks: args.record_racks,
         tick: tick(args),
         demo: Some(pack),
-        alarms: alarm_rules(api.park()),
+        alarms: alarm_rules(api.park(), args.alarms.as_deref())?,
         ..LiveConfig::real_time(start)
     };
     Ok((api, config))
 }
 
-/// The built-in alarm rules, where they are this park's (another park runs without alarms until
-/// it has a rules file; said once on stderr).
-fn alarm_rules(park: &suangu_core::Park) -> Option<suangu_core::alarms::Rules> {
+/// The alarm rules of `file`, checked against the park (an unreadable file is
+/// `scenario_unreadable`, a bad one `scenario_invalid` with each issue's line and field); without
+/// a file, the built-in rules where they are this park's (another park runs without alarms
+/// until it is given a file; said once in the log).
+pub fn alarm_rules(
+    park: &suangu_core::Park,
+    file: Option<&std::path::Path>,
+) -> Result<Option<suangu_core::alarms::Rules>, ApiError> {
     use suangu_core::alarms::{DEFAULT_RULES, DEFAULT_RULES_NAME, load_rules};
     let series: Vec<String> = suangu_engine::raw::park_series(park)
         .into_iter()
         .map(|s| s.name)
         .collect();
-    match load_rules(DEFAULT_RULES, DEFAULT_RULES_NAME, park, &series) {
-        Ok(rules) => Some(rules),
-        Err(e) => {
-            tracing::warn!(park = %park.scenario().park.id, "no alarm rules for this park: {e}");
-            None
-        }
-    }
+    let Some(file) = file else {
+        return Ok(
+            match load_rules(DEFAULT_RULES, DEFAULT_RULES_NAME, park, &series) {
+                Ok(rules) => Some(rules),
+                Err(e) => {
+                    tracing::warn!(park = %park.scenario().park.id, "no alarm rules for this park: {e}");
+                    None
+                }
+            },
+        );
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| ApiError {
+        code: ErrorCode::ScenarioUnreadable,
+        message: format!("--alarms {}: {e}", file.display()),
+        details: Vec::new(),
+    })?;
+    load_rules(&text, &file.display().to_string(), park, &series)
+        .map(Some)
+        .map_err(crate::invalid)
 }
 
 /// See [`Live::heatmap_feed`].

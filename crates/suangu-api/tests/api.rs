@@ -650,6 +650,7 @@ async fn the_330_kv_trip_demo_tells_its_story() {
         demo: Some("trip-330kv".to_owned()),
         record_racks: false,
         tick_ms: Some(100),
+        alarms: None,
     };
     assert!(
         suangu_api::live::LiveArgs {
@@ -746,6 +747,7 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
         demo: None,
         record_racks: false,
         tick_ms: Some(50),
+        alarms: None,
     };
     let (api, config) = live_config(Api::open(None).expect("built-in park"), &args).expect("live");
     assert!(
@@ -929,4 +931,71 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
     );
     session.live().expect("live").shutdown().await;
     let _ = std::fs::remove_file(&db);
+}
+
+/// `--alarms FILE`: a park's own rules replace the built-in ones; a file that cannot be read or
+/// does not fit the park is refused before anything starts, each issue placed by line and field.
+#[test]
+fn alarm_rules_come_from_a_file_checked_against_the_park() {
+    let dir = std::env::temp_dir().join(format!("suangu-api-alarms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let built_in = std::fs::read_to_string(repo("assets/config/alarms.toml")).expect("rules");
+    let args = |file: &Path| LiveArgs {
+        alarms: Some(file.to_owned()),
+        ..LiveArgs::default()
+    };
+    let open = |file: &Path| live_config(Api::open(None).expect("park"), &args(file));
+    // One rule of the park's own, with its checklist.
+    let own = dir.join("own.toml");
+    std::fs::write(
+        &own,
+        r#"park = "qingyang"
+
+[[rules]]
+id = "it-high"
+kind = "threshold"
+severity = "major"
+name = { zh = "IT负荷过高", en = "IT load high" }
+series = "park/it_kw"
+direction = "above"
+set = 250000
+clear = 240000
+
+[procedures]
+threshold = [{ zh = "核对负荷", en = "Check the load" }]
+"#,
+    )
+    .expect("write");
+    let (_, config) = open(&own).expect("a file of the park's own");
+    let rules = config.alarms.expect("rules");
+    assert!(rules.rule("it-high").is_some());
+    assert!(
+        rules.rule("ss-110-2-lost").is_none(),
+        "not the built-in ones"
+    );
+    assert_eq!(rules.procedures.get("threshold").map(Vec::len), Some(1));
+    // An asset the park does not have, placed by line and field.
+    let broken = dir.join("broken.toml");
+    std::fs::write(
+        &broken,
+        built_in.replace(
+            "series = \"SS-110-2/load_kw\"",
+            "series = \"SS-999/load_kw\"",
+        ),
+    )
+    .expect("write");
+    let err = open(&broken).expect_err("no such series");
+    assert_eq!(err.code, ErrorCode::ScenarioInvalid, "{}", err.message);
+    let issue = err.details.first().expect("an issue");
+    assert!(issue.file.ends_with("broken.toml"), "{issue:?}");
+    assert!(issue.line > 1, "{issue:?}");
+    assert!(issue.field.contains("series"), "{issue:?}");
+    let missing = open(&dir.join("none.toml")).expect_err("no file");
+    assert_eq!(missing.code, ErrorCode::ScenarioUnreadable);
+    assert!(
+        missing.message.starts_with("--alarms "),
+        "{}",
+        missing.message
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -32,6 +32,8 @@ impl Lang {
     pub fn text(self, key: Key) -> &'static str {
         use Key::*;
         match (self, key) {
+            (Lang::Zh, AlarmRulesOk) => "条告警规则，处置步骤覆盖",
+            (Lang::En, AlarmRulesOk) => "alarm rules; procedures for",
             (Lang::Zh, AsOf) => "截至",
             (Lang::En, AsOf) => "as of",
             (Lang::Zh, Source) => "场景文件",
@@ -350,6 +352,7 @@ impl Lang {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Key {
+    AlarmRulesOk,
     BadUserName,
     UnknownRole,
     PasswordTooShort,

@@ -76,6 +76,9 @@ struct CheckArgs {
     /// A data-source file (suangu.toml) to check against the scenario.
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
+    /// An alarm rules file (like assets/config/alarms.toml) to check against the scenario.
+    #[arg(long, value_name = "FILE", conflicts_with = "config")]
+    alarms: Option<std::path::PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -99,13 +102,18 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
     let lang = Lang::from_env(cli.common.lang.as_deref());
     let context = cli.common.resolve(lang)?;
     match cli.command {
-        Command::Check(CheckArgs { config: Some(path) }) => sources::check(
+        Command::Check(CheckArgs {
+            config: Some(path), ..
+        }) => sources::check(
             &path,
             &context.open_park(cli.common.json)?,
             cli.common.json,
             lang,
         ),
-        Command::Check(CheckArgs { config: None }) => check(&cli.common, &context, lang),
+        Command::Check(CheckArgs {
+            alarms: Some(path), ..
+        }) => check_alarms(&path, &cli.common, &context, lang),
+        Command::Check(CheckArgs { .. }) => check(&cli.common, &context, lang),
         Command::Serve(args) => serve::run(args, &context, lang),
         Command::Token(args) => token::run(args, &context, cli.common.json, lang),
         Command::User(args) => user::run(args, &context, cli.common.json, lang),
@@ -129,6 +137,37 @@ fn check(common: &Common, context: &common::Context, lang: Lang) -> Result<(), E
         print_json(&summary);
     } else {
         print_summary(&summary, context, lang);
+    }
+    Ok(())
+}
+
+/// `suangu check --alarms FILE`: the rules file against the scenario, as the window and
+/// `suangu serve --alarms` would load it (each issue by line and field, exit 2).
+fn check_alarms(
+    path: &std::path::Path,
+    common: &Common,
+    context: &common::Context,
+    lang: Lang,
+) -> Result<(), ExitCode> {
+    let api = context.open_park(common.json)?;
+    let rules = suangu_api::live::alarm_rules(api.park(), Some(path))
+        .map_err(|e| common::report(&e, common.json))?
+        .ok_or(ExitCode::Failure)?;
+    let kinds: Vec<&str> = rules.procedures.keys().copied().collect();
+    if common.json {
+        print_json(&serde_json::json!({
+            "file": path.display().to_string(),
+            "rules": rules.rules.len(),
+            "procedures": kinds,
+        }));
+    } else {
+        println!(
+            "{}: {} {} {}",
+            path.display(),
+            rules.rules.len(),
+            lang.text(i18n::Key::AlarmRulesOk),
+            kinds.join(", ")
+        );
     }
     Ok(())
 }

@@ -26,6 +26,67 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// `suangu check --alarms FILE` loads a rules file as the window and `serve --alarms` would:
+/// the built-in one passes with its rules and procedures; a copy naming a station the park does
+/// not have is bad input, placed by file, line and field, in one line per issue.
+#[test]
+fn check_alarms_checks_a_rules_file_against_the_park() {
+    let rules = repo("assets/config/alarms.toml");
+    let out = suangu()
+        .args(["check", "--json", "--alarms"])
+        .arg(&rules)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["rules"], 12);
+    assert_eq!(
+        json["procedures"],
+        serde_json::json!([
+            "green_share",
+            "headroom",
+            "n1",
+            "rate",
+            "stale",
+            "threshold"
+        ])
+    );
+    let broken = temp_dir("check-alarms").join("broken.toml");
+    let text = std::fs::read_to_string(&rules).expect("rules");
+    std::fs::write(
+        &broken,
+        text.replacen(
+            "series = \"SS-110-2/load_kw\"",
+            "series = \"SS-999/load_kw\"",
+            1,
+        ),
+    )
+    .expect("write");
+    let out = suangu()
+        .args(["--lang", "en", "check", "--alarms"])
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.toml:46:"), "{stderr}");
+    assert!(stderr.contains("SS-999"), "{stderr}");
+    let out = suangu()
+        .args(["check", "--alarms", "/proc/none/alarms.toml"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unreadable file is bad input"
+    );
+}
+
 #[test]
 fn check_json_prints_the_seed_totals() {
     let out = suangu().args(["check", "--json"]).output().expect("runs");
