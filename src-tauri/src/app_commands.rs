@@ -28,7 +28,8 @@ macro_rules! app_commands {
                 alarm_shelve,
                 export_briefing,
                 park_incidents,
-                incident_note
+                incident_note,
+                evacuation_approve
             ],
             window: [
                 live_subscribe,

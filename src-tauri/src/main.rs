@@ -14,11 +14,11 @@ use suangu_api::accounts::{Account, Person};
 use suangu_api::audit::{Action, Auditor, Role};
 use suangu_api::console::Console;
 use suangu_api::dto::{
-    AccountDto, AlarmArgs, AlarmChangeDto, ApiError, BriefingArgs, BriefingExport, Capacity,
-    CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill, DrillArgs, ErrorCode,
-    EventDto, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs, Incidents,
-    LedgerArgs, LedgerDay, LiveFrame, N1, NoArgs, NoteArgs, ParkMap, ParkSummary, RackMetricName,
-    ReplayArgs, Schedule, SignInArgs, Sources, Trend, TrendArgs,
+    AccountDto, AlarmArgs, AlarmChangeDto, ApiError, Approval, ApproveArgs, BriefingArgs,
+    BriefingExport, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill,
+    DrillArgs, ErrorCode, EventDto, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs,
+    Incidents, LedgerArgs, LedgerDay, LiveFrame, N1, NoArgs, NoteArgs, ParkMap, ParkSummary,
+    RackMetricName, ReplayArgs, Schedule, SignInArgs, Sources, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -512,6 +512,25 @@ async fn incident_note(
             target,
             detail,
             |by| async move { session.live()?.incident_note(args, &by).await },
+        )
+        .await
+}
+
+/// Approve the running drill's evacuation plan, as the person at the window (logged).
+#[tauri::command]
+async fn evacuation_approve(
+    shell: State<'_, Shell>,
+    Args(args): Args<ApproveArgs>,
+) -> Result<Approval, ApiError> {
+    let session = shell.session().await?;
+    let target = args.asset.clone();
+    shell
+        .audited(
+            "evacuation_approve",
+            Role::Operator,
+            target,
+            String::new(),
+            |by| async move { session.live()?.evacuation_approve(args, &by).await },
         )
         .await
 }

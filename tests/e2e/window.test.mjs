@@ -91,6 +91,19 @@ async function session(args = [], prepare = null) {
   }
 }
 
+/** Click (or type `keys` into) what `css` finds, again if the page redrew it between finding and clicking (live views
+ * are rebuilt as the park moves on). */
+async function click(driver, css, keys = null) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const el = await driver.findElement(By.css(css));
+      return await (keys === null ? el.click() : el.sendKeys(keys));
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt >= 4) throw e;
+    }
+  }
+}
+
 async function centreNames(driver) {
   await driver.wait(until.elementLocated(By.css(".park-map g.centre")), 20000);
   return driver.executeScript(
@@ -222,6 +235,9 @@ describe("the real window", () => {
       await driver.wait(until.elementLocated(By.css('[data-testid=events] li[data-kind="alarm_acknowledged"]')), 15000);
       // The planned jobs of the tripped centres have an evacuation plan.
       await driver.wait(until.elementLocated(By.css("[data-testid=evacuation] li[data-job]")), 10000);
+      // The operator approves the plan: it says by whom, and the audit log keeps it.
+      await click(driver, "[data-testid=evacuation-approve]");
+      await driver.wait(until.elementLocated(By.css("[data-testid=evacuation-approved]")), 10000);
       await screenshot(driver, "window-evacuation.png");
       // The drill is in the audit log: the window's operator, chained and intact.
       const csv = join(SHOTS, "..", "e2e-db", `window-audit-${process.pid}.csv`);
@@ -230,6 +246,7 @@ describe("the real window", () => {
       assert.equal(JSON.parse(exported.stdout).intact, true);
       assert.match(readFileSync(csv, "utf8"), /,operator,window,drill,SS-110-2,.*,ok,/);
       assert.match(readFileSync(csv, "utf8"), /,operator,window,alarm_ack,ss-110-2-lost SS-110-2,.*,ok,/);
+      assert.match(readFileSync(csv, "utf8"), /,operator,window,evacuation_approve,SS-110-2,.*,ok,/);
       rmSync(csv, { force: true });
       // Replay the drill from the store: before its instant the station is energised, from it
       // on it is tripped, whatever the live park is doing now.
@@ -248,7 +265,7 @@ describe("the real window", () => {
       // The alarm is an incident: the centres the station feeds, their tenants, the drill, the
       // alarm and its acknowledgement on the time line, and the threshold checklist. Read in one
       // go: the view is redrawn as the park moves on.
-      await driver.findElement(By.css("[data-testid=view-incidents]")).click();
+      await click(driver, "[data-testid=view-incidents]");
       await driver.wait(until.elementLocated(By.css('[data-testid=incident] [data-testid=incident-alarms] li[data-rule="ss-110-2-lost"]')), 15000);
       const card = await driver.executeScript(`
         const card = document.querySelector('[data-testid=incident-alarms] li[data-rule="ss-110-2-lost"]').closest("[data-testid=incident]");
@@ -258,6 +275,7 @@ describe("the real window", () => {
           centres: card.dataset.centres,
           tenants: Number(card.querySelector("[data-testid=incident-tenants]").dataset.count),
           drill: count('[data-testid=incident-timeline] li[data-kind="drill"][data-target="SS-110-2"]'),
+          approved: count('[data-testid=incident-timeline] li[data-kind="evacuation_approved"][data-target="SS-110-2"]'),
           raised: count('[data-testid=incident-timeline] li[data-kind="alarm_raised"][data-target="SS-110-2"]'),
           acknowledged: count('[data-testid=incident-timeline] li[data-kind="alarm_acknowledged"][data-target="SS-110-2"]'),
           steps: count('[data-testid=incident-procedures] .procedure[data-kind="threshold"] li'),
@@ -265,10 +283,10 @@ describe("the real window", () => {
       assert.equal(card.severity, "critical", JSON.stringify(card));
       assert.match(card.centres, /CM-N01/, JSON.stringify(card));
       assert.ok(card.tenants >= 1, JSON.stringify(card));
-      assert.deepEqual([card.drill, card.raised, card.acknowledged, card.steps], [1, 1, 1, 5], JSON.stringify(card));
+      assert.deepEqual([card.drill, card.approved, card.raised, card.acknowledged, card.steps], [1, 1, 1, 1, 5], JSON.stringify(card));
       // The duty officer writes what was done: it joins the incident's time line, and the audit log.
-      await driver.findElement(By.css('[data-testid=incident-note-text]')).sendKeys("Called SS-110-2 on duty: breaker open, crew on site.");
-      await driver.findElement(By.css('[data-testid=incident-note-add]')).click();
+      await click(driver, "[data-testid=incident-note-text]", "Called SS-110-2 on duty: breaker open, crew on site.");
+      await click(driver, "[data-testid=incident-note-add]");
       await driver.wait(async () => (await driver.executeScript(`return [...document.querySelectorAll('[data-testid=incident-timeline] li[data-kind="note"]')].map((li) => li.textContent).join("|")`)).includes("crew on site"), 15000);
       assert.equal(await driver.executeScript("return document.querySelector('[data-testid=incident-note-text]').value"), "", "the written note leaves the form");
       const noted = join(SHOTS, "..", "e2e-db", `window-note-${process.pid}.csv`);
@@ -277,7 +295,7 @@ describe("the real window", () => {
       assert.match(readFileSync(noted, "utf8"), /,operator,window,incident_note,ss-110-2-lost@SS-110-2#\d+,.*crew on site.*,ok,/);
       rmSync(noted, { force: true });
       await screenshot(driver, "window-incident.png");
-      await driver.findElement(By.css("[data-testid=view-map]")).click();
+      await click(driver, "[data-testid=view-map]");
 
       await driver.findElement(By.css("[data-testid=lang-toggle]")).click();
       await driver.wait(until.elementTextIs(driver.findElement(By.css("[data-testid=park-name]")), park.name.en), 5000);

@@ -3,7 +3,7 @@ import "./locale-guard";
 import "./theme/fonts.css";
 import "./theme/tokens.css";
 import "./app.css";
-import type { Capacity, CentreDetail, AccountDto, DemoStatus, Drill, EventDto, Events, Heatmap, Incidents, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
+import type { Capacity, CentreDetail, AccountDto, Approval, DemoStatus, Drill, EventDto, Events, Heatmap, Incidents, LedgerDay, LiveFrame, N1, ParkMap, ParkSummary, RackMetricName, Schedule, SourceHealthDto } from "./api/bindings";
 import { connect, type Failure, type Gateway, GatewayError, type LinkState, transport } from "./api/gateway";
 import { h } from "./dom";
 import { type Key, lang, nameOf, onLangChange, setLang, t } from "./i18n";
@@ -87,6 +87,8 @@ const live: {
     n1: N1 | null;
     events: Events | null;
     drill: Drill | null;
+    /** The running drill's plan, approved (by whom, when), or null. */
+    approval: Approval | null;
     schedule: Schedule | null;
     incidents: Incidents | null;
     centre: CentreDetail | null;
@@ -125,7 +127,7 @@ const live: {
   account: null,
   accountError: null,
   incidentError: null,
-  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, schedule: null, incidents: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
+  ops: { capacity: null, online: null, ledger: null, n1: null, events: null, drill: null, approval: null, schedule: null, incidents: null, centre: null, centreId: null, hallId: null, zoneId: null, at: -1, fetchedMs: 0 },
 };
 
 type MainView = "zone" | "centre" | "overview" | "map" | "heatmap" | "capacity" | "ledger" | "n1" | "schedule" | "incidents" | "settings";
@@ -257,7 +259,7 @@ function render(): void {
         return o.n1
           ? [
               n1View(o.n1, o.events, !canAct(), summary.time_zone, (asset) => void runDrill(asset)),
-              ...(o.drill ? [evacuationList(o.drill, summary.time_zone)] : []),
+              ...(o.drill ? [evacuationList(o.drill, summary.time_zone, o.approval, canAct() ? () => void approveEvacuation() : null)] : []),
             ]
           : waiting();
       case "centre":
@@ -668,11 +670,25 @@ async function playDemo(pack: string | null): Promise<void> {
   }
 }
 
+/** Approve the running drill's evacuation plan (the core records who and when). */
+async function approveEvacuation(): Promise<void> {
+  const drill = live.ops.drill;
+  if (!gatewayRef || !drill) return;
+  try {
+    live.ops.approval = await gatewayRef.call("evacuation_approve", { asset: drill.impact.asset });
+    render();
+    applyLive();
+  } catch (e) {
+    showFatal(e instanceof GatewayError ? e.error.message : String(e));
+  }
+}
+
 /** Trip an asset in the live twin; the map shows the impact at once. */
 async function runDrill(asset: string): Promise<void> {
   if (!gatewayRef) return;
   try {
     live.ops.drill = await gatewayRef.call("drill", { asset });
+    live.ops.approval = null;
     live.view = "map";
     render();
     applyLive();
@@ -765,7 +781,13 @@ async function start(): Promise<void> {
   try {
     const gateway = await connect();
     gatewayRef = gateway;
-    const [summary, map] = await Promise.all([gateway.call("park_summary", {}), gateway.call("park_map", {})]);
+    const [summary, map, person] = await Promise.all([
+      gateway.call("park_summary", {}),
+      gateway.call("park_map", {}),
+      // Who acts here, known before the first drawing (the page is not redrawn under the user).
+      gateway.account?.whoami().catch(() => null) ?? null,
+    ]);
+    live.account = person;
     // Wall mode: `?wall` (a playlist may follow: `?wall=kpis:20,map:30`, and `&pin=map`).
     const params = new URLSearchParams(location.search);
     if (params.has("wall")) {
@@ -780,7 +802,6 @@ async function start(): Promise<void> {
     requestAnimationFrame(() => setTimeout(() => performance.mark("suangu:map-painted"), 0));
     startLive(gateway);
     void refreshTrend(gateway);
-    void account((a) => a.whoami());
     gateway.call("demo_status", {}).then(
       (demo) => {
         live.demo = demo;

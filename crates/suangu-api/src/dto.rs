@@ -868,6 +868,26 @@ pub struct Drill {
     pub evacuation: Vec<EvacuationDto>,
 }
 
+/// `evacuation_approve`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveArgs {
+    /// The asset a drill runs on now (its plan is the one approved).
+    pub asset: String,
+}
+
+/// An evacuation plan approved: by whom, when, and what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Approval {
+    pub at_s: u32,
+    pub asset: String,
+    pub by: String,
+    /// Jobs moved to another centre, paused, and lost.
+    pub moved: u32,
+    pub paused: u32,
+    pub lost: u32,
+}
+
 /// Arguments of `park_events`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -191,6 +191,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: ts_name::<dto::NoteArgs>,
         result: ts_name::<dto::EventDto>,
     },
+    CommandSpec {
+        name: "evacuation_approve",
+        mutating: true,
+        doc: "Approve the evacuation plan of the drill running on an asset (by the console's person; on the time line and in the audit log).",
+        args: ts_name::<dto::ApproveArgs>,
+        result: ts_name::<dto::Approval>,
+    },
 ];
 
 /// Streams pushed to the UI (a Tauri channel in the window, server-sent events over HTTP).
@@ -449,11 +456,13 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             }
             "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
             // An alarm is acknowledged by a person a host names (and logs).
-            "alarm_ack" | "alarm_shelve" | "incident_note" => Err(ApiError {
-                code: ErrorCode::ReadOnly,
-                message: format!("{command}: this host has no operator to act"),
-                details: Vec::new(),
-            }),
+            "alarm_ack" | "alarm_shelve" | "incident_note" | "evacuation_approve" => {
+                Err(ApiError {
+                    code: ErrorCode::ReadOnly,
+                    message: format!("{command}: this host has no operator to act"),
+                    details: Vec::new(),
+                })
+            }
             // Files are written by a desktop host, into a folder of its choosing.
             "export_briefing" => Err(ApiError {
                 code: ErrorCode::ReadOnly,

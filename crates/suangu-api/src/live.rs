@@ -29,6 +29,9 @@ pub struct Live<S: Store + 'static> {
     layout: Layout,
     /// Raw series ids of every operating rack, per metric, once all are registered.
     rack_ids: tokio::sync::Mutex<HashMap<RackMetricName, Vec<i64>>>,
+    /// The evacuation plan of the latest drill on each asset, as shown when it started: what an
+    /// operator approves (`evacuation_approve`).
+    pub(crate) drills: std::sync::Mutex<HashMap<String, crate::dto::Drill>>,
 }
 
 /// The live twin's flags, the same for the window and `suangu serve`.
@@ -228,6 +231,7 @@ impl<S: Store + 'static> Live<S> {
             store,
             layout,
             rack_ids: tokio::sync::Mutex::new(HashMap::new()),
+            drills: std::sync::Mutex::new(HashMap::new()),
         })
     }
 

@@ -2,10 +2,10 @@
 //! the event time line. The numbers come from the core; this module only shapes them.
 
 use crate::dto::{
-    AcceleratorUse, ApiError, BindingKind, Capacity, CapacityArgs, CappedDto, CentreArgs,
-    CentreDetail, CentreHeadroom, Contingency, DemoPackDto, DemoStatus, DemoStepDto, Drill,
-    DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, FeedNow, HallRacks,
-    LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, MetricScale, N1, OverloadDto,
+    AcceleratorUse, ApiError, Approval, ApproveArgs, BindingKind, Capacity, CapacityArgs,
+    CappedDto, CentreArgs, CentreDetail, CentreHeadroom, Contingency, DemoPackDto, DemoStatus,
+    DemoStepDto, Drill, DrillArgs, ErrorCode, EvacuationDto, EventDto, Events, EventsArgs, FeedNow,
+    HallRacks, LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, MetricScale, N1, OverloadDto,
     RackMetricName, Schedule, ScheduleMetrics, ScheduledJob, ZoneHeadroom,
 };
 use crate::live::{Live, store_error};
@@ -573,11 +573,76 @@ impl<S: Store + 'static> Live<S> {
             )
             .await
             .map_err(store_error)?;
-        Ok(Drill {
+        let drill = Drill {
             from_s: seconds(now.at),
             until_s: seconds(until),
             impact,
             evacuation,
+        };
+        if let Ok(mut drills) = self.drills.lock() {
+            drills.insert(drill.impact.asset.clone(), drill.clone());
+        }
+        Ok(drill)
+    }
+
+    /// `by` approves the evacuation plan of the drill running on `args.asset` (the plan as it
+    /// was shown when the drill started): recorded as an event (`evacuation_approved`) on the
+    /// asset at the park's now, with what moves, pauses and is lost. Refused when no drill runs
+    /// on that asset now. Handing the plan to a cluster scheduler is not Suangu's: the approval
+    /// is the accountable decision, on the time line and in the audit log.
+    pub async fn evacuation_approve(
+        &self,
+        args: ApproveArgs,
+        by: &str,
+    ) -> Result<Approval, ApiError> {
+        let now = self.engine().now();
+        let drill = self
+            .drills
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&args.asset).cloned())
+            .filter(|d| i64::from(d.until_s) > now.as_second())
+            .ok_or_else(|| {
+                bad(
+                    "evacuation_approve",
+                    format!(
+                        "no drill runs on {:?} now: only a running drill's plan can be approved",
+                        args.asset
+                    ),
+                )
+            })?;
+        let count =
+            |f: fn(&EvacuationDto) -> bool| drill.evacuation.iter().filter(|e| f(e)).count();
+        let (moved, paused, lost) = (
+            count(|e| e.to.is_some()),
+            count(|e| e.paused),
+            count(|e| e.lost),
+        );
+        let park = self.engine().park();
+        let event = Event {
+            at: now,
+            kind: "evacuation_approved".to_owned(),
+            target: args.asset.clone(),
+            detail: serde_json::json!({
+                "by": by,
+                "drill_from": drill.from_s,
+                "moved": moved,
+                "paused": paused,
+                "lost": lost,
+            })
+            .to_string(),
+        };
+        self.store()
+            .add_event(&park.scenario().park.id, &event)
+            .await
+            .map_err(store_error)?;
+        Ok(Approval {
+            at_s: seconds(now),
+            asset: args.asset,
+            by: by.to_owned(),
+            moved: u32::try_from(moved).unwrap_or(u32::MAX),
+            paused: u32::try_from(paused).unwrap_or(u32::MAX),
+            lost: u32::try_from(lost).unwrap_or(u32::MAX),
         })
     }
 

@@ -66,10 +66,19 @@ async fn every_command_answers_through_a_session() {
             assert_eq!(refused.code, ErrorCode::ReadOnly);
             continue;
         }
-        if ["alarm_ack", "alarm_shelve", "incident_note"].contains(&command.name) {
+        if [
+            "alarm_ack",
+            "alarm_shelve",
+            "incident_note",
+            "evacuation_approve",
+        ]
+        .contains(&command.name)
+        {
             // A person acts on an alarm: a session has none to name.
             let args = if command.name == "incident_note" {
                 serde_json::json!({ "incident": "x", "text": "y" })
+            } else if command.name == "evacuation_approve" {
+                serde_json::json!({ "asset": "SS-110-2" })
             } else {
                 serde_json::json!({ "rule": "park-pue-high", "target": "park", "minutes": 10 })
             };
@@ -867,8 +876,38 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
             .any(|r| r == "ss-110-2-lost")
     );
     assert_eq!(threshold["steps"].as_array().expect("steps").len(), 5);
-    // A note from the duty officer joins its time line; a bad one is refused, naming why.
     let live = session.live().expect("live");
+    // The drill's evacuation plan, approved by an operator: on the time line, with its counts;
+    // no drill on an asset, nothing to approve.
+    let approval = live
+        .evacuation_approve(
+            suangu_api::dto::ApproveArgs {
+                asset: "SS-110-2".to_owned(),
+            },
+            "wang",
+        )
+        .await
+        .expect("approve");
+    assert_eq!(
+        (approval.asset.as_str(), approval.by.as_str()),
+        ("SS-110-2", "wang")
+    );
+    let none = live
+        .evacuation_approve(
+            suangu_api::dto::ApproveArgs {
+                asset: "F-201".to_owned(),
+            },
+            "wang",
+        )
+        .await
+        .expect_err("no drill there");
+    assert_eq!(none.code, ErrorCode::BadArguments);
+    assert!(
+        none.message.contains("no drill runs on \"F-201\""),
+        "{}",
+        none.message
+    );
+    // A note from the duty officer joins its time line; a bad one is refused, naming why.
     let id = incident["id"].as_str().expect("id").to_owned();
     let note = |incident: &str, text: &str| suangu_api::dto::NoteArgs {
         incident: incident.to_owned(),
@@ -922,6 +961,14 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
         .filter(|e| e["kind"] == "note")
         .collect();
     assert_eq!(notes.len(), 1, "{noted}");
+    assert!(
+        noted["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .any(|e| e["kind"] == "evacuation_approved" && e["target"] == "SS-110-2"),
+        "{noted}"
+    );
     let detail: serde_json::Value =
         serde_json::from_str(notes[0]["detail"].as_str().expect("detail")).expect("json");
     assert_eq!(detail["by"], "wang");

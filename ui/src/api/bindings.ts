@@ -405,6 +405,18 @@ incident: string,
  */
 text: string, };
 
+export type ApproveArgs = { 
+/**
+ * The asset a drill runs on now (its plan is the one approved).
+ */
+asset: string, };
+
+export type Approval = { at_s: number, asset: string, by: string, 
+/**
+ * Jobs moved to another centre, paused, and lost.
+ */
+moved: number, paused: number, lost: number, };
+
 export type AlarmDto = { rule: string, 
 /**
  * The asset (or `park`, or a data source) it is about: the map lights it up.
@@ -616,6 +628,8 @@ export interface Commands {
   park_incidents: { args: Record<string, never>; result: Incidents };
   /** Add a note to an open incident's time line (by the console's person; logged in the audit log). */
   incident_note: { args: NoteArgs; result: EventDto };
+  /** Approve the evacuation plan of the drill running on an asset (by the console's person; on the time line and in the audit log). */
+  evacuation_approve: { args: ApproveArgs; result: Approval };
 }
 
 /** Streams pushed to the UI: name -> item. */
@@ -624,4 +638,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents", "incident_note"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents", "incident_note", "evacuation_approve"] as const;

@@ -1,6 +1,6 @@
 // The operations views of the main panel: capacity headroom, the green ledger, N-1 with drills
 // and the event time line. Each is rebuilt from the core's answer when it changes.
-import type { Capacity, CentreDetail, HallRacks, RackMetricName, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
+import type { Approval, Capacity, CentreDetail, HallRacks, RackMetricName, DemoStatus, Drill, Events, LedgerDay, LedgerPeriod, LiveFrame, N1, ParkMap, ParkSummary, Schedule, ScheduleMetrics } from "../../api/bindings";
 import { h, s } from "../../dom";
 import { eventKind, nameOf, num, t } from "../../i18n";
 import { METRIC_KEY, METRICS, UNIT } from "../heatmap/heatmap";
@@ -267,11 +267,25 @@ export function scheduleView(plan: Schedule, names: Map<string, string>, order: 
 }
 
 /** After a drill: what happens to the planned jobs. */
-export function evacuationList(drill: Drill, timeZone: string): HTMLElement {
+/** A drill's evacuation plan, with who approved it, or the button to approve it (an operator's;
+ * null where the console may not). */
+export function evacuationList(drill: Drill, timeZone: string, approval: Approval | null, approve: (() => void) | null): HTMLElement {
+  let decision: HTMLElement | null = null;
+  if (approval) {
+    decision = h("p", { class: "ops-label", "data-testid": "evacuation-approved" }, `${t("sched_approved")} ${approval.by} · ${clock(approval.at_s, timeZone)}`);
+  } else if (approve) {
+    const b = h("button", { type: "button", class: "period", "data-testid": "evacuation-approve" }, t("sched_approve"));
+    b.addEventListener("click", () => {
+      b.disabled = true;
+      approve();
+    });
+    decision = b;
+  }
   return h(
     "section",
     { class: "ops-view", "data-testid": "evacuation" },
     h("h3", { class: "ops-label" }, `${t("sched_evacuation")} (${drill.impact.asset}): ${drill.evacuation.length}`),
+    decision,
     h(
       "ul",
       { class: "events" },
