@@ -484,6 +484,7 @@ function applyLive(): void {
 /** Fetch what the open operations view shows, and redraw. */
 async function refreshOps(gateway: Gateway): Promise<void> {
   const o = live.ops;
+  const asked = live.view;
   o.at = live.frame?.at_s ?? 0;
   o.fetchedMs = Date.now();
   try {
@@ -522,6 +523,8 @@ async function refreshOps(gateway: Gateway): Promise<void> {
     // Someone writing a note keeps the view they write in (and their focus); it is redrawn with
     // the new answer once they leave it.
     if (live.view === "incidents" && document.activeElement?.closest("[data-testid=incident-note]")) return;
+    // The user has moved on meanwhile: the answer is kept, the view they are in is not redrawn.
+    if (live.view !== asked) return;
     render();
     applyLive();
   } catch (e) {

@@ -359,7 +359,7 @@ pub struct AlarmDto {
     pub count: u32,
 }
 
-/// The incidents of the listed alarms (`park_incidents`), the newest first.
+/// The incidents of the listed alarms (`park_incidents`), the most severe first, then the newest.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Incidents {
     /// Related alarms raised within this long of each other join one incident.

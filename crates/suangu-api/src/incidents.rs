@@ -17,7 +17,7 @@ pub const WINDOW_S: u64 = 600;
 const LEAD_S: i64 = 900;
 
 impl<S: Store + 'static> Live<S> {
-    /// The incidents of the alarms listed now, the newest first.
+    /// The incidents of the alarms listed now, the most severe first, then the newest.
     pub async fn incidents(&self) -> Result<Incidents, ApiError> {
         let engine = self.engine();
         let park = engine.park();
@@ -56,7 +56,10 @@ impl<S: Store + 'static> Live<S> {
         };
         let now_s = seconds(now);
         let scenario = park.scenario();
-        let mut incidents: Vec<IncidentDto> = grouped
+        // Most severe first, then the newest: what needs a person most is on top.
+        let mut grouped = grouped;
+        grouped.sort_by_key(|i| (i.severity, std::cmp::Reverse(i.first_raised)));
+        let incidents: Vec<IncidentDto> = grouped
             .iter()
             .map(|incident| {
                 let alarms: Vec<&AlarmView> = incident
@@ -141,7 +144,6 @@ impl<S: Store + 'static> Live<S> {
                 }
             })
             .collect();
-        incidents.sort_by_key(|i| std::cmp::Reverse(i.first_raised_s));
         Ok(Incidents {
             window_s: u32::try_from(WINDOW_S).unwrap_or(u32::MAX),
             incidents,

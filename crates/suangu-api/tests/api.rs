@@ -777,6 +777,18 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
         .wait_for(Option::is_some)
         .await
         .expect("a first frame");
+    // N-1 is watched every tick: losing the park's 110 kV station would shed load (the N-1
+    // view's first line), so its alarm stands from the first frame.
+    let first = frames.borrow().clone().expect("frame");
+    let n1 = first
+        .alarms
+        .iter()
+        .find(|a| a.key.rule == "n1-shed" && a.key.target == "SS-110-1")
+        .unwrap_or_else(|| panic!("no N-1 alarm for SS-110-1: {:?}", first.alarms));
+    assert!(
+        n1.active && n1.last_value.is_some_and(|mw| mw > 50.0),
+        "{n1:?}"
+    );
     let none = session
         .call("park_incidents", serde_json::json!({}))
         .await
@@ -925,7 +937,13 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
         .expect("note");
     assert_eq!(
         (added.kind.as_str(), added.target.as_str()),
-        ("note", "SS-110-2")
+        (
+            "note",
+            incident["alarms"][0]["target"]
+                .as_str()
+                .expect("first alarm")
+        ),
+        "on the incident's first alarm's target"
     );
     for (bad, why) in [
         (note(&id, "   "), "1 to 1000 characters, not 0"),

@@ -734,8 +734,8 @@ fn a_broken_file_names_file_line_and_field() {
             ErrorKind::UnknownReference,
         ),
         (
-            "min_shed_mw = 0.0",
-            "min_shed_mw = 0.0\nelements = [\"F-101\", \"F-999\"]",
+            "elements = [\"SS-110-1\", \"SS-110-2\", \"SS-330\"]",
+            "elements = [\"SS-110-1\", \"F-999\"]",
             "elements",
             "rules[9].elements",
             ErrorKind::UnknownReference,

@@ -10,11 +10,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use suangu_core::alarms::{
-    ActionError, AlarmKey, AlarmView, Alarms, Change, ChangeKind, Headroom, Inputs, Rules,
+    ActionError, AlarmKey, AlarmView, Alarms, Change, ChangeKind, Headroom, Inputs, N1Loss, Rules,
     Sample as AlarmSample,
 };
+use suangu_core::contingency::{Network, State};
 use suangu_core::interval::{
-    INTERVAL_SECONDS, IntervalAccumulator, IntervalRecord, interval_start,
+    CentrePower, INTERVAL_SECONDS, IntervalAccumulator, IntervalRecord, interval_start,
 };
 use suangu_core::rollup::{Hierarchy, Rollup};
 use suangu_core::units::{Mw, Ratio};
@@ -331,6 +332,11 @@ impl Engine {
         let (demo, demo_start) = (config.demo.clone(), config.start);
         let rules = config.alarms.clone();
         let alarms = config.alarms.clone().map(|rules| LiveAlarms {
+            network: rules
+                .rules
+                .iter()
+                .any(|r| r.condition.kind() == "n1")
+                .then(|| Network::of(&park)),
             alarms: Alarms::new(rules),
             series: park_series(&park).into_iter().map(|s| s.name).collect(),
         });
@@ -590,7 +596,8 @@ async fn engine_task(mut t: EngineTask) {
                     seq += 1;
                     let mut frame = frame(&t.park, seq, &sample, &rollup, Quality::Live);
                     if let Some(live) = &mut t.alarms {
-                        for change in live.evaluate(&t.park, &frame) {
+                        let outages = t.twin.read().await.outages(frame.at);
+                        for change in live.evaluate(&t.park, &frame, &outages) {
                             let _ = t.events.send(alarm_event(&change)).await;
                         }
                         frame.alarms = Arc::new(live.alarms.active());
@@ -616,7 +623,8 @@ async fn engine_task(mut t: EngineTask) {
                         seq += 1;
                         let mut stale = frame(&t.park, seq, sample, &rollup, Quality::Stale { since: sample.power.at });
                         if let Some(live) = &mut t.alarms {
-                            for change in live.evaluate(&t.park, &stale) {
+                            // Stale: nothing is decided from values, N-1 included.
+                            for change in live.evaluate(&t.park, &stale, &(Vec::new(), Vec::new())) {
                                 let _ = t.events.send(alarm_event(&change)).await;
                             }
                             stale.alarms = Arc::new(live.alarms.active());
@@ -847,19 +855,26 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
     }
 }
 
+/// Trips and cooling losses in force (element ids), as the twin gives them.
+type Outages = (Vec<String>, Vec<String>);
+
 /// The alarm rules at work in the live park, and the names of the series they read.
 struct LiveAlarms {
     alarms: Alarms,
+    /// The park's supply network, where a rule watches N-1 (built once).
+    network: Option<Network>,
     /// [`park_series`]'s names, in [`park_samples`]'s order.
     series: Vec<String>,
 }
 
 impl LiveAlarms {
-    /// Evaluate the rules on a frame. A stale frame makes every series stale and decides no
-    /// value-based alarm (they keep their state until data returns). Headroom is each operating
-    /// centre's IT capacity less its IT load now (the capacity module's full check of feeders
-    /// and cooling is not made per tick); N-1 is not evaluated per tick.
-    fn evaluate(&mut self, park: &Park, frame: &Frame) -> Vec<Change> {
+    /// Evaluate the rules on a frame, with the trips and cooling losses in force then. A stale
+    /// frame makes every series stale and decides no value-based alarm (they keep their state
+    /// until data returns). Headroom is each operating centre's IT capacity less its IT load now
+    /// (the capacity module's full check of feeders and cooling is not made per tick). N-1 is
+    /// the contingency module's, on the frame's loads and the outages in force (0.03 ms on
+    /// Qingyang, docs/benchmarks.md): each single loss that would shed IT, with how much.
+    fn evaluate(&mut self, park: &Park, frame: &Frame, outages: &Outages) -> Vec<Change> {
         let mut inputs = Inputs::default();
         match frame.quality {
             Quality::Live => {
@@ -901,6 +916,33 @@ impl LiveAlarms {
                     },
                 );
                 inputs.green_share = Some(Ratio(frame.green_share_now));
+                if let Some(network) = &self.network {
+                    let power: Vec<CentrePower> = frame
+                        .centres
+                        .iter()
+                        .map(|c| CentrePower {
+                            it: Mw(c.it_mw),
+                            facility: Mw(c.facility_mw),
+                        })
+                        .collect();
+                    let trips: Vec<&str> = outages.0.iter().map(String::as_str).collect();
+                    let cooling: Vec<&str> = outages.1.iter().map(String::as_str).collect();
+                    let state = State {
+                        power: &power,
+                        outages: &trips,
+                        cooling_lost: &cooling,
+                    };
+                    inputs.n1 = Some(
+                        network
+                            .n1(&state)
+                            .iter()
+                            .map(|impact| N1Loss {
+                                element: impact.element.id.clone(),
+                                shed: impact.shed(),
+                            })
+                            .collect(),
+                    );
+                }
             }
             Quality::Stale { .. } => {
                 inputs.stale_series = self.series.iter().cloned().collect();

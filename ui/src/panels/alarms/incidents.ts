@@ -160,7 +160,7 @@ function card(i: IncidentDto, names: Map<string, string>, timeZone: string, act:
   );
 }
 
-/** The incidents of the listed alarms, the newest first (none: says so, calmly). */
+/** The incidents of the listed alarms, the most severe first, then the newest (none: says so, calmly). */
 export function incidentsView(incidents: Incidents, names: Map<string, string>, timeZone: string, act: IncidentActions): HTMLElement {
   return h(
     "section",

@@ -145,7 +145,9 @@ export function n1View(
       h("td", {}, button),
     );
   });
-  const timeline = (events?.events ?? []).slice(-12).reverse();
+  // Faults, drills, approvals and the scheduler's outcomes: alarm changes (many in a cascade,
+  // N-1 ones with every drill) are in the alarm list and the incidents, not here.
+  const timeline = (events?.events ?? []).filter((e) => !e.kind.startsWith("alarm_")).slice(-12).reverse();
   return h(
     "section",
     { class: "ops-view n1-view", "data-testid": "n1" },
