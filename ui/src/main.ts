@@ -143,6 +143,8 @@ const VIEWS: [MainView, Key][] = [
   ["settings", "view_settings"],
 ];
 let gatewayRef: Gateway | null = null;
+/** What the alarm list shows now (rule, target and state of each alarm, and the last error). */
+let shownAlarms = "";
 
 // WebKit's console is invisible in tests and to users: show script errors on the page.
 function showFatal(message: string): void {
@@ -454,11 +456,13 @@ function applyLive(): void {
     const alarms = live.frame?.alarms ?? [];
     // Redrawn only when what it shows changes (not every frame): buttons stay under the pointer.
     const key = JSON.stringify([alarms.map((a) => [a.rule, a.target, a.active, a.acknowledged_by, a.shelved_until_s, a.flapping, a.count]), live.alarmError]);
-    if (live.alarmsEl.dataset.shown !== key || live.alarmsEl.childElementCount === 0) {
-      live.alarmsEl.dataset.shown = key;
+    const changed = key !== shownAlarms;
+    if (changed || live.alarmsEl.childElementCount === 0) {
+      shownAlarms = key;
       const gateway = gatewayRef;
-      // The incidents follow their alarms at once.
-      if (gateway && live.view === "incidents") void refreshOps(gateway);
+      // The incidents follow their alarms at once (when they change: not when the page is
+      // redrawn, or each redraw would fetch and redraw again).
+      if (changed && gateway && live.view === "incidents") void refreshOps(gateway);
       live.alarmsEl.replaceChildren(
         alarmList(alarms, view.summary.time_zone, {
           error: live.alarmError,
@@ -565,7 +569,6 @@ async function account(step: (a: NonNullable<Gateway["account"]>) => Promise<Acc
   } catch (e) {
     live.accountError = e instanceof GatewayError ? e.error.message : String(e);
   }
-  if (live.alarmsEl) delete live.alarmsEl.dataset.shown;
   render();
   applyLive();
 }
