@@ -284,6 +284,7 @@ describe("an alarm storm", () => {
         first_raised_s: frame.at_s - 60,
         alarms: alarms.filter((_, i) => i % 40 === k),
         centres: ["CM-N02"],
+        racks: 2000,
         feeders: ["F-201"],
         tenants: [{ zh: "中国移动", en: "China Mobile" }],
         jobs: [],

@@ -296,6 +296,9 @@ describe("the real window", () => {
       assert.match(readFileSync(noted, "utf8"), /,operator,window,incident_note,[\w-]+@[\w-]+#\d+,.*crew on site.*,ok,/);
       rmSync(noted, { force: true });
       await screenshot(driver, "window-incident.png");
+      // From the incident to the building it touches, rack by rack.
+      await click(driver, `${station} [data-testid=incident-centre-CM-N01]`);
+      await driver.wait(until.elementLocated(By.css('[data-testid=centre][data-id="CM-N01"] .rack')), 15000);
       await click(driver, "[data-testid=view-map]");
 
       await click(driver, "[data-testid=lang-toggle]");

@@ -337,6 +337,7 @@ function render(): void {
           ? [
               incidentsView(o.incidents, names, summary.time_zone, {
                 error: live.incidentError,
+                openCentre: (id) => openCentre(id),
                 note: gatewayRef && canAct() ? (incident, text, settled) => void addNote(incident, text, settled) : null,
               }),
             ]

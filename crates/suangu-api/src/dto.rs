@@ -380,6 +380,8 @@ pub struct IncidentDto {
     pub alarms: Vec<AlarmDto>,
     /// The centres its alarms touch through the power chain, in scenario order.
     pub centres: Vec<String>,
+    /// The physical racks of those centres (each opens from the incident, rack by rack).
+    pub racks: u32,
     /// The feeders feeding those centres.
     pub feeders: Vec<String>,
     /// The operators of those centres (the tenants to inform).

@@ -137,6 +137,7 @@ impl<S: Store + 'static> Live<S> {
                         .filter(|j| j.start_s <= now_s && now_s < j.end_s)
                         .cloned()
                         .collect(),
+                    racks: serving().map(|c| c.physical_racks.value).sum(),
                     feeders: feeders.into_iter().collect(),
                     tenants,
                     timeline,

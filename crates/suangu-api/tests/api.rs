@@ -851,6 +851,10 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
     );
     assert!(!strings("feeders").is_empty(), "{incident}");
     assert!(
+        incident["racks"].as_u64().is_some_and(|r| r > 1000),
+        "the racks of its centres: {incident}"
+    );
+    assert!(
         incident["tenants"]
             .as_array()
             .expect("tenants")

@@ -481,6 +481,10 @@ alarms: Array<AlarmDto>,
  */
 centres: Array<string>, 
 /**
+ * The physical racks of those centres (each opens from the incident, rack by rack).
+ */
+racks: number, 
+/**
  * The feeders feeding those centres.
  */
 feeders: Array<string>, 

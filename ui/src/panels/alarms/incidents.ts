@@ -53,6 +53,21 @@ function detailText(detail: string): string {
   }
 }
 
+/** The centres an incident touches, each a link to its racks, and how many racks they hold. */
+function centreLinks(i: IncidentDto, names: Map<string, string>, act: IncidentActions): HTMLElement {
+  const links = i.centres.map((id) => {
+    const b = h("button", { type: "button", class: "link-button", "data-testid": `incident-centre-${id}` }, names.get(id) ?? id);
+    b.addEventListener("click", () => act.openCentre(id));
+    return b;
+  });
+  return h(
+    "div",
+    { class: "incident-fact", "data-testid": "incident-centres", "data-count": String(i.centres.length), "data-racks": String(i.racks) },
+    h("span", { class: "ops-label" }, `${t("incident_centres")} (${num(i.centres.length)}) · ${num(i.racks)} ${t("incident_racks")}`),
+    h("span", {}, ...(links.length === 0 ? ["—"] : links.flatMap((l, k) => (k === 0 ? [l] : [" · ", l])))),
+  );
+}
+
 function fact(label: Key, testid: string, items: string[]): HTMLElement {
   return h(
     "div",
@@ -69,6 +84,8 @@ export interface IncidentActions {
   note: ((incident: string, text: string, settled: (ok: boolean) => void) => void) | null;
   /** Why the last note could not be added, if it could not. */
   error: string | null;
+  /** Open a centre (its halls, rack by rack). */
+  openCentre(id: string): void;
 }
 
 /** Notes being written, by incident: the view is redrawn as the park moves on, a draft is not
@@ -123,7 +140,7 @@ function card(i: IncidentDto, names: Map<string, string>, timeZone: string, act:
     h(
       "div",
       { class: "incident-facts" },
-      fact("incident_centres", "incident-centres", i.centres.map((c) => names.get(c) ?? c)),
+      centreLinks(i, names, act),
       fact("incident_feeders", "incident-feeders", i.feeders),
       fact("incident_tenants", "incident-tenants", i.tenants.map((n) => nameOf(n))),
       fact("incident_jobs", "incident-jobs", jobs),
