@@ -29,6 +29,7 @@ macro_rules! app_commands {
                 export_briefing,
                 park_incidents,
                 incident_note,
+                incident_step,
                 evacuation_approve
             ],
             window: [

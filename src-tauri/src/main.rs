@@ -18,7 +18,7 @@ use suangu_api::dto::{
     BriefingExport, Capacity, CapacityArgs, CentreArgs, CentreDetail, DemoArgs, DemoStatus, Drill,
     DrillArgs, ErrorCode, EventDto, Events, EventsArgs, Heatmap, HeatmapArgs, History, HistoryArgs,
     Incidents, LedgerArgs, LedgerDay, LiveFrame, N1, NoArgs, NoteArgs, ParkMap, ParkSummary,
-    RackMetricName, ReplayArgs, Schedule, SignInArgs, Sources, Trend, TrendArgs,
+    RackMetricName, ReplayArgs, Schedule, SignInArgs, Sources, StepArgs, Trend, TrendArgs,
 };
 use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
 use suangu_api::{Api, Session};
@@ -512,6 +512,26 @@ async fn incident_note(
             target,
             detail,
             |by| async move { session.live()?.incident_note(args, &by).await },
+        )
+        .await
+}
+
+/// Tick off a step of an incident's checklist, as the person at the window (logged).
+#[tauri::command]
+async fn incident_step(
+    shell: State<'_, Shell>,
+    Args(args): Args<StepArgs>,
+) -> Result<EventDto, ApiError> {
+    let session = shell.session().await?;
+    let target = args.incident.clone();
+    let detail = serde_json::json!({ "kind": args.kind, "step": args.step }).to_string();
+    shell
+        .audited(
+            "incident_step",
+            Role::Operator,
+            target,
+            detail,
+            |by| async move { session.live()?.incident_step(args, &by).await },
         )
         .await
 }

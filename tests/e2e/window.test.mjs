@@ -290,10 +290,14 @@ describe("the real window", () => {
       await driver.wait(async () => (await driver.executeScript(`return [...document.querySelectorAll('${station} [data-testid=incident-timeline] li[data-kind="note"]')].map((li) => li.textContent).join("|")`)).includes("crew on site"), 15000);
       assert.equal(await driver.executeScript("return document.querySelector('[data-testid=incident]').dataset.severity"), "critical", "the most severe incident first");
       assert.equal(await driver.executeScript("return document.querySelector('[data-testid=incident-note-text]').value"), "", "the written note leaves the form");
+      // The first step of the threshold checklist ticked off: done, by whom.
+      await click(driver, `${station} [data-testid=incident-step-threshold-0]`);
+      await driver.wait(until.elementLocated(By.css(`${station} .procedure[data-kind="threshold"] li[data-step="0"][data-done="true"]`)), 15000);
       const noted = join(SHOTS, "..", "e2e-db", `window-note-${process.pid}.csv`);
       const again = spawnSync(SUANGU, ["audit", "export", "--json", "--db", `sqlite://${stores.at(-1)}`, "--out", noted], { encoding: "utf8" });
       assert.equal(again.status, 0, again.stderr);
       assert.match(readFileSync(noted, "utf8"), /,operator,window,incident_note,[\w-]+@[\w-]+#\d+,.*crew on site.*,ok,/);
+      assert.match(readFileSync(noted, "utf8"), /,operator,window,incident_step,[\w-]+@[\w-]+#\d+,.*threshold.*,ok,/);
       rmSync(noted, { force: true });
       await screenshot(driver, "window-incident.png");
       // From the incident to the building it touches, rack by rack.

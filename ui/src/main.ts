@@ -338,6 +338,7 @@ function render(): void {
               incidentsView(o.incidents, names, summary.time_zone, {
                 error: live.incidentError,
                 openCentre: (id) => openCentre(id),
+                tick: gatewayRef && canAct() ? (incident, kind, step) => void tickStep(incident, kind, step) : null,
                 note: gatewayRef && canAct() ? (incident, text, settled) => void addNote(incident, text, settled) : null,
               }),
             ]
@@ -551,6 +552,18 @@ async function addNote(incident: string, text: string, settled: (ok: boolean) =>
   }
   // The form gives the view back to be redrawn.
   if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+  await refreshOps(gatewayRef);
+}
+
+/** Tick off a step of an incident's checklist; the view is fetched again to show it done. */
+async function tickStep(incident: string, kind: string, step: number): Promise<void> {
+  if (!gatewayRef) return;
+  try {
+    await gatewayRef.call("incident_step", { incident, kind, step });
+    live.incidentError = null;
+  } catch (e) {
+    live.incidentError = e instanceof GatewayError ? e.error.message : String(e);
+  }
   await refreshOps(gatewayRef);
 }
 

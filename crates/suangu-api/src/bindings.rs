@@ -81,6 +81,8 @@ pub fn typescript() -> String {
         AccountDto::decl(&cfg),
         SignInArgs::decl(&cfg),
         NoteArgs::decl(&cfg),
+        StepArgs::decl(&cfg),
+        StepDone::decl(&cfg),
         ApproveArgs::decl(&cfg),
         Approval::decl(&cfg),
         AlarmDto::decl(&cfg),

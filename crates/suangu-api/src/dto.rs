@@ -414,6 +414,28 @@ pub struct ProcedureDto {
     pub rules: Vec<String>,
     /// Steps in order; empty when the rules file gives none for this kind.
     pub steps: Vec<Name>,
+    /// The steps ticked off (`incident_step`), by whom and when.
+    pub done: Vec<StepDone>,
+}
+
+/// A checklist step ticked off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StepDone {
+    /// Its index in the checklist, from 0.
+    pub step: u32,
+    pub by: String,
+    pub at_s: u32,
+}
+
+/// `incident_step`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StepArgs {
+    pub incident: String,
+    /// The checklist's kind of alarm (threshold, rate, stale, headroom, green_share, n1).
+    pub kind: String,
+    /// The step, from 0.
+    pub step: u32,
 }
 
 /// Who acts at the window (`account_whoami`, and the answer to a sign-in or sign-out).

@@ -2,7 +2,10 @@
 //! chain), each with what it affects (centres, their feeders, tenants and running jobs), its time
 //! line from the event log and the checklist of each kind of alarm in it.
 
-use crate::dto::{ApiError, ErrorCode, EventDto, IncidentDto, Incidents, NoteArgs, ProcedureDto};
+use crate::dto::{
+    ApiError, ErrorCode, EventDto, IncidentDto, Incidents, NoteArgs, ProcedureDto, StepArgs,
+    StepDone,
+};
 use crate::live::{Live, alarm_dto, store_error};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -88,7 +91,7 @@ impl<S: Store + 'static> Live<S> {
                 on.extend(centres.iter().map(String::as_str));
                 on.extend(feeders.iter().map(String::as_str));
                 let lead = incident.first_raised.as_second() - LEAD_S;
-                let timeline = events
+                let timeline: Vec<EventDto> = events
                     .iter()
                     .filter(|e| e.at.as_second() >= lead && belongs(e, &on))
                     .map(|e| EventDto {
@@ -116,6 +119,7 @@ impl<S: Store + 'static> Live<S> {
                             .and_then(|r| r.procedures.get(kind))
                             .map(|steps| steps.iter().map(crate::name).collect())
                             .unwrap_or_default(),
+                        done: steps_done(&timeline, kind),
                         rules: ids,
                     })
                     .collect();
@@ -160,44 +164,96 @@ impl<S: Store + 'static> Live<S> {
     /// alarm's target at the park's now, so it sits on the incident's time line in order. An
     /// empty, over-long or control-character note, or an incident not open now, is refused.
     pub async fn incident_note(&self, args: NoteArgs, by: &str) -> Result<EventDto, ApiError> {
+        const NOTE: &str = "incident_note";
         let text = args.text.trim();
         let chars = text.chars().count();
         if chars == 0 || chars > MAX_NOTE_CHARS {
-            return Err(bad(format!(
-                "a note is 1 to {MAX_NOTE_CHARS} characters, not {chars}"
-            )));
+            return Err(bad(
+                NOTE,
+                format!("a note is 1 to {MAX_NOTE_CHARS} characters, not {chars}"),
+            ));
         }
         if text.chars().any(|c| c.is_control() && c != '\n') {
             return Err(bad(
+                NOTE,
                 "a note may hold line breaks but no other control characters".to_owned(),
             ));
         }
-        let open = self.incidents().await?;
-        let incident = open
-            .incidents
+        let incident = self.open_incident(NOTE, &args.incident).await?;
+        let detail = serde_json::json!({ "incident": incident.id, "by": by, "text": text });
+        self.on_time_line(&incident, "note", detail).await
+    }
+
+    /// `by` ticks off step `args.step` (from 0) of the checklist of kind `args.kind` of the open
+    /// incident `args.incident`: an event (`procedure_step`) on its time line, which the
+    /// incident's procedure then shows as done, by whom and when. A step that is not on that
+    /// checklist, or is done already, is refused.
+    pub async fn incident_step(&self, args: StepArgs, by: &str) -> Result<EventDto, ApiError> {
+        const STEP: &str = "incident_step";
+        let incident = self.open_incident(STEP, &args.incident).await?;
+        let procedure = incident
+            .procedures
             .iter()
-            .find(|i| i.id == args.incident)
+            .find(|p| p.kind == args.kind)
             .ok_or_else(|| {
-                bad(format!(
-                    "no open incident {:?} (open: {})",
-                    args.incident,
-                    open.incidents
-                        .iter()
-                        .map(|i| i.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                bad(
+                    STEP,
+                    format!(
+                        "incident {:?} has no {:?} checklist",
+                        incident.id, args.kind
+                    ),
+                )
             })?;
+        if usize::try_from(args.step).map_or(true, |s| s >= procedure.steps.len()) {
+            return Err(bad(
+                STEP,
+                format!(
+                    "the {} checklist has steps 0 to {}, not {}",
+                    args.kind,
+                    procedure.steps.len().saturating_sub(1),
+                    args.step
+                ),
+            ));
+        }
+        if let Some(done) = procedure.done.iter().find(|d| d.step == args.step) {
+            return Err(bad(
+                STEP,
+                format!("step {} is done already (by {})", args.step, done.by),
+            ));
+        }
+        let detail = serde_json::json!({
+            "incident": incident.id, "by": by, "kind": args.kind, "step": args.step,
+        });
+        self.on_time_line(&incident, "procedure_step", detail).await
+    }
+
+    /// The incident `id` if it is open now, or a refusal naming the open ones.
+    async fn open_incident(&self, command: &str, id: &str) -> Result<IncidentDto, ApiError> {
+        let open = self.incidents().await?;
+        let ids: Vec<&str> = open.incidents.iter().map(|i| i.id.as_str()).collect();
+        let message = format!("no open incident {id:?} (open: {})", ids.join(", "));
+        open.incidents
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or_else(|| bad(command, message))
+    }
+
+    /// Record an event of `kind` on `incident`'s first alarm's target at the park's now.
+    async fn on_time_line(
+        &self,
+        incident: &IncidentDto,
+        kind: &str,
+        detail: serde_json::Value,
+    ) -> Result<EventDto, ApiError> {
         let target = incident
             .alarms
             .first()
             .map_or_else(|| "park".to_owned(), |a| a.target.clone());
         let event = Event {
             at: self.engine().now(),
-            kind: "note".to_owned(),
+            kind: kind.to_owned(),
             target,
-            detail: serde_json::json!({ "incident": incident.id, "by": by, "text": text })
-                .to_string(),
+            detail: detail.to_string(),
         };
         let park = self.engine().park();
         self.store()
@@ -213,12 +269,34 @@ impl<S: Store + 'static> Live<S> {
     }
 }
 
-fn bad(message: String) -> ApiError {
+fn bad(command: &str, message: String) -> ApiError {
     ApiError {
         code: ErrorCode::BadArguments,
-        message: format!("incident_note: {message}"),
+        message: format!("{command}: {message}"),
         details: Vec::new(),
     }
+}
+
+/// The checklist steps of `kind` ticked off on a time line (`procedure_step` events), each the
+/// first time it was.
+fn steps_done(timeline: &[EventDto], kind: &str) -> Vec<StepDone> {
+    let mut done: Vec<StepDone> = Vec::new();
+    for event in timeline.iter().filter(|e| e.kind == "procedure_step") {
+        let Ok(d) = serde_json::from_str::<serde_json::Value>(&event.detail) else {
+            continue;
+        };
+        let step = d["step"].as_u64().and_then(|s| u32::try_from(s).ok());
+        if let (Some(step), true) = (step, d["kind"] == kind)
+            && !done.iter().any(|x| x.step == step)
+        {
+            done.push(StepDone {
+                step,
+                by: d["by"].as_str().unwrap_or_default().to_owned(),
+                at_s: event.at_s,
+            });
+        }
+    }
+    done
 }
 
 /// Whether `event` is part of an incident on the targets `on`: anything on one of them (alarm

@@ -192,6 +192,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         result: ts_name::<dto::EventDto>,
     },
     CommandSpec {
+        name: "incident_step",
+        mutating: true,
+        doc: "Tick off a step of an open incident's checklist (by the console's person; on the time line and in the audit log).",
+        args: ts_name::<dto::StepArgs>,
+        result: ts_name::<dto::EventDto>,
+    },
+    CommandSpec {
         name: "evacuation_approve",
         mutating: true,
         doc: "Approve the evacuation plan of the drill running on an asset (by the console's person; on the time line and in the audit log).",
@@ -456,13 +463,12 @@ impl<S: suangu_store::Store + 'static> Session<S> {
             }
             "park_replay" => to_json(self.live()?.replay(parse("park_replay", args)?).await?),
             // An alarm is acknowledged by a person a host names (and logs).
-            "alarm_ack" | "alarm_shelve" | "incident_note" | "evacuation_approve" => {
-                Err(ApiError {
-                    code: ErrorCode::ReadOnly,
-                    message: format!("{command}: this host has no operator to act"),
-                    details: Vec::new(),
-                })
-            }
+            "alarm_ack" | "alarm_shelve" | "incident_note" | "incident_step"
+            | "evacuation_approve" => Err(ApiError {
+                code: ErrorCode::ReadOnly,
+                message: format!("{command}: this host has no operator to act"),
+                details: Vec::new(),
+            }),
             // Files are written by a desktop host, into a folder of its choosing.
             "export_briefing" => Err(ApiError {
                 code: ErrorCode::ReadOnly,

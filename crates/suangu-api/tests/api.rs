@@ -70,6 +70,7 @@ async fn every_command_answers_through_a_session() {
             "alarm_ack",
             "alarm_shelve",
             "incident_note",
+            "incident_step",
             "evacuation_approve",
         ]
         .contains(&command.name)
@@ -77,6 +78,8 @@ async fn every_command_answers_through_a_session() {
             // A person acts on an alarm: a session has none to name.
             let args = if command.name == "incident_note" {
                 serde_json::json!({ "incident": "x", "text": "y" })
+            } else if command.name == "incident_step" {
+                serde_json::json!({ "incident": "x", "kind": "n1", "step": 0 })
             } else if command.name == "evacuation_approve" {
                 serde_json::json!({ "asset": "SS-110-2" })
             } else {
@@ -991,6 +994,52 @@ async fn a_drill_becomes_an_incident_with_its_time_line_and_checklist() {
             .any(|e| e["kind"] == "evacuation_approved" && e["target"] == "SS-110-2"),
         "{noted}"
     );
+    // The threshold checklist's first step ticked off: shown as done, by whom; not twice; a step
+    // the checklist does not have is refused.
+    let step = |step: u32| suangu_api::dto::StepArgs {
+        incident: id.clone(),
+        kind: "threshold".to_owned(),
+        step,
+    };
+    live.incident_step(step(0), "wang").await.expect("step 0");
+    let twice = live
+        .incident_step(step(0), "li")
+        .await
+        .expect_err("done already");
+    assert!(
+        twice.message.contains("done already (by wang)"),
+        "{}",
+        twice.message
+    );
+    let beyond = live
+        .incident_step(step(5), "wang")
+        .await
+        .expect_err("steps 0 to 4");
+    assert!(
+        beyond.message.contains("steps 0 to 4, not 5"),
+        "{}",
+        beyond.message
+    );
+    let ticked = session
+        .call("park_incidents", serde_json::json!({}))
+        .await
+        .expect("incidents");
+    let done = ticked["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .and_then(|i| {
+            i["procedures"]
+                .as_array()?
+                .iter()
+                .find(|p| p["kind"] == "threshold")
+                .map(|p| p["done"].clone())
+        })
+        .expect("the threshold checklist");
+    assert_eq!(done[0]["step"], 0, "{done}");
+    assert_eq!(done[0]["by"], "wang", "{done}");
+    assert_eq!(done.as_array().map(Vec::len), Some(1), "{done}");
     let detail: serde_json::Value =
         serde_json::from_str(notes[0]["detail"].as_str().expect("detail")).expect("json");
     assert_eq!(detail["by"], "wang");

@@ -405,6 +405,22 @@ incident: string,
  */
 text: string, };
 
+export type StepArgs = { incident: string, 
+/**
+ * The checklist's kind of alarm (threshold, rate, stale, headroom, green_share, n1).
+ */
+kind: string, 
+/**
+ * The step, from 0.
+ */
+step: number, };
+
+export type StepDone = { 
+/**
+ * Its index in the checklist, from 0.
+ */
+step: number, by: string, at_s: number, };
+
 export type ApproveArgs = { 
 /**
  * The asset a drill runs on now (its plan is the one approved).
@@ -518,7 +534,11 @@ rules: Array<string>,
 /**
  * Steps in order; empty when the rules file gives none for this kind.
  */
-steps: Array<Name>, };
+steps: Array<Name>, 
+/**
+ * The steps ticked off (`incident_step`), by whom and when.
+ */
+done: Array<StepDone>, };
 
 export type Schedule = { start_s: number, slot_s: number, 
 /**
@@ -632,6 +652,8 @@ export interface Commands {
   park_incidents: { args: Record<string, never>; result: Incidents };
   /** Add a note to an open incident's time line (by the console's person; logged in the audit log). */
   incident_note: { args: NoteArgs; result: EventDto };
+  /** Tick off a step of an open incident's checklist (by the console's person; on the time line and in the audit log). */
+  incident_step: { args: StepArgs; result: EventDto };
   /** Approve the evacuation plan of the drill running on an asset (by the console's person; on the time line and in the audit log). */
   evacuation_approve: { args: ApproveArgs; result: Approval };
 }
@@ -642,4 +664,4 @@ export interface Streams {
   live: LiveFrame;
 }
 
-export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents", "incident_note", "evacuation_approve"] as const;
+export const COMMAND_NAMES = ["park_summary", "park_map", "park_trend", "series_history", "rack_heatmap", "park_capacity", "park_n1", "park_ledger", "drill", "park_schedule", "centre_detail", "demo_status", "park_replay", "demo_play", "park_events", "park_sources", "alarm_ack", "alarm_shelve", "export_briefing", "park_incidents", "incident_note", "incident_step", "evacuation_approve"] as const;

@@ -2,7 +2,7 @@
 // says what it affects (centres, feeders, tenants, the jobs running there), what has happened
 // (its time line from the event log) and what to do (the checklist of each kind of alarm in it).
 // The building of each affected centre lights up on the map through its alarms.
-import type { IncidentDto, Incidents } from "../../api/bindings";
+import type { IncidentDto, Incidents, ProcedureDto } from "../../api/bindings";
 import { h } from "../../dom";
 import { eventKind, type Key, nameOf, num, t } from "../../i18n";
 
@@ -45,8 +45,10 @@ function clock(unixSeconds: number, timeZone: string): string {
 /** What an event's detail adds in words: the alarm's rule and who acted (the log keeps JSON). */
 function detailText(detail: string): string {
   try {
-    const d = JSON.parse(detail) as { rule?: unknown; by?: unknown; text?: unknown };
-    const parts = [d.rule, d.by, d.text].filter((x): x is string => typeof x === "string");
+    const d = JSON.parse(detail) as { rule?: unknown; by?: unknown; text?: unknown; kind?: unknown; step?: unknown };
+    // A checklist step: its kind and number as the list shows it (from 1).
+    const step = typeof d.kind === "string" && typeof d.step === "number" ? `${kindName(d.kind)} ${d.step + 1}` : undefined;
+    const parts = [d.rule, step, d.by, d.text].filter((x): x is string => typeof x === "string");
     return parts.map((p) => ` · ${p}`).join("");
   } catch {
     return "";
@@ -86,6 +88,28 @@ export interface IncidentActions {
   error: string | null;
   /** Open a centre (its halls, rack by rack). */
   openCentre(id: string): void;
+  /** Tick off a checklist step, or null where the console may not. */
+  tick: ((incident: string, kind: string, step: number) => void) | null;
+}
+
+/** One checklist step: done (by whom, when), a box to tick, or plain text. */
+function stepItem(id: string, p: ProcedureDto, k: number, step: string, act: IncidentActions, timeZone: string): HTMLElement {
+  const done = p.done.find((d) => d.step === k);
+  const li = h("li", { "data-step": k, "data-done": String(done !== undefined) });
+  if (done) {
+    li.append(h("span", { class: "step-done" }, "✓ "), step, h("span", { class: "ops-label" }, ` · ${done.by} · ${clock(done.at_s, timeZone)}`));
+  } else if (act.tick) {
+    const tick = act.tick;
+    const box = h("button", { type: "button", class: "step-box", "data-testid": `incident-step-${p.kind}-${k}`, "aria-label": `${t("incident_step_done")}: ${step}` }, "☐");
+    box.addEventListener("click", () => {
+      box.disabled = true;
+      tick(id, p.kind, k);
+    });
+    li.append(box, " ", step);
+  } else {
+    li.append(step);
+  }
+  return li;
 }
 
 /** Notes being written, by incident: the view is redrawn as the park moves on, a draft is not
@@ -169,7 +193,7 @@ function card(i: IncidentDto, names: Map<string, string>, timeZone: string, act:
             "div",
             { class: "procedure", "data-kind": p.kind },
             h("h4", { class: "ops-label" }, `${t("incident_procedure")}: ${kindName(p.kind)}`),
-            p.steps.length === 0 ? h("p", { class: "ops-label" }, t("incident_no_procedure")) : h("ol", { class: "procedure-steps" }, ...p.steps.map((step) => h("li", {}, nameOf(step)))),
+            p.steps.length === 0 ? h("p", { class: "ops-label" }, t("incident_no_procedure")) : h("ol", { class: "procedure-steps" }, ...p.steps.map((step, k) => stepItem(i.id, p, k, nameOf(step), act, timeZone))),
           ),
         ),
       ),
