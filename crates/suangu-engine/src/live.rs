@@ -596,7 +596,12 @@ async fn engine_task(mut t: EngineTask) {
                     seq += 1;
                     let mut frame = frame(&t.park, seq, &sample, &rollup, Quality::Live);
                     if let Some(live) = &mut t.alarms {
-                        let outages = t.twin.read().await.outages(frame.at);
+                        // The outages in force only where a rule watches N-1 (the twin's lock,
+                        // every tick).
+                        let outages = match live.network {
+                            Some(_) => t.twin.read().await.outages(frame.at),
+                            None => (Vec::new(), Vec::new()),
+                        };
                         for change in live.evaluate(&t.park, &frame, &outages) {
                             let _ = t.events.send(alarm_event(&change)).await;
                         }
