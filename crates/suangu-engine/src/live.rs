@@ -690,7 +690,7 @@ async fn raw_task<S: Store>(mut t: RawTask<S>) {
                 Timestamp::from_millisecond(newest - keep.as_millis() as i64)
                     .unwrap_or(Timestamp::UNIX_EPOCH)
             };
-            if let Err(e) = t
+            match t
                 .store
                 .prune_raw(
                     &t.park_id,
@@ -699,7 +699,12 @@ async fn raw_task<S: Store>(mut t: RawTask<S>) {
                 )
                 .await
             {
-                tracing::error!(error = %e, "applying raw retention");
+                Ok(pruned) => {
+                    for damaged in &pruned.quarantined {
+                        tracing::warn!("applying raw retention: {damaged}");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "applying raw retention"),
             }
         }
     }

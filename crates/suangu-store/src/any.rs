@@ -143,23 +143,30 @@ impl Store for AnyStore {
         }
     }
 
-    async fn insert_chunks(&self, park_id: &str, chunks: &[ChunkRow]) -> Result<()> {
+    async fn insert_chunks(&self, park_id: &str, writer: &str, chunks: &[ChunkRow]) -> Result<()> {
         match self {
-            AnyStore::Sqlite(s) => s.insert_chunks(park_id, chunks).await,
-            AnyStore::Postgres(s) => s.insert_chunks(park_id, chunks).await,
+            AnyStore::Sqlite(s) => s.insert_chunks(park_id, writer, chunks).await,
+            AnyStore::Postgres(s) => s.insert_chunks(park_id, writer, chunks).await,
         }
     }
 
     async fn write_raw(
         &self,
         park_id: &str,
+        writer: &str,
         series_id: i64,
         resolution: f64,
         points: &[Point],
     ) -> Result<Vec<Quarantined>> {
         match self {
-            AnyStore::Sqlite(s) => s.write_raw(park_id, series_id, resolution, points).await,
-            AnyStore::Postgres(s) => s.write_raw(park_id, series_id, resolution, points).await,
+            AnyStore::Sqlite(s) => {
+                s.write_raw(park_id, writer, series_id, resolution, points)
+                    .await
+            }
+            AnyStore::Postgres(s) => {
+                s.write_raw(park_id, writer, series_id, resolution, points)
+                    .await
+            }
         }
     }
 

@@ -5,13 +5,21 @@
 //! are all in the database are deleted.
 //!
 //! Out-of-order points: inside the open window they are kept beside the chunk and merged when it
-//! is written; points for a window already written are merged into the stored chunk (read,
+//! is written; points for a window already written are merged into its stored chunk (read,
 //! merge, write) at the next flush. A point is unique by series and source time: a repeat
 //! replaces the earlier value and does not grow the store.
 //!
+//! Several ingests may write the same series at once (a `suangu run` and a `suangu import`, each
+//! with its own log folder): each writes its chunks under its own writer id (kept in its log
+//! folder, [`crate::log::writer_id`]), so the database holds one chunk per series, window and
+//! writer and no ingest replaces another's points; readers merge a window's chunks (see
+//! [`Store::raw_range`] for the point kept when two writers hold the same source time). A restart
+//! on the same log folder keeps the id, so a replay rewrites its own chunks. One ingest per log
+//! folder at a time.
+//!
 //! Guarantee: what [`RawIngest::append`] acknowledged survives a process crash and, with a disk
 //! that honours fsync, a power loss: it is in a synced log segment until a synced database
-//! transaction holds it. One ingest per park writes at a time.
+//! transaction holds it.
 
 use crate::chunk::{ChunkBuilder, Point, Quality, decode, quantise};
 use crate::log::{Frame, LoggedPoint, SegmentLog};
@@ -156,6 +164,8 @@ impl Chunks {
 pub struct RawIngest<S> {
     store: Arc<S>,
     park: String,
+    /// The name this ingest's chunks carry in the database (its log folder's).
+    writer: String,
     log: SegmentLog,
     chunks: Chunks,
     logged: Vec<LoggedPoint>,
@@ -191,9 +201,11 @@ impl<S: Store> RawIngest<S> {
         }
         let stored_high_s = store.raw_high_water(park).await?;
         let (log, found) = SegmentLog::open(log_dir)?;
+        let writer = crate::log::writer_id(log_dir)?;
         let mut ingest = Self {
             store,
             park: park.to_owned(),
+            writer,
             log,
             chunks: Chunks {
                 slots,
@@ -342,13 +354,20 @@ impl<S: Store> RawIngest<S> {
                 bytes,
             });
         }
-        self.store.insert_chunks(&self.park, &rows).await
+        self.store
+            .insert_chunks(&self.park, &self.writer, &rows)
+            .await
     }
 
     /// Write every open chunk (partial ones too), empty the log and return the counts.
     pub async fn close(mut self) -> Result<IngestStats> {
         self.flush(true).await?;
         Ok(self.chunks.stats)
+    }
+
+    /// The writer id this ingest's chunks carry (its log folder's, the same after a restart).
+    pub fn writer(&self) -> &str {
+        &self.writer
     }
 
     /// How many series this ingest writes.
@@ -409,7 +428,11 @@ impl<S: Store> RawIngest<S> {
             });
         }
         // A failed write keeps everything in memory (and the log untouched) for the next try.
-        if let Err(e) = self.store.insert_chunks(&self.park, &rows).await {
+        if let Err(e) = self
+            .store
+            .insert_chunks(&self.park, &self.writer, &rows)
+            .await
+        {
             // Later points of these windows must merge with them, not race them.
             c.stored_high_s = c.stored_high_s.max(through_s);
             c.unwritten = rows;
@@ -420,7 +443,13 @@ impl<S: Store> RawIngest<S> {
             let s = &c.slots[slot as usize];
             match self
                 .store
-                .write_raw(&self.park, s.id, s.empty.resolution(), &points)
+                .write_raw(
+                    &self.park,
+                    &self.writer,
+                    s.id,
+                    s.empty.resolution(),
+                    &points,
+                )
                 .await
             {
                 Ok(quarantined) => c.stats.quarantined.extend(quarantined),

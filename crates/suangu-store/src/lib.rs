@@ -152,7 +152,8 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Option<i64>>>> + Send;
 
     /// Each series' newest point at or before `at` within the chunk window holding `at` (None
-    /// when it has none there): what a screen showed at that instant.
+    /// when it has none there): what a screen showed at that instant. Every writer's chunk of the
+    /// window counts (see [`Store::raw_range`] for the point kept where they overlap).
     fn raw_snapshot(
         &self,
         series_ids: &[i64],
@@ -163,30 +164,39 @@ pub trait Store: Send + Sync {
     /// no chunk yet.
     fn raw_high_water(&self, park_id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;
 
-    /// Write chunks of windows after [`Store::raw_high_water`], durably (on disk when this
-    /// returns, power loss included), in one transaction, without reading. A chunk already
-    /// there for the same window can only be an earlier, partial write of the same open chunk
-    /// ([`ingest::RawIngest::write_open`]) and is replaced by the fuller one.
+    /// Write `writer`'s chunks of windows after [`Store::raw_high_water`] (as `writer` saw it),
+    /// durably (on disk when this returns, power loss included), in one transaction, without
+    /// reading. Each writer has its own chunk of a window: a chunk of `writer` already there for
+    /// the same window can only be an earlier, partial write of the same open chunk
+    /// ([`ingest::RawIngest::write_open`]) and is replaced by the fuller one; other writers'
+    /// chunks of it are left alone.
     fn insert_chunks(
         &self,
         park_id: &str,
+        writer: &str,
         chunks: &[ChunkRow],
     ) -> impl Future<Output = Result<()>> + Send;
 
-    /// Store raw points of one series, in any order and any window: each window's chunk is read,
-    /// merged (a point already stored for the same source time is replaced, so writing twice does
-    /// not grow the store) and written back, durably. A stored chunk that fails its checksum is
-    /// quarantined (moved to `raw_quarantine`) and reported; the new points are still stored.
+    /// Store raw points of one series as `writer`, in any order and any window: `writer`'s chunk
+    /// of each window is read, merged (a point already stored for the same source time is
+    /// replaced, so writing twice does not grow the store) and written back, durably; other
+    /// writers' chunks are left alone (readers merge them). A stored chunk that fails its
+    /// checksum is quarantined (moved to `raw_quarantine`) and reported; the new points are
+    /// still stored.
     fn write_raw(
         &self,
         park_id: &str,
+        writer: &str,
         series_id: i64,
         resolution: f64,
         points: &[chunk::Point],
     ) -> impl Future<Output = Result<Vec<Quarantined>>> + Send;
 
-    /// Raw points of one series with source time in `[from, to)`, in time order. Chunks that fail
-    /// their checksum are quarantined and reported beside the points, never silently dropped.
+    /// Raw points of one series with source time in `[from, to)`, in time order, each source time
+    /// once: the chunks several writers hold of a window are merged, and where two hold the same
+    /// source time the point received last wins (on equal ingest times, the writer whose id
+    /// sorts last). Chunks that fail their checksum are quarantined and reported beside the
+    /// points, never silently dropped.
     fn raw_range(
         &self,
         series_id: i64,
@@ -194,8 +204,10 @@ pub trait Store: Send + Sync {
         to: Timestamp,
     ) -> impl Future<Output = Result<RawRange>> + Send;
 
-    /// The rollups of one series over `[from, to)`: one per 5-minute chunk while the chunks are
-    /// kept, one per hour after retention removed them; in time order. No chunk is decoded.
+    /// The rollups of one series over `[from, to)`: one per 5-minute window while the chunks are
+    /// kept, one per hour after retention removed them; in time order. Only the windows several
+    /// writers hold are decoded (merged as [`Store::raw_range`] does, so a point is counted
+    /// once); the others are answered from their chunk's rollup.
     fn raw_buckets(
         &self,
         series_id: i64,
@@ -204,7 +216,8 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Vec<RawBucket>>> + Send;
 
     /// Retention: fold the chunks of `park_id` older than `raw_before` into hourly rollups and
-    /// delete them; delete hourly rollups older than `rollups_before`. One transaction.
+    /// delete them (several writers' chunks of a window merged first, a point counted once);
+    /// delete hourly rollups older than `rollups_before`. One transaction.
     fn prune_raw(
         &self,
         park_id: &str,

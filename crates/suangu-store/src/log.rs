@@ -12,6 +12,9 @@
 //! and the points: series id, source time (each as a zigzag varint delta from the previous point),
 //! and the value quantised to the series' resolution with the quality in its two low bits. A
 //! mark payload is `1` and the window start. About 4 bytes per point.
+//!
+//! The folder also keeps its writer id ([`writer_id`], file `writer`): the name the chunks of
+//! its ingest carry in the database.
 
 use crate::chunk::{Quality, get_varint, put_varint, unzigzag, zigzag};
 use crate::{Result, StoreError};
@@ -240,6 +243,55 @@ impl SegmentLog {
             }
         }
         written
+    }
+}
+
+/// The writer id of the log folder `dir`: 32 hex digits in its file `writer`, made (random) at
+/// first use and kept, so the ingest of this log writes under the same name after a restart and a
+/// replay rewrites its own chunks instead of adding a second copy. Another log folder (another
+/// process, another host) has another id, so its chunks never replace this one's.
+pub fn writer_id(dir: &Path) -> Result<String> {
+    let path = dir.join("writer");
+    let what = "reading the raw log's writer id";
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let id = text.trim();
+            if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Ok(id.to_ascii_lowercase())
+            } else {
+                Err(StoreError::Query {
+                    url: path.display().to_string(),
+                    what,
+                    message: format!(
+                        "expected 32 hex digits, found {} bytes of something else; remove the \
+                         file to start a new writer id (chunks already stored keep the old one, \
+                         and readers merge both)",
+                        text.len()
+                    ),
+                })
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut bytes = [0u8; 16];
+            getrandom::fill(&mut bytes).map_err(|e| StoreError::Query {
+                url: path.display().to_string(),
+                what: "making the raw log's writer id",
+                message: e.to_string(),
+            })?;
+            let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            // Written whole or not at all: a crash leaves no half id behind.
+            let tmp = dir.join("writer.tmp");
+            File::create(&tmp)
+                .and_then(|mut f| {
+                    f.write_all(id.as_bytes())?;
+                    f.sync_all()
+                })
+                .and_then(|()| std::fs::rename(&tmp, &path))
+                .map_err(io(&path, "making the raw log's writer id"))?;
+            sync_dir(dir)?;
+            Ok(id)
+        }
+        Err(e) => Err(io(&path, what)(e)),
     }
 }
 

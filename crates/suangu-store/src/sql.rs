@@ -381,23 +381,26 @@ impl Store for $store {
         let window = crate::window_start(at_ms);
         let mut found: HashMap<i64, crate::chunk::Point> = HashMap::new();
         for ids in series_ids.chunks(crate::sql::ROWS_PER_INSERT * 4) {
-            let mut q: QueryBuilder<$db> =
-                QueryBuilder::new("SELECT series, bytes FROM raw_chunks WHERE start_s = ");
+            let mut q: QueryBuilder<$db> = QueryBuilder::new(
+                "SELECT series, writer, bytes FROM raw_chunks WHERE start_s = ",
+            );
             q.push_bind(window).push(" AND series IN (");
             let mut list = q.separated(", ");
             for id in ids {
                 list.push_bind(*id);
             }
-            q.push(")");
-            let rows: Vec<(i64, Vec<u8>)> =
+            q.push(") ORDER BY series, writer");
+            let rows: Vec<(i64, String, Vec<u8>)> =
                 q.build_query_as().fetch_all(&self.pool).await.map_err(err)?;
-            for (series, bytes) in rows {
+            for chunks in rows.chunk_by(|a, b| a.0 == b.0) {
                 // A damaged chunk shows as no data here; range reads quarantine and report it.
-                let Ok(points) = crate::chunk::decode(&bytes) else {
-                    continue;
-                };
-                if let Some(p) = points.iter().rev().find(|p| p.source_ms <= at_ms) {
-                    found.insert(series, *p);
+                let (points, _) = crate::raw::decode_window(
+                    chunks.iter().map(|(_, writer, bytes)| (writer.as_str(), bytes.as_slice())),
+                );
+                if let (Some((series, ..)), Some(p)) =
+                    (chunks.first(), points.iter().rev().find(|p| p.source_ms <= at_ms))
+                {
+                    found.insert(*series, *p);
                 }
             }
         }
@@ -412,7 +415,7 @@ impl Store for $store {
             .map_err(|e| self.query_error("reading the raw high-water mark", e))
     }
 
-    async fn insert_chunks(&self, park_id: &str, chunks: &[ChunkRow]) -> Result<()> {
+    async fn insert_chunks(&self, park_id: &str, writer: &str, chunks: &[ChunkRow]) -> Result<()> {
         let Some(high) = chunks.iter().map(|c| c.start_s).max() else {
             return Ok(());
         };
@@ -424,12 +427,13 @@ impl Store for $store {
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(err)?;
         for rows in chunks.chunks(crate::sql::ROWS_PER_INSERT) {
             let mut q: QueryBuilder<$db> = QueryBuilder::new(
-                "INSERT INTO raw_chunks (series, start_s, points, valued, min, max, sum, bytes) ",
+                "INSERT INTO raw_chunks (series, start_s, writer, points, valued, min, max, sum, bytes) ",
             );
             q.push_values(rows, |mut b, c| {
                 let (min, max) = crate::sql::min_max(&c.stats);
                 b.push_bind(c.series)
                     .push_bind(c.start_s)
+                    .push_bind(writer)
                     .push_bind(crate::sql::count(c.stats.points))
                     .push_bind(crate::sql::count(c.stats.valued))
                     .push_bind(min)
@@ -438,7 +442,7 @@ impl Store for $store {
                     .push_bind(c.bytes.as_slice());
             });
             q.push(
-                " ON CONFLICT (series, start_s) DO UPDATE SET points = excluded.points, \
+                " ON CONFLICT (series, start_s, writer) DO UPDATE SET points = excluded.points, \
                  valued = excluded.valued, min = excluded.min, max = excluded.max, \
                  sum = excluded.sum, bytes = excluded.bytes",
             );
@@ -455,6 +459,7 @@ impl Store for $store {
     async fn write_raw(
         &self,
         park_id: &str,
+        writer: &str,
         series_id: i64,
         resolution: f64,
         points: &[crate::chunk::Point],
@@ -486,10 +491,11 @@ impl Store for $store {
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(err)?;
         for (start_s, fresh) in windows {
             let old: Option<(Vec<u8>,)> = sqlx::query_as(
-                "SELECT bytes FROM raw_chunks WHERE series = $1 AND start_s = $2",
+                "SELECT bytes FROM raw_chunks WHERE series = $1 AND start_s = $2 AND writer = $3",
             )
             .bind(series_id)
             .bind(start_s)
+            .bind(writer)
             .fetch_optional(&mut *tx)
             .await
             .map_err(err)?;
@@ -498,10 +504,11 @@ impl Store for $store {
                 match crate::chunk::decode(&bytes) {
                     Ok(stored) => merged.extend(stored.into_iter().map(|p| (p.source_ms, p))),
                     Err(problem) => {
-                        crate::sql::quarantine!(tx, series_id, start_s, problem, err);
+                        crate::sql::quarantine!(tx, series_id, start_s, writer, problem, err);
                         quarantined.push(Quarantined {
                             series: series_id,
                             start: crate::sql::ts(start_s),
+                            writer: writer.to_owned(),
                             problem: problem.to_string(),
                         });
                     }
@@ -515,13 +522,15 @@ impl Store for $store {
             let (bytes, stats) = builder.finish();
             let (min, max) = crate::sql::min_max(&stats);
             sqlx::query(
-                "INSERT INTO raw_chunks (series, start_s, points, valued, min, max, sum, bytes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (series, start_s) DO UPDATE SET \
+                "INSERT INTO raw_chunks (series, start_s, writer, points, valued, min, max, sum, bytes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (series, start_s, writer) DO UPDATE SET \
                  points = excluded.points, valued = excluded.valued, min = excluded.min, \
                  max = excluded.max, sum = excluded.sum, bytes = excluded.bytes",
             )
             .bind(series_id)
             .bind(start_s)
+            .bind(writer)
             .bind(crate::sql::count(stats.points))
             .bind(crate::sql::count(stats.valued))
             .bind(min)
@@ -542,9 +551,9 @@ impl Store for $store {
 
     async fn raw_range(&self, series_id: i64, from: Timestamp, to: Timestamp) -> Result<RawRange> {
         let err = |e| self.query_error("reading raw chunks", e);
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT start_s, bytes FROM raw_chunks WHERE series = $1 \
-             AND start_s >= $2 AND start_s < $3 ORDER BY start_s",
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT start_s, writer, bytes FROM raw_chunks WHERE series = $1 \
+             AND start_s >= $2 AND start_s < $3 ORDER BY start_s, writer",
         )
         .bind(series_id)
         .bind(crate::window_start(from.as_millisecond()))
@@ -554,23 +563,26 @@ impl Store for $store {
         .map_err(err)?;
         let (from_ms, to_ms) = (from.as_millisecond(), to.as_millisecond());
         let mut out = RawRange::default();
-        for (start_s, bytes) in rows {
-            match crate::chunk::decode(&bytes) {
-                Ok(points) => out.points.extend(
-                    points
-                        .into_iter()
-                        .filter(|p| p.source_ms >= from_ms && p.source_ms < to_ms),
-                ),
-                Err(problem) => {
-                    let mut tx = self.pool.begin().await.map_err(err)?;
-                    crate::sql::quarantine!(tx, series_id, start_s, problem, err);
-                    tx.commit().await.map_err(err)?;
-                    out.quarantined.push(Quarantined {
-                        series: series_id,
-                        start: crate::sql::ts(start_s),
-                        problem: problem.to_string(),
-                    });
-                }
+        for chunks in rows.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(start_s, ..)) = chunks.first() else { continue };
+            let (points, damaged) = crate::raw::decode_window(
+                chunks.iter().map(|(_, writer, bytes)| (writer.as_str(), bytes.as_slice())),
+            );
+            out.points.extend(
+                points
+                    .into_iter()
+                    .filter(|p| p.source_ms >= from_ms && p.source_ms < to_ms),
+            );
+            for (writer, problem) in damaged {
+                let mut tx = self.pool.begin().await.map_err(err)?;
+                crate::sql::quarantine!(tx, series_id, start_s, writer, problem, err);
+                tx.commit().await.map_err(err)?;
+                out.quarantined.push(Quarantined {
+                    series: series_id,
+                    start: crate::sql::ts(start_s),
+                    writer: writer.to_owned(),
+                    problem: problem.to_string(),
+                });
             }
         }
         Ok(out)
@@ -582,12 +594,18 @@ impl Store for $store {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<RawBucket>> {
-        let rows: Vec<(i64, i64, i32, i32, Option<f64>, Option<f64>, f64)> = sqlx::query_as(
-            "SELECT start_s, CAST(300 AS BIGINT) AS seconds, points, valued, min, max, sum FROM raw_chunks \
-             WHERE series = $1 AND start_s >= $2 AND start_s < $3 \
+        type Row = (i64, i64, String, i32, i32, Option<f64>, Option<f64>, f64, Option<Vec<u8>>);
+        // A window only one writer holds is answered from its chunk's rollup, without decoding;
+        // one several writers hold comes with its chunks, merged here (a shared point once).
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT c.start_s, CAST(300 AS BIGINT) AS seconds, c.writer, c.points, c.valued, c.min, \
+             c.max, c.sum, CASE WHEN EXISTS (SELECT 1 FROM raw_chunks d WHERE d.series = c.series \
+             AND d.start_s = c.start_s AND d.writer <> c.writer) THEN c.bytes END AS bytes \
+             FROM raw_chunks c WHERE c.series = $1 AND c.start_s >= $2 AND c.start_s < $3 \
              UNION ALL \
-             SELECT start_s, CAST(3600 AS BIGINT) AS seconds, points, valued, min, max, sum FROM raw_rollups \
-             WHERE series = $1 AND start_s >= $4 AND start_s < $3 ORDER BY start_s",
+             SELECT start_s, CAST(3600 AS BIGINT) AS seconds, '' AS writer, points, valued, min, \
+             max, sum, NULL AS bytes FROM raw_rollups \
+             WHERE series = $1 AND start_s >= $4 AND start_s < $3 ORDER BY start_s, seconds, writer",
         )
         .bind(series_id)
         .bind(crate::window_start(from.as_millisecond()))
@@ -596,21 +614,27 @@ impl Store for $store {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.query_error("reading raw rollups", e))?;
-        Ok(rows
-            .into_iter()
-            .map(|(start_s, seconds, points, valued, min, max, sum)| {
-                let valued = u32::try_from(valued).unwrap_or(0);
-                RawBucket {
-                    start: crate::sql::ts(start_s),
-                    seconds,
-                    points: u32::try_from(points).unwrap_or(0),
-                    valued,
-                    min,
-                    max,
-                    mean: (valued > 0).then(|| sum / f64::from(valued)),
-                }
-            })
-            .collect())
+        let mut out = Vec::with_capacity(rows.len());
+        for group in rows.chunk_by(|a, b| (a.0, a.1, a.8.is_some()) == (b.0, b.1, b.8.is_some())) {
+            let Some(&(start_s, seconds, ..)) = group.first() else { continue };
+            let shared = group.iter().filter_map(|r| Some((r.2.as_str(), r.8.as_deref()?)));
+            let (points, _) = crate::raw::decode_window(shared);
+            if points.is_empty() {
+                // Buckets of rollups; a damaged chunk of a shared window shows as no data here
+                // (range reads quarantine and report it).
+                out.extend(group.iter().filter(|r| r.8.is_none()).map(
+                    |&(start_s, seconds, _, points, valued, min, max, sum, _)| {
+                        let count = |n: i32| u32::try_from(n).unwrap_or(0);
+                        crate::sql::bucket(start_s, seconds, count(points), count(valued), min, max, sum)
+                    },
+                ));
+            } else {
+                let stats = crate::chunk::stats(&points);
+                let (min, max) = crate::sql::min_max(&stats);
+                out.push(crate::sql::bucket(start_s, seconds, stats.points, stats.valued, min, max, stats.sum));
+            }
+        }
+        Ok(out)
     }
 
     async fn prune_raw(
@@ -623,6 +647,69 @@ impl Store for $store {
         // Whole hours only, so an hour's rollup is made from all of its chunks at once.
         let raw_before = raw_before.as_second().div_euclid(3600) * 3600;
         let mut tx = self.pool.begin().await.map_err(err)?;
+        // A window several writers hold is merged first, so a point they share is counted once:
+        // its first sound chunk takes the merged rollup and the others go.
+        let shared: Vec<(i64, i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT c.series, c.start_s, c.writer, c.bytes FROM raw_chunks c \
+             JOIN raw_series s ON s.id = c.series WHERE s.park = $1 AND c.start_s < $2 \
+             AND EXISTS (SELECT 1 FROM raw_chunks d WHERE d.series = c.series \
+             AND d.start_s = c.start_s AND d.writer <> c.writer) \
+             ORDER BY c.series, c.start_s, c.writer",
+        )
+        .bind(park_id)
+        .bind(raw_before)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(err)?;
+        let (mut merged_away, mut quarantined) = (0u64, Vec::new());
+        for window in shared.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let Some(&(series, start_s, ..)) = window.first() else { continue };
+            let (points, damaged) = crate::raw::decode_window(
+                window.iter().map(|(_, _, writer, bytes)| (writer.as_str(), bytes.as_slice())),
+            );
+            for (writer, problem) in &damaged {
+                crate::sql::quarantine!(tx, series, start_s, *writer, problem, err);
+                quarantined.push(Quarantined {
+                    series,
+                    start: crate::sql::ts(start_s),
+                    writer: (*writer).to_owned(),
+                    problem: problem.to_string(),
+                });
+            }
+            let Some((_, _, keep, _)) = window
+                .iter()
+                .find(|(_, _, writer, _)| !damaged.iter().any(|(d, _)| d == writer))
+            else {
+                continue;
+            };
+            let stats = crate::chunk::stats(&points);
+            let (min, max) = crate::sql::min_max(&stats);
+            sqlx::query(
+                "UPDATE raw_chunks SET points = $4, valued = $5, min = $6, max = $7, sum = $8 \
+                 WHERE series = $1 AND start_s = $2 AND writer = $3",
+            )
+            .bind(series)
+            .bind(start_s)
+            .bind(keep)
+            .bind(crate::sql::count(stats.points))
+            .bind(crate::sql::count(stats.valued))
+            .bind(min)
+            .bind(max)
+            .bind(stats.sum)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+            merged_away += sqlx::query(
+                "DELETE FROM raw_chunks WHERE series = $1 AND start_s = $2 AND writer <> $3",
+            )
+            .bind(series)
+            .bind(start_s)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?
+            .rows_affected();
+        }
         sqlx::query(
             "INSERT INTO raw_rollups (series, start_s, points, valued, min, max, sum) \
              SELECT c.series, (c.start_s / 3600) * 3600, SUM(c.points), SUM(c.valued), MIN(c.min), \
@@ -660,7 +747,11 @@ impl Store for $store {
         .map_err(err)?
         .rows_affected();
         tx.commit().await.map_err(err)?;
-        Ok(Pruned { chunks, rollups })
+        Ok(Pruned {
+            chunks: chunks + merged_away,
+            rollups,
+            quarantined,
+        })
     }
 
     async fn add_screen_token(
@@ -1024,24 +1115,27 @@ macro_rules! raise_mark {
 
 pub(crate) use raise_mark;
 
-/// Move the chunk (`$series`, `$start_s`) to `raw_quarantine` within `$tx`.
+/// Move the chunk (`$series`, `$start_s`, `$writer`) to `raw_quarantine` within `$tx`.
 macro_rules! quarantine {
-    ($tx:ident, $series:expr, $start_s:expr, $problem:expr, $err:expr) => {{
+    ($tx:ident, $series:expr, $start_s:expr, $writer:expr, $problem:expr, $err:expr) => {{
         let now = jiff::Timestamp::now().as_second();
         sqlx::query(
-            "INSERT INTO raw_quarantine (series, start_s, quarantined_at, problem, bytes) \
-             SELECT series, start_s, $3, $4, bytes FROM raw_chunks WHERE series = $1 AND start_s = $2",
+            "INSERT INTO raw_quarantine (series, start_s, writer, quarantined_at, problem, bytes) \
+             SELECT series, start_s, writer, $4, $5, bytes FROM raw_chunks \
+             WHERE series = $1 AND start_s = $2 AND writer = $3",
         )
         .bind($series)
         .bind($start_s)
+        .bind($writer)
         .bind(now)
         .bind($problem.to_string())
         .execute(&mut *$tx)
         .await
         .map_err($err)?;
-        sqlx::query("DELETE FROM raw_chunks WHERE series = $1 AND start_s = $2")
+        sqlx::query("DELETE FROM raw_chunks WHERE series = $1 AND start_s = $2 AND writer = $3")
             .bind($series)
             .bind($start_s)
+            .bind($writer)
             .execute(&mut *$tx)
             .await
             .map_err($err)?;
@@ -1049,6 +1143,27 @@ macro_rules! quarantine {
 }
 
 pub(crate) use quarantine;
+
+/// A rollup as a [`crate::RawBucket`].
+pub(crate) fn bucket(
+    start_s: i64,
+    seconds: i64,
+    points: u32,
+    valued: u32,
+    min: Option<f64>,
+    max: Option<f64>,
+    sum: f64,
+) -> crate::RawBucket {
+    crate::RawBucket {
+        start: ts(start_s),
+        seconds,
+        points,
+        valued,
+        min,
+        max,
+        mean: (valued > 0).then(|| sum / f64::from(valued)),
+    }
+}
 
 /// A count as the INTEGER column holds it.
 pub(crate) fn count(n: u32) -> i32 {

@@ -296,7 +296,7 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
         })
         .collect();
     let quarantined = store
-        .write_raw("qingyang", ids[0], 0.1, &points)
+        .write_raw("qingyang", "test", ids[0], 0.1, &points)
         .await
         .expect("write");
     assert!(quarantined.is_empty());
@@ -320,7 +320,7 @@ async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
     let mut again = points[300..900].to_vec();
     again.reverse();
     store
-        .write_raw("qingyang", ids[0], 0.1, &again)
+        .write_raw("qingyang", "test", ids[0], 0.1, &again)
         .await
         .expect("again");
     let all = store
@@ -509,7 +509,8 @@ async fn raw_ingest_writes_windows_rollups_and_retention<S: Store + 'static>(sto
                 pruned,
                 Pruned {
                     chunks: 24,
-                    rollups: 0
+                    rollups: 0,
+                    quarantined: Vec::new(),
                 }
             );
             assert!(
@@ -539,6 +540,173 @@ async fn raw_ingest_writes_windows_rollups_and_retention<S: Store + 'static>(sto
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two ingests of one series at once (a `suangu run` and a `suangu import`, each with its own
+/// log): their points of the same windows interleave, both publish their open chunks, one is
+/// killed and replays its log, both flush. Every point of both is read back exactly once; where
+/// both hold a source time, the point received last; rollups, snapshots and retention count each
+/// point once.
+async fn two_ingests_of_one_series_keep_each_others_points<S: Store + 'static>(store: S) {
+    let store = Arc::new(store);
+    let thread =
+        format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+    let dir = |who: &str| {
+        std::env::temp_dir().join(format!(
+            "suangu-writers-{}-{thread}-{who}",
+            std::process::id()
+        ))
+    };
+    for who in ["run", "import"] {
+        let _ = std::fs::remove_dir_all(dir(who));
+    }
+    let series = [spec("a/power_kw")];
+    let open = |who: &'static str| {
+        let (store, dir, series) = (store.clone(), dir(who), series.clone());
+        async move {
+            RawIngest::open(store, "qingyang", &dir, &series)
+                .await
+                .expect("open")
+        }
+    };
+    let (mut run, _) = open("run").await;
+    let (mut import, _) = open("import").await;
+    assert_ne!(run.writer(), import.writer());
+    let (run_writer, import_writer) = (run.writer().to_owned(), import.writer().to_owned());
+    let start = at("2026-04-01T00:00:00Z").as_millisecond();
+    let sample = |source_ms: i64, value: f64| Sample {
+        series: 0,
+        source_ms,
+        value,
+        quality: Quality::Good,
+    };
+    // Two and a half windows at 1 Hz: the run has the even seconds, the import the odd ones, and
+    // every 60th second both have it (the import 5 s later, with another value: it wins).
+    let mut expected: std::collections::BTreeMap<i64, f64> = Default::default();
+    for k in 0..750i64 {
+        let t = start + k * 1000;
+        let v = 10.0 + (k % 50) as f64 * 0.1;
+        if k % 2 == 0 {
+            run.append(t + 100, &[sample(t, v)]).await.expect("run");
+            expected.insert(t, v);
+        }
+        if k % 2 == 1 || k % 60 == 0 {
+            import
+                .append(t + 5000, &[sample(t, v + 1.0)])
+                .await
+                .expect("import");
+            expected.insert(t, v + 1.0);
+        }
+        if k % 97 == 0 {
+            run.write_open(0..1).await.expect("run publishes");
+            import.write_open(0..1).await.expect("import publishes");
+        }
+    }
+    // Late to the run: a new source time in the first window, and a repeat of one of the
+    // import's, received last (so it wins).
+    run.append(
+        start + 800_000,
+        &[sample(start + 1500, 7.0), sample(start + 3000, 8.0)],
+    )
+    .await
+    .expect("late");
+    expected.insert(start + 1500, 7.0);
+    expected.insert(start + 3000, 8.0);
+    // The import dies with its last window in the log only; reopened, it replays it as itself.
+    drop(import);
+    let (import, recovered) = open("import").await;
+    assert!(recovered.points > 0, "{recovered:?}");
+    assert_eq!(
+        import.writer(),
+        import_writer,
+        "a restart keeps the writer id"
+    );
+    import.close().await.expect("import close");
+    run.close().await.expect("run close");
+    let (reopened, _) = open("run").await;
+    assert_eq!(reopened.writer(), run_writer);
+    reopened.close().await.expect("close again");
+
+    let (id, _) = store
+        .series("qingyang", "a/power_kw")
+        .await
+        .expect("lookup")
+        .expect("registered");
+    let (from, to) = (at("2026-04-01T00:00:00Z"), at("2026-04-01T01:00:00Z"));
+    let got = store.raw_range(id, from, to).await.expect("range");
+    assert!(got.quarantined.is_empty());
+    let times: Vec<i64> = got.points.iter().map(|p| p.source_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "a point is doubled");
+    let missing: Vec<&i64> = expected
+        .keys()
+        .filter(|t| times.binary_search(t).is_err())
+        .take(5)
+        .collect();
+    assert!(missing.is_empty(), "lost: {missing:?} ...");
+    assert_eq!(
+        times.len(),
+        expected.len(),
+        "every point of both, once each"
+    );
+    for p in &got.points {
+        let want = expected[&p.source_ms];
+        assert!(
+            (p.value - want).abs() < 0.051,
+            "{}: {} vs {want}",
+            p.source_ms,
+            p.value
+        );
+    }
+    let buckets = store.raw_buckets(id, from, to).await.expect("buckets");
+    assert_eq!(buckets.len(), 3);
+    assert_eq!(
+        buckets.iter().map(|b| b.points as usize).sum::<usize>(),
+        expected.len()
+    );
+    let sum: f64 = got.points.iter().map(|p| p.value).sum();
+    let bucket_sum: f64 = buckets
+        .iter()
+        .filter_map(|b| b.mean.map(|m| m * f64::from(b.valued)))
+        .sum();
+    assert!(
+        (sum - bucket_sum).abs() < 1e-6 * sum,
+        "{sum} vs {bucket_sum}"
+    );
+    // At a second both hold, a screen shows the point received last.
+    let shared = start + 120_000;
+    let snapshot = store
+        .raw_snapshot(&[id], Timestamp::from_millisecond(shared).expect("ts"))
+        .await
+        .expect("snapshot");
+    let shown = snapshot[0].expect("a point");
+    assert_eq!(shown.source_ms, shared);
+    assert!((shown.value - expected[&shared]).abs() < 0.051, "{shown:?}");
+    // Retention folds both writers' chunks of each window into one hour, each point once.
+    let pruned = store
+        .prune_raw("qingyang", to, at("2026-01-01T00:00:00Z"))
+        .await
+        .expect("prune");
+    assert_eq!(
+        (pruned.chunks, pruned.quarantined.len()),
+        (6, 0),
+        "{pruned:?}"
+    );
+    let hourly = store.raw_buckets(id, from, to).await.expect("hourly");
+    assert_eq!(hourly.len(), 1);
+    assert_eq!(
+        (hourly[0].seconds, hourly[0].points as usize),
+        (3600, expected.len())
+    );
+    let hourly_sum = hourly[0]
+        .mean
+        .map_or(0.0, |m| m * f64::from(hourly[0].valued));
+    assert!(
+        (sum - hourly_sum).abs() < 1e-6 * sum,
+        "{sum} vs {hourly_sum}"
+    );
+    for who in ["run", "import"] {
+        let _ = std::fs::remove_dir_all(dir(who));
+    }
 }
 
 async fn screen_tokens_are_kept_hashed_spent_once_and_revoked<S: Store>(store: S) {
@@ -897,6 +1065,13 @@ fn pg_url(database: &str) -> String {
 }
 
 async fn open_pg(name: &str) -> PgStore {
+    PgStore::open(&fresh_pg(name).await)
+        .await
+        .expect("open postgres")
+}
+
+/// A new, empty database of the test server for this run; its URL.
+async fn fresh_pg(name: &str) -> String {
     let database = format!("suangu_test_{}_{name}", std::process::id());
     let admin = sqlx::PgPool::connect(&pg_url("postgres"))
         .await
@@ -912,9 +1087,7 @@ async fn open_pg(name: &str) -> PgStore {
         .await
         .expect("create");
     admin.close().await;
-    PgStore::open(&pg_url(&database))
-        .await
-        .expect("open postgres")
+    pg_url(&database)
 }
 
 macro_rules! both_backends {
@@ -929,6 +1102,7 @@ both_backends!(
     writing_the_same_intervals_again_does_not_grow_the_store = "idempotent",
     raw_points_round_trip_and_duplicates_do_not_grow = "raw",
     raw_ingest_writes_windows_rollups_and_retention = "ingest",
+    two_ingests_of_one_series_keep_each_others_points = "writers",
     events_are_kept_in_order = "events",
     a_sources_newest_health_replaces_the_last = "health",
     screen_tokens_are_kept_hashed_spent_once_and_revoked = "tokens",
@@ -1067,7 +1241,7 @@ fn a_corrupt_raw_chunk_is_quarantined_and_reported_never_dropped() {
                 quality: Quality::Good,
             })
             .collect();
-        store.write_raw("qingyang", ids[0], 0.1, &points).await.expect("write");
+        store.write_raw("qingyang", "test", ids[0], 0.1, &points).await.expect("write");
         let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
             .await
             .expect("raw");
@@ -1091,7 +1265,7 @@ fn a_corrupt_raw_chunk_is_quarantined_and_reported_never_dropped() {
         // Merging into a damaged window quarantines it too, and stores the new point.
         damage(t / 1000 + 300).execute(&raw).await.expect("damage");
         let quarantined = store
-            .write_raw("qingyang", ids[0], 0.1, &points[1..2])
+            .write_raw("qingyang", "test", ids[0], 0.1, &points[1..2])
             .await
             .expect("write");
         assert_eq!(quarantined.len(), 1);
@@ -1099,5 +1273,145 @@ fn a_corrupt_raw_chunk_is_quarantined_and_reported_never_dropped() {
         assert_eq!(got.points.len(), 2);
         assert!(got.quarantined.is_empty());
         raw.close().await;
+    });
+}
+
+/// The migrations of `backend` up to schema 8, before writers were told apart.
+async fn schema_8(backend: &str) -> sqlx::migrate::Migrator {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let to = std::env::temp_dir().join(format!("suangu-schema8-{backend}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&to);
+    std::fs::create_dir_all(&to).expect("dir");
+    for entry in std::fs::read_dir(&from).expect("migrations") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.as_str() < "0009" {
+            std::fs::copy(entry.path(), to.join(&name)).expect("copy");
+        }
+    }
+    sqlx::migrate::Migrator::new(to.as_path())
+        .await
+        .expect("schema 8")
+}
+
+/// Three points in one window, as a schema-8 store held them (one chunk per window).
+fn legacy_points(start: i64) -> Vec<Point> {
+    (0..3)
+        .map(|k| Point {
+            source_ms: start + k * 1000,
+            ingest_ms: start + k * 1000,
+            value: 1.0 + k as f64,
+            quality: Quality::Good,
+        })
+        .collect()
+}
+
+/// Write a schema-8 series and its chunk through `$pool` (the same statements on both backends).
+macro_rules! legacy_chunk {
+    ($pool:expr, $start:expr) => {{
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO raw_series (park, name, resolution) VALUES ('qingyang', 'old/power_kw', 0.1) RETURNING id",
+        )
+        .fetch_one(&$pool)
+        .await
+        .expect("series");
+        let points = legacy_points($start);
+        let stats = suangu_store::chunk::stats(&points);
+        sqlx::query(
+            "INSERT INTO raw_chunks (series, start_s, points, valued, min, max, sum, bytes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind($start / 1000)
+        .bind(stats.points as i32)
+        .bind(stats.valued as i32)
+        .bind(stats.min)
+        .bind(stats.max)
+        .bind(stats.sum)
+        .bind(suangu_store::chunk::encode(&points, 0.1).expect("encode"))
+        .execute(&$pool)
+        .await
+        .expect("chunk");
+    }};
+}
+
+/// After migration 0009 a schema-8 chunk still reads, and a writer's chunk of the same window
+/// merges with it: the overlapping point received later wins, each point once.
+async fn a_legacy_chunk_reads_and_merges<S: Store>(store: S, start: i64) {
+    let (id, _) = store
+        .series("qingyang", "old/power_kw")
+        .await
+        .expect("lookup")
+        .expect("kept");
+    let (from, to) = (at("2026-04-01T00:00:00Z"), at("2026-04-01T01:00:00Z"));
+    let old = store.raw_range(id, from, to).await.expect("range");
+    assert_eq!(old.points, legacy_points(start));
+    let newer = [
+        Point {
+            source_ms: start + 1000,
+            ingest_ms: start + 60_000,
+            value: 9.0,
+            quality: Quality::Good,
+        },
+        Point {
+            source_ms: start + 3000,
+            ingest_ms: start + 60_000,
+            value: 4.0,
+            quality: Quality::Good,
+        },
+    ];
+    store
+        .write_raw("qingyang", "b5f0", id, 0.1, &newer)
+        .await
+        .expect("write");
+    let got = store.raw_range(id, from, to).await.expect("range");
+    let values: Vec<(i64, f64)> = got
+        .points
+        .iter()
+        .map(|p| (p.source_ms - start, p.value))
+        .collect();
+    assert_eq!(values, [(0, 1.0), (1000, 9.0), (2000, 3.0), (3000, 4.0)]);
+    let buckets = store.raw_buckets(id, from, to).await.expect("buckets");
+    assert_eq!(buckets.len(), 1);
+    assert_eq!((buckets[0].points, buckets[0].max), (4, Some(9.0)));
+}
+
+#[test]
+fn sqlite_keeps_chunks_from_before_writers_readable() {
+    runtime().block_on(async {
+        let path = temp_db("legacy");
+        let start = at("2026-04-01T00:00:00Z").as_millisecond();
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true),
+        )
+        .await
+        .expect("raw");
+        schema_8("sqlite").await.run(&pool).await.expect("schema 8");
+        legacy_chunk!(pool, start);
+        pool.close().await;
+        let store = SqliteStore::open(&path).await.expect("migrated");
+        a_legacy_chunk_reads_and_merges(store, start).await;
+    });
+}
+
+#[test]
+fn postgres_keeps_chunks_from_before_writers_readable() {
+    runtime().block_on(async {
+        let url = fresh_pg("legacy").await;
+        let start = at("2026-04-01T00:00:00Z").as_millisecond();
+        let pool = sqlx::PgPool::connect(&url).await.expect("raw");
+        schema_8("postgres")
+            .await
+            .run(&pool)
+            .await
+            .expect("schema 8");
+        legacy_chunk!(pool, start);
+        pool.close().await;
+        let store = PgStore::open(&url).await.expect("migrated");
+        a_legacy_chunk_reads_and_merges(store, start).await;
     });
 }
