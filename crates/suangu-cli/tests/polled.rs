@@ -1,7 +1,8 @@
 //! `suangu run --config` against polled HTTP sources: a real Prometheus on loopback (scraping
 //! itself) that is stopped and started again, and a scripted loopback server for the answers
 //! real servers give rarely (503, 429 with Retry-After, truncated bodies, warnings, 422) and for
-//! a DCIM-style JSON API (401, 429 with an HTTP date, a missing value).
+//! a DCIM-style JSON API (401, 429 with an HTTP date, a missing value), and a synthetic history
+//! refusing more than 11,000 points per query as Prometheus does (a two-week gap paged).
 
 mod common;
 
@@ -174,6 +175,8 @@ fn a_real_prometheus_is_read_and_read_again_after_a_restart() {
 struct Script {
     answers: Arc<Mutex<HashMap<String, Vec<Scripted>>>>,
     requests: Arc<Mutex<Vec<(String, Instant)>>>,
+    /// Each query_range's prefix, start and end (Unix ms).
+    ranges: Arc<Mutex<Vec<(String, i64, i64)>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -191,6 +194,14 @@ enum Scripted {
     /// 429 with Retry-After as an HTTP date this many seconds ahead.
     TooManyUntil(i64),
     Unauthorized,
+    /// Every step of the asked range from [`synthetic`], refusing more than 11,000 points with
+    /// HTTP 400 as Prometheus does.
+    History,
+}
+
+/// The synthetic history's value at `ms`.
+fn synthetic(ms: i64) -> f64 {
+    (ms / 60_000 % 97) as f64
 }
 
 async fn answer(
@@ -205,7 +216,7 @@ async fn answer(
         .push((prefix.clone(), Instant::now()));
     let next = {
         let mut answers = script.answers.lock().expect("lock");
-        let list = answers.entry(prefix).or_default();
+        let list = answers.entry(prefix.clone()).or_default();
         if list.len() > 1 {
             list.remove(0)
         } else {
@@ -213,6 +224,18 @@ async fn answer(
         }
     };
     let end: f64 = query.get("end").and_then(|e| e.parse().ok()).unwrap_or(0.0);
+    let ms = |key: &str| {
+        query
+            .get(key)
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0, |s| (s * 1000.0).round() as i64)
+    };
+    let (start_ms, end_ms, step_ms) = (ms("start"), ms("end"), ms("step").max(1));
+    script
+        .ranges
+        .lock()
+        .expect("lock")
+        .push((prefix.clone(), start_ms, end_ms));
     let matrix = |value: f64, warned: bool| {
         let mut body = serde_json::json!({
             "status": "success",
@@ -249,6 +272,22 @@ async fn answer(
             (StatusCode::TOO_MANY_REQUESTS, [("retry-after", date)], "slow down").into_response()
         }
         Scripted::Unauthorized => (StatusCode::UNAUTHORIZED, "who are you?").into_response(),
+        Scripted::History if (end_ms - start_ms) / step_ms + 1 > 11_000 => (
+            StatusCode::BAD_REQUEST,
+            r#"{"status":"error","errorType":"bad_data","error":"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"}"#,
+        )
+            .into_response(),
+        Scripted::History => {
+            let values: Vec<serde_json::Value> = (start_ms..=end_ms)
+                .step_by(usize::try_from(step_ms).expect("step"))
+                .map(|t| serde_json::json!([t as f64 / 1000.0, synthetic(t).to_string()]))
+                .collect();
+            let body = serde_json::json!({
+                "status": "success",
+                "data": { "resultType": "matrix", "result": [{ "metric": {}, "values": values }] }
+            });
+            (StatusCode::OK, body.to_string()).into_response()
+        }
         Scripted::BadQuery => (
             StatusCode::UNPROCESSABLE_ENTITY,
             r#"{"status":"error","errorType":"execution","error":"expanding series: too many samples"}"#,
@@ -432,5 +471,127 @@ fn a_dcim_api_is_polled_by_pointer_and_its_answers_judged() {
         stored
             .iter()
             .all(|p| p.value == 30_500.0 && p.quality == Quality::Good)
+    );
+}
+
+/// Store one point of `series` as an earlier run would have (written by another writer).
+fn seed(db: &Path, series: &str, at_ms: i64, value: f64) {
+    use suangu_store::{SeriesSpec, SqliteStore, Store};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = SqliteStore::open(db).await.expect("open the store");
+        let ids = store
+            .register_series(
+                "qingyang",
+                &[SeriesSpec {
+                    name: series.to_owned(),
+                    resolution: 1.0,
+                }],
+            )
+            .await
+            .expect("register");
+        let point = suangu_store::chunk::Point {
+            source_ms: at_ms,
+            ingest_ms: at_ms,
+            value,
+            quality: Quality::Good,
+        };
+        store
+            .write_raw("qingyang", "seed", ids[0], 1.0, &[point])
+            .await
+            .expect("seed");
+    });
+}
+
+/// The newest point stored is 15 days old and the source is polled every 60 s: the last 14 days
+/// (20,161 steps, more than one query may ask) are read in pages of at most 10,000 steps, oldest
+/// first, a failed page asked again from where it stopped; each step stored once with its
+/// original time; the day before them is left out, and counted.
+#[test]
+fn a_two_week_gap_is_read_page_by_page_and_what_is_older_is_counted() {
+    use Scripted::*;
+    const STEP: i64 = 60_000;
+    const DAY: i64 = 86_400_000;
+    let script = Script::default();
+    script
+        .answers
+        .lock()
+        .expect("lock")
+        .insert("history".to_owned(), vec![History, Unavailable, History]);
+    let port = serve(&script);
+    let dir = temp_dir("backfill");
+    let db = dir.join("store.db");
+    let seeded = jiff::Timestamp::now().as_millisecond() / STEP * STEP - 15 * DAY;
+    seed(&db, "CM-N01/it_kw", seeded, synthetic(seeded));
+    let path = dir.join("suangu.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "park = \"qingyang\"\n\n[[sources]]\nid = \"history\"\nexpected_interval_s = 60\n\
+             prometheus = {{ url = \"http://127.0.0.1:{port}/history\", timeout_s = 5 }}\n\n\
+             [[sources.points]]\nquery = 'sum(power)'\nseries = \"CM-N01/it_kw\"\nunit = \"kW\"\n\
+             resolution = 1\nrange = [0, 100]\n"
+        ),
+    )
+    .expect("config");
+    let run = Run::start(&path, &db, None);
+    let health = run.until("two weeks read", Duration::from_secs(120), |v| {
+        up(v) && points(v) >= 20_161
+    });
+    run.stop();
+
+    let ranges: Vec<(i64, i64)> = script
+        .ranges
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|(_, from, to)| (*from, *to))
+        .collect();
+    assert!(ranges.len() >= 4, "{ranges:?}");
+    assert!(
+        ranges.iter().all(|(from, to)| (to - from) / STEP < 10_000),
+        "a page over 10,000 steps: {ranges:?}"
+    );
+    // The first poll's end is 14 days after its first page's start.
+    let horizon = ranges[0].0;
+    assert_eq!(horizon % STEP, 0);
+    assert_eq!(
+        ranges[1].0,
+        ranges[0].1 + STEP,
+        "the second page follows the first"
+    );
+    assert_eq!(
+        ranges[2].0, ranges[1].0,
+        "after the 503, the same page again"
+    );
+    assert_eq!(ranges[3].0, ranges[2].1 + STEP);
+    let left_out = (horizon - seeded) / STEP - 1;
+    assert!((1_439..=1_441).contains(&left_out), "{left_out}");
+    assert_eq!(
+        health["rejected"],
+        serde_json::json!({ "beyond_backfill": left_out }),
+        "{health}"
+    );
+
+    let stored = stored(&db, "CM-N01/it_kw");
+    assert_eq!(stored[0].source_ms, seeded);
+    let read = &stored[1..];
+    assert_eq!(
+        read[0].source_ms, horizon,
+        "nothing older than 14 days fetched"
+    );
+    assert!(
+        read.windows(2)
+            .all(|w| w[1].source_ms - w[0].source_ms == STEP),
+        "every step once, in order"
+    );
+    assert!(read.len() >= 20_161, "{} steps", read.len());
+    assert!(
+        read.iter()
+            .all(|p| p.value == synthetic(p.source_ms) && p.quality == Quality::Good),
+        "original times and values"
     );
 }

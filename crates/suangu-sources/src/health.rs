@@ -96,7 +96,12 @@ impl Health {
     }
 
     pub fn reject(&self, reason: &str) {
-        self.with(|s| *s.health.rejected.entry(reason.to_owned()).or_default() += 1);
+        self.reject_many(reason, 1);
+    }
+
+    /// `count` points refused (or left out) for `reason`.
+    pub fn reject_many(&self, reason: &str, count: u64) {
+        self.with(|s| *s.health.rejected.entry(reason.to_owned()).or_default() += count);
     }
 
     /// A point of `series` stored, with its source time and quality, arrived at `now`.

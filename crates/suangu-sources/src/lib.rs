@@ -157,7 +157,8 @@ impl Sources {
     }
 }
 
-/// The source time of the newest stored point of each of `names` within the last day.
+/// The source time of the newest stored point of each of `names`, however old (a poll reaches
+/// back [`prometheus::MAX_BACKFILL_MS`] from it at most, and says what it leaves out).
 async fn newest_points<S: Store>(
     store: &S,
     park: &str,
@@ -167,13 +168,10 @@ async fn newest_points<S: Store>(
     if names.is_empty() {
         return Ok(newest);
     }
-    let now = jiff::Timestamp::now();
-    let since = now - jiff::SignedDuration::from_hours(24);
     let ids = store.series_ids(park, names).await?;
     for (name, id) in names.iter().zip(ids) {
         let Some(id) = id else { continue };
-        let range = store.raw_range(id, since, now).await?;
-        if let Some(last) = range.points.last() {
+        if let Some(last) = store.raw_newest(id).await? {
             newest.insert(name.clone(), last.source_ms);
         }
     }

@@ -136,6 +136,13 @@ impl Store for AnyStore {
         }
     }
 
+    async fn raw_newest(&self, series_id: i64) -> Result<Option<Point>> {
+        match self {
+            AnyStore::Sqlite(s) => s.raw_newest(series_id).await,
+            AnyStore::Postgres(s) => s.raw_newest(series_id).await,
+        }
+    }
+
     async fn raw_high_water(&self, park_id: &str) -> Result<Option<i64>> {
         match self {
             AnyStore::Sqlite(s) => s.raw_high_water(park_id).await,

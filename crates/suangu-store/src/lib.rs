@@ -160,6 +160,14 @@ pub trait Store: Send + Sync {
         at: Timestamp,
     ) -> impl Future<Output = Result<Vec<Option<chunk::Point>>>> + Send;
 
+    /// The newest stored point of one series, however old (None: none). Reads only its newest
+    /// window (every writer's chunk of it, merged); a damaged chunk there shows as no data (range
+    /// reads quarantine and report it).
+    fn raw_newest(
+        &self,
+        series_id: i64,
+    ) -> impl Future<Output = Result<Option<chunk::Point>>> + Send;
+
     /// The newest chunk window start (Unix seconds) written for `park_id`: windows after it hold
     /// no chunk yet.
     fn raw_high_water(&self, park_id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;

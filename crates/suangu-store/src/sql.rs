@@ -407,6 +407,21 @@ impl Store for $store {
         Ok(series_ids.iter().map(|id| found.get(id).copied()).collect())
     }
 
+    async fn raw_newest(&self, series_id: i64) -> Result<Option<crate::chunk::Point>> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT writer, bytes FROM raw_chunks WHERE series = $1 \
+             AND start_s = (SELECT MAX(start_s) FROM raw_chunks WHERE series = $1) ORDER BY writer",
+        )
+        .bind(series_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading a series' newest point", e))?;
+        let (points, _) = crate::raw::decode_window(
+            rows.iter().map(|(writer, bytes)| (writer.as_str(), bytes.as_slice())),
+        );
+        Ok(points.last().copied())
+    }
+
     async fn raw_high_water(&self, park_id: &str) -> Result<Option<i64>> {
         sqlx::query_scalar("SELECT high_s FROM raw_marks WHERE park = $1")
             .bind(park_id)

@@ -681,6 +681,13 @@ async fn two_ingests_of_one_series_keep_each_others_points<S: Store + 'static>(s
     let shown = snapshot[0].expect("a point");
     assert_eq!(shown.source_ms, shared);
     assert!((shown.value - expected[&shared]).abs() < 0.051, "{shown:?}");
+    // The newest point, from the newest window only (both writers' chunks of it).
+    let newest = store
+        .raw_newest(id)
+        .await
+        .expect("newest")
+        .map(|p| p.source_ms);
+    assert_eq!(newest, expected.keys().next_back().copied());
     // Retention folds both writers' chunks of each window into one hour, each point once.
     let pruned = store
         .prune_raw("qingyang", to, at("2026-01-01T00:00:00Z"))
