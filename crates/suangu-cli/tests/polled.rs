@@ -474,6 +474,23 @@ fn a_dcim_api_is_polled_by_pointer_and_its_answers_judged() {
     );
 }
 
+/// A data-source file with one Prometheus source `history` polled every 60 s: `query` at `url`
+/// into CM-N01/it_kw.
+fn every_minute(dir: &Path, url: &str, query: &str) -> PathBuf {
+    let path = dir.join("suangu.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "park = \"qingyang\"\n\n[[sources]]\nid = \"history\"\nexpected_interval_s = 60\n\
+             prometheus = {{ url = \"{url}\", timeout_s = 5 }}\n\n\
+             [[sources.points]]\nquery = '{query}'\nseries = \"CM-N01/it_kw\"\nunit = \"kW\"\n\
+             resolution = 1\nrange = [0, 100]\n"
+        ),
+    )
+    .expect("config");
+    path
+}
+
 /// Store one point of `series` as an earlier run would have (written by another writer).
 fn seed(db: &Path, series: &str, at_ms: i64, value: f64) {
     use suangu_store::{SeriesSpec, SqliteStore, Store};
@@ -526,17 +543,11 @@ fn a_two_week_gap_is_read_page_by_page_and_what_is_older_is_counted() {
     let db = dir.join("store.db");
     let seeded = jiff::Timestamp::now().as_millisecond() / STEP * STEP - 15 * DAY;
     seed(&db, "CM-N01/it_kw", seeded, synthetic(seeded));
-    let path = dir.join("suangu.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "park = \"qingyang\"\n\n[[sources]]\nid = \"history\"\nexpected_interval_s = 60\n\
-             prometheus = {{ url = \"http://127.0.0.1:{port}/history\", timeout_s = 5 }}\n\n\
-             [[sources.points]]\nquery = 'sum(power)'\nseries = \"CM-N01/it_kw\"\nunit = \"kW\"\n\
-             resolution = 1\nrange = [0, 100]\n"
-        ),
-    )
-    .expect("config");
+    let path = every_minute(
+        &dir,
+        &format!("http://127.0.0.1:{port}/history"),
+        "sum(power)",
+    );
     let run = Run::start(&path, &db, None);
     let health = run.until("two weeks read", Duration::from_secs(120), |v| {
         up(v) && points(v) >= 20_161
@@ -593,5 +604,71 @@ fn a_two_week_gap_is_read_page_by_page_and_what_is_older_is_counted() {
         read.iter()
             .all(|p| p.value == synthetic(p.source_ms) && p.quality == Quality::Good),
         "original times and values"
+    );
+}
+
+/// The same against a real Prometheus: 14.5 days of a gauge every 60 s written into its data
+/// folder with `promtool tsdb create-blocks-from openmetrics` (history it never scraped), the
+/// newest point stored 15 days old. The connector reads the last 14 days in pages the real server
+/// accepts, each sample once at its own time, and counts the day it leaves out.
+#[test]
+fn a_real_prometheus_fills_a_two_week_gap_from_its_history() {
+    const STEP: i64 = 60_000;
+    const DAY: i64 = 86_400_000;
+    let dir = temp_dir("prometheus-history");
+    let now = jiff::Timestamp::now().as_millisecond() / STEP * STEP;
+    let (first, last) = (now - 14 * DAY - DAY / 2, now - 2 * STEP);
+    let mut history = "# TYPE history_kw gauge\n".to_owned();
+    for t in (first..=last).step_by(STEP as usize) {
+        history.push_str(&format!("history_kw {} {}\n", synthetic(t), t / 1000));
+    }
+    history.push_str("# EOF\n");
+    let input = dir.join("history.om");
+    std::fs::write(&input, history).expect("history");
+    let promtool =
+        std::env::var("SUANGU_PROMTOOL").unwrap_or_else(|_| "/usr/bin/promtool".to_owned());
+    let made = Command::new(&promtool)
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&input)
+        .arg(dir.join("tsdb"))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("{promtool}: {e} (Debian's prometheus package has it)"));
+    assert!(made.success(), "promtool: {made}");
+    let port = free_port();
+    let server = Prometheus::start(&dir, port);
+    let db = dir.join("store.db");
+    let seeded = now - 15 * DAY;
+    seed(&db, "CM-N01/it_kw", seeded, synthetic(seeded));
+    let path = every_minute(&dir, &format!("http://127.0.0.1:{port}"), "history_kw");
+    let run = Run::start(&path, &db, None);
+    let health = run.until("two weeks read", Duration::from_secs(120), |v| {
+        up(v) && points(v) >= 20_160
+    });
+    run.stop();
+    drop(server);
+
+    let stored = stored(&db, "CM-N01/it_kw");
+    let read = &stored[1..];
+    let horizon = read[0].source_ms;
+    assert!(
+        (now - 14 * DAY..=now - 14 * DAY + 2 * STEP).contains(&horizon),
+        "the first point read is 14 days back: {horizon}"
+    );
+    assert!(
+        read.windows(2)
+            .all(|w| w[1].source_ms - w[0].source_ms == STEP),
+        "every step once, in order"
+    );
+    let sampled: Vec<_> = read.iter().filter(|p| p.source_ms <= last).collect();
+    assert_eq!(sampled.len() as i64, (last - horizon) / STEP + 1);
+    assert!(
+        sampled.iter().all(|p| p.value == synthetic(p.source_ms)),
+        "each sample at its own time"
+    );
+    assert_eq!(
+        health["rejected"]["beyond_backfill"].as_i64(),
+        Some((horizon - seeded) / STEP - 1),
+        "{health}"
     );
 }
