@@ -80,7 +80,7 @@ async function heapSnapshot(cdp) {
 async function measure(page, cdp, wall) {
   // A plain predicate, not waitForSelector: Playwright keeps the elements a selector wait saw,
   // which would count as this page's nodes.
-  if (wall) await page.waitForFunction(() => document.querySelector('.wall-canvas[data-screen="kpis"] .wall-stage > *') !== null, null, { timeout: 60000 });
+  if (wall) await page.waitForFunction(() => document.querySelector('.wall-stage[data-screen="kpis"]') !== null, null, { timeout: 60000 });
   const snapshot = await heapSnapshot(cdp);
   // Frames keep arriving (1000 a second) while we measure, each leaving garbage behind: what a
   // page retains is the floor of three full collections (V8's and, under memory pressure,

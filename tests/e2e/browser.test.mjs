@@ -427,6 +427,34 @@ describe("wall mode", () => {
     await page.close();
   });
 
+  it("keeps its screens across turns and refreshes them in place", async () => {
+    // A wall turns its playlist thousands of times a day: a turn shows the screens it built
+    // before (the same elements) with their answers asked for again, and builds nothing anew.
+    const { page, errors } = await openWall(`${server.url}?wall=kpis:3,capacity:3`);
+    let asked = 0;
+    page.on("request", (r) => {
+      if (r.url().includes("/api/park_capacity")) asked++;
+    });
+    await page.waitForSelector('.wall-stage[data-screen="capacity"] .wall-cap-row', { timeout: 15000 });
+    await page.evaluate(() => {
+      document.querySelector(".wall-kpis").dataset.probe = "kpis";
+      document.querySelector(".wall-capacity").dataset.probe = "capacity";
+    });
+    const before = asked;
+    await page.waitForFunction(() => Number(document.querySelector(".wall-canvas")?.dataset.turns ?? 0) >= 2, null, { timeout: 20000 });
+    await page.waitForSelector('.wall-stage[data-screen="capacity"]', { timeout: 10000 });
+    const shown = await page.evaluate(() =>
+      [...document.querySelectorAll(".wall-stage > *")].map((el) => ({ probe: el.dataset.probe ?? null, hidden: el.hidden })),
+    );
+    assert.deepEqual(shown, [
+      { probe: "kpis", hidden: true },
+      { probe: "capacity", hidden: false },
+    ]);
+    assert.ok(asked > before, "the capacity screen asked for its answers again when shown again");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("has no text under 24 px on any screen, at 1080p, 4K and 5760x1080", async () => {
     for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }, { width: 5760, height: 1080 }]) {
       const page = await browser.newPage({ viewport });

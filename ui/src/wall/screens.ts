@@ -1,6 +1,7 @@
 // The wall's screens, drawn for a 1080-pixel-high logical canvas and read from across a room:
-// no text under 24 px. Each is built from the core's answers (a build that fails is skipped by
-// the playlist) and updated in place with every live frame.
+// no text under 24 px. Each is built once from the core's answers (a build that fails is skipped
+// by the playlist), updated in place with every live frame while it is shown, and refreshed in
+// place (its answers asked for again) each time the playlist comes back to it.
 import type { AlarmDto, LiveFrame, ParkMap, ParkSummary } from "../api/bindings";
 import type { Gateway } from "../api/gateway";
 import { h } from "../dom";
@@ -24,6 +25,9 @@ export interface WallContext {
 export interface WallScreen {
   el: HTMLElement;
   update(frame: LiveFrame, state: string): void;
+  /** Ask for the screen's answers again and show them in place (screens drawn from the live
+   * frame alone have none); a refresh that fails fails the screen. */
+  refresh?(): Promise<void>;
   destroy(): void;
 }
 
@@ -188,8 +192,11 @@ export function declutter(svg: SVGSVGElement): void {
 
 /** Green power: the share now, today's both ways, and the last 24 hours. */
 async function green(ctx: WallContext): Promise<WallScreen> {
-  const [ledger, trend] = await Promise.all([ctx.gateway.call("park_ledger", {}), ctx.gateway.call("park_trend", { hours: 24 })]);
+  const fetch = () => Promise.all([ctx.gateway.call("park_ledger", {}), ctx.gateway.call("park_trend", { hours: 24 })]);
+  const [[ledger, trend], { default: UPlot }] = await Promise.all([fetch(), import("uplot")]);
   const now = h("span", { class: "wall-value wall-green" }, "—");
+  const market = h("span", { class: "wall-value" });
+  const location = h("span", { class: "wall-value" });
   const chart = h("div", { class: "wall-chart" });
   const el = h(
     "div",
@@ -198,19 +205,24 @@ async function green(ctx: WallContext): Promise<WallScreen> {
       "div",
       { class: "wall-kpis wall-kpis-3" },
       h("div", { class: "wall-tile", "data-kpi": "green-now" }, h("div", { class: "wall-label" }, t("ov_green_now")), now),
-      h("div", { class: "wall-tile", "data-quality": "store" }, h("div", { class: "wall-label" }, `${t("ledger_day")} · ${t("ledger_market")}`), h("span", { class: "wall-value" }, pct(ledger.day.green_share_market))),
-      h("div", { class: "wall-tile", "data-quality": "store" }, h("div", { class: "wall-label" }, `${t("ledger_day")} · ${t("ledger_location")}`), h("span", { class: "wall-value" }, pct(ledger.day.green_share_location))),
+      h("div", { class: "wall-tile", "data-quality": "store" }, h("div", { class: "wall-label" }, `${t("ledger_day")} · ${t("ledger_market")}`), market),
+      h("div", { class: "wall-tile", "data-quality": "store" }, h("div", { class: "wall-label" }, `${t("ledger_day")} · ${t("ledger_location")}`), location),
     ),
     chart,
   );
-  const series = toSeries(trend);
-  const { default: UPlot } = await import("uplot");
+  let series = toSeries(trend);
+  const show = (day: typeof ledger.day) => {
+    market.textContent = pct(day.green_share_market);
+    location.textContent = pct(day.green_share_location);
+  };
+  show(ledger.day);
   const css = getComputedStyle(document.documentElement);
   const colour = (name: string) => css.getPropertyValue(name).trim() || "#888";
   const font = `${MIN_TEXT_PX}px "Suangu Sans", sans-serif`;
   const axis = { stroke: colour("--text-muted"), font, labelFont: font, size: 90, grid: { stroke: "rgba(147,164,195,0.15)" } };
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: ctx.summary.time_zone });
   let plot: uPlot | null = null;
+  // Drawn once the chart has a size (never while the screen is hidden), then given new data.
   const draw = () => {
     if (plot || chart.clientWidth === 0) return;
     plot = new UPlot(
@@ -240,6 +252,12 @@ async function green(ctx: WallContext): Promise<WallScreen> {
   return {
     el,
     update,
+    async refresh() {
+      const [ledger, trend] = await fetch();
+      show(ledger.day);
+      series = toSeries(trend);
+      plot?.setData(series);
+    },
     destroy() {
       resize.disconnect();
       plot?.destroy();
@@ -249,69 +267,73 @@ async function green(ctx: WallContext): Promise<WallScreen> {
 
 /** Headroom of every centre, the binding constraint named. */
 async function capacity(ctx: WallContext): Promise<WallScreen> {
-  const cap = await ctx.gateway.call("park_capacity", {});
   const names = new Map(ctx.map.centres.map((c) => [c.id, nameOf(c.label)]));
-  const el = h(
-    "div",
-    { class: "wall-capacity" },
-    h("div", { class: "wall-tile wall-wide", "data-quality": "live" }, h("div", { class: "wall-label" }, t("cap_park")), h("span", { class: "wall-value" }, `${num(cap.headroom_mw, 1)} MW`)),
-    ...cap.centres.map((c) => {
-      const b = bar(c);
-      return h(
-        "div",
-        { class: `wall-cap-row${c.planned ? " planned" : ""}`, "data-centre": c.centre },
-        h("span", { class: "wall-cap-name" }, names.get(c.centre) ?? c.centre),
-        h("span", { class: "cap-bar" }, h("span", { class: "cap-used", style: `width:${b.used * 100}%` }), h("span", { class: "cap-free", style: `width:${b.headroom * 100}%` })),
-        h("span", { class: "wall-cap-mw" }, `${num(c.it_mw, 1)} / ${num(c.it_capacity_mw, 1)} MW`),
-        h("span", { class: "wall-cap-binding" }, bindingText(c)),
-      );
-    }),
-  );
-  return { el, update() {}, destroy() {} };
+  const el = h("div", { class: "wall-capacity" });
+  const fill = async () => {
+    const cap = await ctx.gateway.call("park_capacity", {});
+    el.replaceChildren(
+      h("div", { class: "wall-tile wall-wide", "data-quality": "live" }, h("div", { class: "wall-label" }, t("cap_park")), h("span", { class: "wall-value" }, `${num(cap.headroom_mw, 1)} MW`)),
+      ...cap.centres.map((c) => {
+        const b = bar(c);
+        return h(
+          "div",
+          { class: `wall-cap-row${c.planned ? " planned" : ""}`, "data-centre": c.centre },
+          h("span", { class: "wall-cap-name" }, names.get(c.centre) ?? c.centre),
+          h("span", { class: "cap-bar" }, h("span", { class: "cap-used", style: `width:${b.used * 100}%` }), h("span", { class: "cap-free", style: `width:${b.headroom * 100}%` })),
+          h("span", { class: "wall-cap-mw" }, `${num(c.it_mw, 1)} / ${num(c.it_capacity_mw, 1)} MW`),
+          h("span", { class: "wall-cap-binding" }, bindingText(c)),
+        );
+      }),
+    );
+  };
+  await fill();
+  return { el, update() {}, refresh: fill, destroy() {} };
 }
 
 /** One centre: its load, its feeds, and its racks by power. */
 async function centre(ctx: WallContext, id: string): Promise<WallScreen> {
-  const d = await ctx.gateway.call("centre_detail", { centre: id });
   const name = nameOf(ctx.map.centres.find((c) => c.id === id)?.label ?? { zh: id, en: id });
-  const scale = d.scales.find((x) => x.metric === "power_kw");
-  const [lo, hi] = scale ? [scale.lo, scale.hi] : [0, 1];
-  const el = h(
-    "div",
-    { class: "wall-centre" },
-    h(
-      "div",
-      { class: "wall-kpis wall-kpis-3" },
-      h("div", { class: "wall-tile" }, h("div", { class: "wall-label" }, name), h("span", { class: "wall-value" }, `${num(d.headroom.it_mw, 1)} / ${num(d.headroom.it_capacity_mw, 1)} MW`)),
-      ...d.feeds.map((f) =>
-        h(
-          "div",
-          { class: "wall-tile", "data-quality": f.energised ? "live" : "bad" },
-          h("div", { class: "wall-label" }, `${f.feeder} (${f.side})`),
-          h("span", { class: "wall-value" }, f.energised ? `${num(f.load_mw, 1)} MW` : t("cap_no_supply")),
+  const el = h("div", { class: "wall-centre" });
+  const fill = async () => {
+    const d = await ctx.gateway.call("centre_detail", { centre: id });
+    const scale = d.scales.find((x) => x.metric === "power_kw");
+    const [lo, hi] = scale ? [scale.lo, scale.hi] : [0, 1];
+    el.replaceChildren(
+      h(
+        "div",
+        { class: "wall-kpis wall-kpis-3" },
+        h("div", { class: "wall-tile" }, h("div", { class: "wall-label" }, name), h("span", { class: "wall-value" }, `${num(d.headroom.it_mw, 1)} / ${num(d.headroom.it_capacity_mw, 1)} MW`)),
+        ...d.feeds.map((f) =>
+          h(
+            "div",
+            { class: "wall-tile", "data-quality": f.energised ? "live" : "bad" },
+            h("div", { class: "wall-label" }, `${f.feeder} (${f.side})`),
+            h("span", { class: "wall-value" }, f.energised ? `${num(f.load_mw, 1)} MW` : t("cap_no_supply")),
+          ),
         ),
       ),
-    ),
-    h(
-      "div",
-      { class: "wall-halls" },
-      ...d.halls.map((hall) =>
-        h(
-          "div",
-          { class: "wall-hall" },
-          ...Array.from({ length: hall.rows }, (_, r) =>
-            h(
-              "div",
-              { class: "rack-row" },
-              ...Array.from({ length: hall.racks_per_row }, (_, k) => {
-                const v = hall.power_kw[r * hall.racks_per_row + k];
-                return h("span", { class: "rack", style: v === undefined ? "" : `background:rgb(${heat((v - lo) / (hi - lo || 1)).join(",")})` });
-              }),
+      h(
+        "div",
+        { class: "wall-halls" },
+        ...d.halls.map((hall) =>
+          h(
+            "div",
+            { class: "wall-hall" },
+            ...Array.from({ length: hall.rows }, (_, r) =>
+              h(
+                "div",
+                { class: "rack-row" },
+                ...Array.from({ length: hall.racks_per_row }, (_, k) => {
+                  const v = hall.power_kw[r * hall.racks_per_row + k];
+                  return h("span", { class: "rack", style: v === undefined ? "" : `background:rgb(${heat((v - lo) / (hi - lo || 1)).join(",")})` });
+                }),
+              ),
             ),
           ),
         ),
       ),
-    ),
-  );
-  return { el, update() {}, destroy() {} };
+    );
+  };
+  await fill();
+  return { el, update() {}, refresh: fill, destroy() {} };
 }

@@ -2,6 +2,11 @@
 // wider for wide walls) scaled to the wall's native resolution; a clock; the live link's state
 // in large type; a screen that fails is skipped and the playlist carries on; a screen that stops
 // updating is rebuilt; an operator can pin a screen (the pin button, or the P key).
+//
+// A screen is built once and kept (hidden while another is shown), then refreshed in place when
+// the playlist comes back to it: a wall turns its playlist thousands of times a day, and a turn
+// that built every screen anew would make the browser compile, shape text and collect for
+// nothing. A screen is built again only when it failed or stopped taking frames.
 import type { LiveFrame, ParkMap, ParkSummary } from "../api/bindings";
 import type { Gateway, LinkState } from "../api/gateway";
 import { h } from "../dom";
@@ -16,6 +21,9 @@ const MIN_WIDTH = 1920;
 const STUCK_MS = 20_000;
 /** A screen that has not built within this long has failed. */
 const BUILD_TIMEOUT_MS = 15_000;
+/** At most this many built screens are kept (the least recently shown is let go): a centre's
+ * screen holds thousands of racks. */
+const MAX_KEPT = 6;
 
 export interface WallOptions {
   playlist: string | null;
@@ -70,6 +78,16 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
   let frame: LiveFrame | null = null;
   let state: LinkState = "connecting";
   let screen: WallScreen | null = null;
+  /** The screens built, by entry, least recently shown first. */
+  const kept = new Map<string, WallScreen>();
+  const letGo = (key: string) => {
+    const s = kept.get(key);
+    if (!s) return;
+    kept.delete(key);
+    s.destroy();
+    s.el.remove();
+    if (screen === s) screen = null;
+  };
   let lastOk = Date.now();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let generation = 0;
@@ -92,36 +110,48 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
     pin.setAttribute("aria-pressed", String(rotation.pinned !== null));
   };
 
-  /** Show `entry`; on failure note it and move on at once. */
-  const show = async (entry: Entry) => {
+  /** Show `entry` (built, or refreshed if kept; built anew with `rebuild`); on failure note it
+   * and move on at once. */
+  const show = async (entry: Entry, rebuild = false) => {
     const mine = ++generation;
+    const key = entryKey(entry);
     if (timer) clearTimeout(timer);
     title.textContent = `${t(TITLE[entry.screen])}${entry.arg ? ` · ${entry.arg}` : ""}`;
-    canvas.dataset.screen = entryKey(entry);
+    canvas.dataset.screen = key;
     showPlaylist(entry);
+    if (rebuild) letGo(key);
+    const have = kept.get(key);
     let deadline: ReturnType<typeof setTimeout> | undefined;
     try {
-      const built = await Promise.race([
-        buildScreen(entry.screen, entry.arg, { gateway, summary, map, frame, state: stateOf().state }),
+      const ready = await Promise.race([
+        have ? (have.refresh?.() ?? Promise.resolve()).then(() => have) : buildScreen(entry.screen, entry.arg, { gateway, summary, map, frame, state: stateOf().state }),
         new Promise<never>((_, fail) => {
           deadline = setTimeout(() => fail(new Error(t("wall_timeout"))), BUILD_TIMEOUT_MS);
         }),
       ]);
       clearTimeout(deadline);
       if (mine !== generation) {
-        built.destroy();
+        if (!have) ready.destroy();
         return;
       }
-      screen?.destroy();
-      screen = built;
-      stage.replaceChildren(built.el);
-      stage.dataset.screen = entryKey(entry);
+      // Most recently shown last; the oldest let go beyond the bound.
+      kept.delete(key);
+      kept.set(key, ready);
+      for (const old of [...kept.keys()].slice(0, Math.max(0, kept.size - MAX_KEPT))) letGo(old);
+      if (!have) stage.append(ready.el);
+      for (const s of kept.values()) s.el.hidden = s !== ready;
+      screen = ready;
+      // A kept screen missed the frames that came while it was hidden.
+      if (have && frame) ready.update(frame, stateOf().state);
+      stage.dataset.screen = key;
       lastOk = Date.now();
       timer = setTimeout(() => void next(false), entry.dwell_s * 1000);
     } catch (e) {
       clearTimeout(deadline);
       if (mine !== generation) return;
-      note_(`${t("wall_skipped")} ${entryKey(entry)}: ${e instanceof Error ? e.message : String(e)}`);
+      // A kept screen that cannot refresh is built anew next time.
+      letGo(key);
+      note_(`${t("wall_skipped")} ${key}: ${e instanceof Error ? e.message : String(e)}`);
       canvas.dataset.skipped = String(Number(canvas.dataset.skipped ?? 0) + 1);
       void next(true);
     }
@@ -162,7 +192,7 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
       } catch (e) {
         // A screen that cannot take a frame is rebuilt (the watchdog's job, done at once).
         note_(`${t("wall_rebuilt")} ${entryKey(rotation.current())}: ${String(e)}`);
-        void show(rotation.current());
+        void show(rotation.current(), true);
       }
     },
     (s) => {
@@ -177,7 +207,7 @@ export function startWall(root: HTMLElement, gateway: Gateway, summary: ParkSumm
   setInterval(() => {
     if (state === "open" && screen && Date.now() - lastOk > STUCK_MS) {
       note_(`${t("wall_rebuilt")} ${entryKey(rotation.current())}`);
-      void show(rotation.current());
+      void show(rotation.current(), true);
     }
   }, 5000);
 
