@@ -13,9 +13,13 @@ pub(crate) const LEDGER_UPSERT: &str = " ON CONFLICT (park, start_s) DO UPDATE S
     import_mwh = excluded.import_mwh, storage_mwh = excluded.storage_mwh, \
     storage_green_mwh = excluded.storage_green_mwh";
 
-/// Rows per multi-row INSERT: 8 columns x 4,000 stays under SQLite's 32,766 parameters (and
-/// PostgreSQL's 65,535).
-pub(crate) const ROWS_PER_INSERT: usize = 4_000;
+/// Bound parameters one statement may carry: SQLite's limit (PostgreSQL's is 65,535).
+const MAX_PARAMETERS: usize = 32_766;
+
+/// Rows per multi-row INSERT of `columns` columns, within [`MAX_PARAMETERS`].
+pub(crate) const fn rows_per_insert(columns: usize) -> usize {
+    MAX_PARAMETERS / columns
+}
 
 pub(crate) fn ts(seconds: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
@@ -78,7 +82,7 @@ impl Store for $store {
         let mut tx = self.pool.begin().await.map_err(err)?;
 
         let rows: Vec<AggregateRow> = records.iter().flat_map(|r| quarter_rows(park, r)).collect();
-        for chunk in rows.chunks(crate::sql::ROWS_PER_INSERT) {
+        for chunk in rows.chunks(crate::sql::rows_per_insert(8)) {
             let mut q: QueryBuilder<$db> = QueryBuilder::new(
                 "INSERT INTO aggregates (park, level, scope, scope_id, start_s, it_mwh, facility_mwh, peak_it_mw) ",
             );
@@ -99,7 +103,7 @@ impl Store for $store {
             q.build().execute(&mut *tx).await.map_err(err)?;
         }
 
-        for chunk in records.chunks(crate::sql::ROWS_PER_INSERT / 2) {
+        for chunk in records.chunks(crate::sql::rows_per_insert(17)) {
             let mut q: QueryBuilder<$db> = QueryBuilder::new(
                 "INSERT INTO green_ledger (park, start_s, hours, load_mwh, gen_behind_meter_mwh, \
                  gen_contract_mwh, delivered_mwh, delivered_behind_meter_mwh, charged_mwh, grid_charged_mwh, \
@@ -316,7 +320,7 @@ impl Store for $store {
         use std::collections::HashMap;
         let err = |e| self.query_error("registering raw series", e);
         let mut tx = self.pool.begin().await.map_err(err)?;
-        for chunk in series.chunks(crate::sql::ROWS_PER_INSERT * 2) {
+        for chunk in series.chunks(crate::sql::rows_per_insert(3)) {
             let mut q: QueryBuilder<$db> =
                 QueryBuilder::new("INSERT INTO raw_series (park, name, resolution) ");
             q.push_values(chunk, |mut b, s| {
@@ -380,7 +384,7 @@ impl Store for $store {
         let at_ms = at.as_millisecond();
         let window = crate::window_start(at_ms);
         let mut found: HashMap<i64, crate::chunk::Point> = HashMap::new();
-        for ids in series_ids.chunks(crate::sql::ROWS_PER_INSERT * 4) {
+        for ids in series_ids.chunks(crate::sql::rows_per_insert(1) - 1) {
             let mut q: QueryBuilder<$db> = QueryBuilder::new(
                 "SELECT series, writer, bytes FROM raw_chunks WHERE start_s = ",
             );
@@ -440,7 +444,7 @@ impl Store for $store {
             sqlx::query(durable).execute(&mut *conn).await.map_err(err)?;
         }
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(err)?;
-        for rows in chunks.chunks(crate::sql::ROWS_PER_INSERT) {
+        for rows in chunks.chunks(crate::sql::rows_per_insert(9)) {
             let mut q: QueryBuilder<$db> = QueryBuilder::new(
                 "INSERT INTO raw_chunks (series, start_s, writer, points, valued, min, max, sum, bytes) ",
             );

@@ -253,6 +253,80 @@ fn spec(name: &str) -> SeriesSpec {
     }
 }
 
+/// One write of more rows than one SQL statement may carry parameters for (SQLite's 32,766):
+/// the racks' chunks of a window (5,000 series, nine columns each) and three weeks of
+/// intervals (2,016, the ledger's seventeen columns each) are stored whole.
+async fn writes_larger_than_one_statement_are_stored_whole<S: Store + 'static>(store: S) {
+    let store = Arc::new(store);
+    let thread =
+        format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+    let dir = std::env::temp_dir().join(format!("suangu-wide-{}-{thread}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let series: Vec<SeriesSpec> = (0..5000).map(|k| spec(&format!("r{k}/power_kw"))).collect();
+    let (mut ingest, _) = RawIngest::open(store.clone(), "qingyang", &dir, &series)
+        .await
+        .expect("open");
+    let t = at("2026-04-01T00:00:00Z").as_millisecond();
+    let samples: Vec<Sample> = (0..series.len())
+        .map(|k| Sample {
+            series: k as u32,
+            source_ms: t,
+            value: k as f64,
+            quality: Quality::Good,
+        })
+        .collect();
+    ingest.append(t, &samples).await.expect("append");
+    ingest
+        .write_open(0..series.len())
+        .await
+        .expect("one window of 5,000 chunks");
+    let ids: Vec<i64> = store
+        .series_ids(
+            "qingyang",
+            &series.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+        )
+        .await
+        .expect("ids")
+        .into_iter()
+        .map(|id| id.expect("registered"))
+        .collect();
+    let snapshot = store
+        .raw_snapshot(&ids, Timestamp::from_millisecond(t).expect("t"))
+        .await
+        .expect("snapshot");
+    let values: Vec<Option<f64>> = snapshot.iter().map(|p| p.map(|p| p.value)).collect();
+    let expected: Vec<Option<f64>> = (0..series.len()).map(|k| Some(k as f64)).collect();
+    assert_eq!(values, expected);
+    ingest.close().await.expect("close");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let park = qingyang().expect("park");
+    let one = day(&park);
+    let weeks: Vec<IntervalRecord> = (0..21i64)
+        .flat_map(|d| {
+            one.iter().map(move |r| {
+                let mut r = r.clone();
+                r.start = Timestamp::from_second(r.start.as_second() + d * 86_400).expect("ts");
+                r
+            })
+        })
+        .collect();
+    assert_eq!(weeks.len(), 2016);
+    store
+        .write_intervals(&park, &weeks)
+        .await
+        .expect("three weeks in one write");
+    let (from, to) = (at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z"));
+    assert_eq!(
+        store
+            .ledger("qingyang", from, to)
+            .await
+            .expect("ledger")
+            .len(),
+        2016
+    );
+}
+
 async fn raw_points_round_trip_and_duplicates_do_not_grow<S: Store>(store: S) {
     let start = at("2026-04-01T00:00:00Z").as_millisecond();
     let ids = store
@@ -1108,6 +1182,7 @@ both_backends!(
     a_day_written_reads_back_exactly_and_rolls_up_to_hours = "day",
     writing_the_same_intervals_again_does_not_grow_the_store = "idempotent",
     raw_points_round_trip_and_duplicates_do_not_grow = "raw",
+    writes_larger_than_one_statement_are_stored_whole = "wide",
     raw_ingest_writes_windows_rollups_and_retention = "ingest",
     two_ingests_of_one_series_keep_each_others_points = "writers",
     events_are_kept_in_order = "events",
