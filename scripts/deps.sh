@@ -19,7 +19,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev)
 if [ "$what" = test ]; then
-  packages+=(xvfb xauth webkit2gtk-driver chromium postgresql mosquitto prometheus)
+  packages+=(xvfb xauth webkit2gtk-driver chromium postgresql mosquitto prometheus openssl)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -117,7 +117,12 @@ pub fn check(path: &Path, api: &Api, json: bool, lang: Lang) -> Result<(), ExitC
                     None => "none",
                 },
                 address: match s.link() {
-                    Some(Link::Mqtt(m)) => format!("{}:{}", m.host, m.port),
+                    Some(Link::Mqtt(m)) => format!(
+                        "{}{}:{}",
+                        if m.tls { "mqtts://" } else { "" },
+                        m.host,
+                        m.port()
+                    ),
                     Some(Link::Prometheus(p)) => p.url.clone(),
                     Some(Link::Files(f)) => f.dir.clone(),
                     Some(Link::Http(h)) => h.url.clone(),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Run, free_port, points, stored, temp_dir, terminate, up, wait_exit};
+use common::{Run, certificates, free_port, points, stored, temp_dir, terminate, up, wait_exit};
 use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
 use serde_json::Value;
 use std::net::TcpStream;
@@ -39,6 +39,21 @@ impl Broker {
             ),
         )
         .expect("conf");
+        Broker::spawn(conf, port)
+    }
+
+    /// [`Broker::start`] with a second listener on `tls_port` for TLS only, its certificate
+    /// signed by a park's own CA (the first stays plain, for the test's publisher).
+    fn start_tls(dir: &Path, port: u16, tls_port: u16, cert: &Path, key: &Path) -> Broker {
+        let broker = Broker::start(dir, port);
+        let (conf, port) = broker.stop();
+        let mut text = std::fs::read_to_string(&conf).expect("conf");
+        text.push_str(&format!(
+            "listener {tls_port} 127.0.0.1\ncertfile {}\nkeyfile {}\n",
+            cert.display(),
+            key.display()
+        ));
+        std::fs::write(&conf, text).expect("conf");
         Broker::spawn(conf, port)
     }
 
@@ -79,6 +94,11 @@ impl Drop for Broker {
 
 /// A data-source file: one MQTT source, one point, expected every second, range 0-50,000 kW.
 fn config(dir: &Path, port: u16, client_id: &str) -> PathBuf {
+    config_with(dir, &format!("port = {port}, client_id = \"{client_id}\""))
+}
+
+/// [`config`] with the broker's link given as `link` (after its host).
+fn config_with(dir: &Path, link: &str) -> PathBuf {
     let path = dir.join("suangu.toml");
     std::fs::write(
         &path,
@@ -88,7 +108,7 @@ fn config(dir: &Path, port: u16, client_id: &str) -> PathBuf {
 [[sources]]
 id = "meters"
 expected_interval_s = 1
-mqtt = {{ host = "127.0.0.1", port = {port}, client_id = "{client_id}" }}
+mqtt = {{ host = "127.0.0.1", {link} }}
 
 [[sources.points]]
 topic = "{TOPIC}"
@@ -416,4 +436,64 @@ fn the_broker_password_comes_from_the_environment_and_goes_nowhere_else() {
         looked >= 3,
         "looked at {looked} files: the store, the log, the config"
     );
+}
+
+#[test]
+fn a_tls_broker_is_read_through_a_parks_own_ca_and_an_untrusted_one_is_refused() {
+    let dir = temp_dir("tls");
+    let (ca, cert, key) = certificates(&dir);
+    let (port, tls_port) = (free_port(), free_port());
+    let broker = Broker::start_tls(&dir, port, tls_port, &cert, &key);
+    let db = dir.join("store.db");
+
+    // Without the park's CA the broker's certificate is not trusted: never up, and it says why.
+    let untrusted = config_with(
+        &dir,
+        &format!("port = {tls_port}, tls = true, client_id = \"suangu-test-tls\""),
+    );
+    let run = Run::start(&untrusted, &db, None);
+    let refused = run.until("the link refused", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "backing_off"
+    });
+    let error = refused["link"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("certificate"), "{refused}");
+    run.stop();
+
+    // A CA file that is not there is a configuration error naming it, not an endless retry.
+    let missing = config_with(
+        &dir,
+        &format!(
+            "port = {tls_port}, tls = true, ca_file = \"{}\", client_id = \"suangu-test-tls\"",
+            dir.join("no-such-ca.pem").display()
+        ),
+    );
+    let run = Run::start(&missing, &db, None);
+    let wrong = run.until("misconfigured", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "misconfigured"
+    });
+    assert!(
+        wrong["link"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no-such-ca.pem"),
+        "{wrong}"
+    );
+    run.stop();
+
+    // With it: up over TLS, every reading stored once with its own time.
+    let trusted = config_with(
+        &dir,
+        &format!(
+            "port = {tls_port}, tls = true, ca_file = \"{}\", client_id = \"suangu-test-tls\"",
+            ca.display()
+        ),
+    );
+    let run = Run::start(&trusted, &db, None);
+    run.until("the link up over TLS", Duration::from_secs(20), up);
+    let base = base_ms();
+    publish(port, readings(base, 0..50));
+    run.until("50 points", Duration::from_secs(20), |v| points(v) >= 50);
+    run.stop();
+    drop(broker);
+    assert_exactly_once(&db, base, 50);
 }

@@ -9,7 +9,7 @@ mod common;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use common::{Run, free_port, points, stored, temp_dir, terminate, up, wait_exit};
+use common::{Run, certificates, free_port, points, stored, temp_dir, terminate, up, wait_exit};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,17 +43,56 @@ impl Prometheus {
         Prometheus::spawn(args, port)
     }
 
-    fn spawn(args: Vec<String>, port: u16) -> Prometheus {
+    /// A Prometheus serving HTTPS only (no scrapes: the tests ask it for `time()`), its
+    /// certificate signed by a park's own CA.
+    fn start_tls(dir: &Path, port: u16, cert: &Path, key: &Path) -> Prometheus {
+        let web = dir.join("web.yml");
+        std::fs::write(
+            &web,
+            format!(
+                "tls_server_config:\n  cert_file: {}\n  key_file: {}\n",
+                cert.display(),
+                key.display()
+            ),
+        )
+        .expect("web config");
+        let config = dir.join("prometheus.yml");
+        std::fs::write(&config, "global:\n  scrape_interval: 1s\n").expect("config");
+        let args = vec![
+            format!("--config.file={}", config.display()),
+            format!("--web.config.file={}", web.display()),
+            format!("--storage.tsdb.path={}", dir.join("tsdb").display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+            "--log.level=warn".to_owned(),
+        ];
+        let child = Prometheus::command(&args);
+        // It answers in TLS only: listening is as ready as this test can tell without a client.
+        let until = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < until,
+                "prometheus did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Prometheus { child, args, port }
+    }
+
+    fn command(args: &[String]) -> Child {
         let bin =
             std::env::var("SUANGU_PROMETHEUS").unwrap_or_else(|_| "/usr/bin/prometheus".to_owned());
-        let child = Command::new(&bin)
-            .args(&args)
+        Command::new(&bin)
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("{bin}: {e} (install Debian's prometheus: `make test` does)")
-            });
+            })
+    }
+
+    fn spawn(args: Vec<String>, port: u16) -> Prometheus {
+        let child = Prometheus::command(&args);
         let until = Instant::now() + Duration::from_secs(30);
         while !ready(port) {
             assert!(Instant::now() < until, "prometheus was not ready on {port}");
@@ -671,4 +710,75 @@ fn a_real_prometheus_fills_a_two_week_gap_from_its_history() {
         Some((horizon - seeded) / STEP - 1),
         "{health}"
     );
+}
+
+/// A data-source file with one Prometheus source at `url` asking for `time() % 100` every
+/// second, and `extra` in its link (e.g. a `ca_file`).
+fn clock_config(dir: &Path, url: &str, extra: &str) -> PathBuf {
+    let text = format!(
+        "park = \"qingyang\"\n\n[[sources]]\nid = \"clusters\"\nexpected_interval_s = 1\n\
+         prometheus = {{ url = \"{url}\", timeout_s = 2{extra} }}\n\n[[sources.points]]\n\
+         query = 'time() % 100'\nseries = \"CM-N01/it_kw\"\nunit = \"kW\"\nresolution = 1\n\
+         range = [0, 100]\n"
+    );
+    let path = dir.join("suangu.toml");
+    std::fs::write(&path, text).expect("config");
+    path
+}
+
+#[test]
+fn an_https_prometheus_is_read_through_a_parks_own_ca_and_an_untrusted_one_is_refused() {
+    let dir = temp_dir("https");
+    let (ca, cert, key) = certificates(&dir);
+    let port = free_port();
+    let server = Prometheus::start_tls(&dir, port, &cert, &key);
+    let url = format!("https://127.0.0.1:{port}");
+    let db = dir.join("store.db");
+
+    // Without the park's CA the server's certificate is not trusted: it backs off, saying why.
+    let run = Run::start(&clock_config(&dir, &url, ""), &db, None);
+    let refused = run.until("the link refused", Duration::from_secs(30), |v| {
+        v["link"]["state"] == "backing_off"
+    });
+    let error = refused["link"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("certificate"), "{refused}");
+    run.stop();
+
+    // A CA file that is no certificate is a configuration error naming it.
+    let junk = dir.join("junk.pem");
+    std::fs::write(&junk, "not a certificate").expect("junk");
+    let run = Run::start(
+        &clock_config(&dir, &url, &format!(", ca_file = \"{}\"", junk.display())),
+        &db,
+        None,
+    );
+    let wrong = run.until("misconfigured", Duration::from_secs(30), |v| {
+        v["link"]["state"] == "misconfigured"
+    });
+    assert!(
+        wrong["link"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("junk.pem"),
+        "{wrong}"
+    );
+    run.stop();
+
+    // With it: up over HTTPS; each point is the server's clock at its own time.
+    let run = Run::start(
+        &clock_config(&dir, &url, &format!(", ca_file = \"{}\"", ca.display())),
+        &db,
+        None,
+    );
+    run.until("5 points over HTTPS", Duration::from_secs(60), |v| {
+        up(v) && points(v) >= 5
+    });
+    run.stop();
+    drop(server);
+    let points = stored(&db, "CM-N01/it_kw");
+    assert!(points.len() >= 5, "{} points", points.len());
+    for p in &points {
+        assert_eq!(p.value, ((p.source_ms / 1000) % 100) as f64, "{p:?}");
+        assert_eq!(p.quality, Quality::Good);
+    }
 }

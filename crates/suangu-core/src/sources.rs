@@ -70,8 +70,14 @@ impl Source {
 #[serde(deny_unknown_fields)]
 pub struct MqttLink {
     pub host: String,
-    #[serde(default = "mqtt_port")]
-    pub port: u16,
+    /// Default 1883, or 8883 with `tls`.
+    port: Option<u16>,
+    /// Connect over TLS, the broker's certificate checked against the system's trusted CAs (and
+    /// `ca_file`'s).
+    #[serde(default)]
+    pub tls: bool,
+    /// A PEM file of the CA that signed the broker's certificate (a park's own CA), with `tls`.
+    pub ca_file: Option<String>,
     /// Stable across restarts: the broker keeps the session (and unacknowledged messages) by it.
     pub client_id: String,
     pub username: Option<String>,
@@ -85,8 +91,11 @@ pub struct MqttLink {
     pub payload: PayloadFormat,
 }
 
-fn mqtt_port() -> u16 {
-    1883
+impl MqttLink {
+    /// The broker's port: as given, else MQTT's (1883, or 8883 over TLS).
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(if self.tls { 8883 } else { 1883 })
+    }
 }
 
 /// A Prometheus server's HTTP API, polled every expected interval (`query_range` from the last
@@ -94,8 +103,11 @@ fn mqtt_port() -> u16 {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrometheusLink {
-    /// `http://host:port` (with a path prefix if the server has one).
+    /// `http://host:port` or `https://host:port` (with a path prefix if the server has one).
     pub url: String,
+    /// A PEM file of the CA that signed an `https` server's certificate (a park's own CA),
+    /// trusted beside the system's.
+    pub ca_file: Option<String>,
     /// Seconds before a query counts as timed out (default 10).
     #[serde(default = "prometheus_timeout")]
     pub timeout_s: f64,
@@ -126,8 +138,11 @@ fn files_settle() -> f64 {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpLink {
-    /// `http://host:port/path`.
+    /// `http://host:port/path` or `https://host:port/path`.
     pub url: String,
+    /// A PEM file of the CA that signed an `https` server's certificate, trusted beside the
+    /// system's.
+    pub ca_file: Option<String>,
     /// Seconds before a request counts as timed out (default 10).
     #[serde(default = "prometheus_timeout")]
     pub timeout_s: f64,
@@ -251,7 +266,8 @@ fn check(config: &SourcesConfig, park_id: &str, series: &[String]) -> Vec<Issue>
     let mut sessions: HashMap<(&str, u16, &str), usize> = HashMap::new();
     for (i, source) in config.sources.iter().enumerate() {
         if let Some(m) = &source.mqtt
-            && let Some(first) = sessions.insert((m.host.as_str(), m.port, m.client_id.as_str()), i)
+            && let Some(first) =
+                sessions.insert((m.host.as_str(), m.port(), m.client_id.as_str()), i)
         {
             issues.push(Issue::new(
                 root.key("sources").index(i).key("mqtt").key("client_id"),
@@ -411,7 +427,15 @@ fn check_mqtt(m: &MqttLink, at: &FieldPath, issues: &mut Vec<Issue>) {
             "host is empty",
         ));
     }
-    if m.port == 0 {
+    if m.ca_file.is_some() && !m.tls {
+        issues.push(Issue::new(
+            at.key("ca_file"),
+            ErrorKind::Inconsistent,
+            "ca_file is for a TLS link: add tls = true (and the broker's TLS port)",
+        ));
+    }
+    check_ca_file(m.ca_file.as_deref(), at, issues);
+    if m.port == Some(0) {
         issues.push(Issue::new(
             at.key("port"),
             ErrorKind::Inconsistent,
@@ -444,12 +468,12 @@ fn check_mqtt(m: &MqttLink, at: &FieldPath, issues: &mut Vec<Issue>) {
 }
 
 fn check_prometheus(p: &PrometheusLink, at: &FieldPath, issues: &mut Vec<Issue>) {
-    check_url(&p.url, &at.key("url"), issues);
+    check_url(&p.url, p.ca_file.as_deref(), at, issues);
     check_timeout(p.timeout_s, &at.key("timeout_s"), issues);
 }
 
 fn check_http(h: &HttpLink, at: &FieldPath, issues: &mut Vec<Issue>) {
-    check_url(&h.url, &at.key("url"), issues);
+    check_url(&h.url, h.ca_file.as_deref(), at, issues);
     check_timeout(h.timeout_s, &at.key("timeout_s"), issues);
     if h.ts_pointer.as_deref().is_some_and(|p| !p.starts_with('/')) {
         issues.push(Issue::new(
@@ -467,12 +491,33 @@ fn check_http(h: &HttpLink, at: &FieldPath, issues: &mut Vec<Issue>) {
     }
 }
 
-fn check_url(url: &str, at: &FieldPath, issues: &mut Vec<Issue>) {
-    if url.strip_prefix("http://").is_none_or(str::is_empty) {
+/// A polled link's `url` (`http://` or `https://`) and its `ca_file`, which only HTTPS uses.
+fn check_url(url: &str, ca_file: Option<&str>, at: &FieldPath, issues: &mut Vec<Issue>) {
+    let https = url
+        .strip_prefix("https://")
+        .is_some_and(|rest| !rest.is_empty());
+    if !https && url.strip_prefix("http://").is_none_or(str::is_empty) {
         issues.push(Issue::new(
-            at.clone(),
+            at.key("url"),
             ErrorKind::Inconsistent,
-            format!("url {url:?}: http://host:port (https is not read yet)"),
+            format!("url {url:?}: http://host:port or https://host:port"),
+        ));
+    } else if !https && ca_file.is_some() {
+        issues.push(Issue::new(
+            at.key("ca_file"),
+            ErrorKind::Inconsistent,
+            format!("ca_file is for an https url, and {url:?} is plain http"),
+        ));
+    }
+    check_ca_file(ca_file, at, issues);
+}
+
+fn check_ca_file(ca_file: Option<&str>, at: &FieldPath, issues: &mut Vec<Issue>) {
+    if ca_file.is_some_and(|f| f.trim().is_empty()) {
+        issues.push(Issue::new(
+            at.key("ca_file"),
+            ErrorKind::Inconsistent,
+            "ca_file names no file",
         ));
     }
 }
@@ -626,13 +671,40 @@ resolution = 1
     }
 
     #[test]
+    fn tls_links_load_with_their_ports_and_ca_files() {
+        let text = GOOD
+            .replacen(
+                "host = \"127.0.0.1\"",
+                "host = \"broker.park\"\ntls = true\nca_file = \"/etc/park-ca.pem\"",
+                1,
+            )
+            .replacen(
+                "url = \"http://127.0.0.1:9090\"",
+                "url = \"https://prometheus.park:9090\", ca_file = \"/etc/park-ca.pem\"",
+                1,
+            );
+        let config = load(&text).expect("loads");
+        let Some(Link::Mqtt(mqtt)) = config.sources[0].link() else {
+            panic!("an MQTT source")
+        };
+        assert!(mqtt.tls);
+        assert_eq!(mqtt.port(), 8883);
+        assert_eq!(mqtt.ca_file.as_deref(), Some("/etc/park-ca.pem"));
+        let Some(Link::Prometheus(prom)) = config.sources[1].link() else {
+            panic!("a Prometheus source")
+        };
+        assert_eq!(prom.url, "https://prometheus.park:9090");
+        assert_eq!(prom.ca_file.as_deref(), Some("/etc/park-ca.pem"));
+    }
+
+    #[test]
     fn a_good_file_loads_with_its_factors() {
         let config = load(GOOD).expect("loads");
         let m = &config.sources[0];
         let Some(Link::Mqtt(link)) = m.link() else {
             panic!("an MQTT source")
         };
-        assert_eq!(link.port, 1883);
+        assert_eq!(link.port(), 1883);
         assert_eq!(link.payload, PayloadFormat::Json);
         assert_eq!(m.expected_interval(), Duration::from_secs(1));
         assert_eq!(m.points[0].factor(), 1000.0);
@@ -661,7 +733,7 @@ resolution = 1
 
     #[test]
     fn errors_name_line_and_field() {
-        let cases: [(&str, &str, usize, &str, ErrorKind); 17] = [
+        let cases: [(&str, &str, usize, &str, ErrorKind); 19] = [
             (
                 "pointer = \"/park",
                 "pointer = \"park",
@@ -755,9 +827,23 @@ resolution = 1
             ),
             (
                 "url = \"http://127.0.0.1:9090\"",
-                "url = \"https://x\"",
+                "url = \"ftp://x\"",
                 30,
                 "sources[1].prometheus.url",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "url = \"http://127.0.0.1:9090\"",
+                "url = \"http://127.0.0.1:9090\", ca_file = \"/etc/park-ca.pem\"",
+                30,
+                "sources[1].prometheus.ca_file",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "username = \"suangu\"",
+                "ca_file = \"/etc/park-ca.pem\"",
+                11,
+                "sources[0].mqtt.ca_file",
                 ErrorKind::Inconsistent,
             ),
             (

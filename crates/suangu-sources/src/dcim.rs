@@ -7,7 +7,7 @@ use crate::health::Health;
 use crate::http::{self, Poll};
 use crate::route::Route;
 use crate::writer::{WriteError, Writer};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use suangu_core::sources::{HttpLink, Source};
 use tokio::sync::watch;
 
@@ -102,15 +102,12 @@ impl Dcim {
                 }
             },
         };
-        let client = match reqwest::Client::builder()
-            .timeout(Duration::from_secs_f64(self.link.timeout_s))
-            .build()
-        {
+        let client = match crate::http::client(self.link.timeout_s, self.link.ca_file.as_deref()) {
             Ok(c) => c,
-            Err(e) => {
-                self.health.link(crate::health::Link::Misconfigured {
-                    reason: e.to_string(),
-                });
+            Err(reason) => {
+                tracing::error!(source = %self.source.id, "{reason}");
+                self.health
+                    .link(crate::health::Link::Misconfigured { reason });
                 return;
             }
         };

@@ -1,6 +1,7 @@
-//! What the polling connectors (Prometheus, DCIM-style JSON APIs) share: one GET with its answer
-//! sorted into retry / configuration error / body, Retry-After read both ways, and the poll loop
-//! with capped jittered backoff ([`Pacer`]).
+//! What the polling connectors (Prometheus, DCIM-style JSON APIs) share: the client (HTTPS
+//! through the system's OpenSSL and trust store, plus a park's own CA from `ca_file`), one GET
+//! with its answer sorted into retry / configuration error / body, Retry-After read both ways,
+//! and the poll loop with capped jittered backoff ([`Pacer`]).
 
 use crate::backoff;
 use crate::health::{Health, Link};
@@ -26,6 +27,39 @@ impl Poll {
             at_least: Duration::ZERO,
         }
     }
+}
+
+/// The client of one polled link: its timeout, and for HTTPS the CA in `ca_file` trusted beside
+/// the system's. An unreadable or malformed CA file is a configuration error naming the file.
+pub fn client(timeout_s: f64, ca_file: Option<&str>) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs_f64(timeout_s));
+    if let Some(file) = ca_file {
+        builder = builder.add_root_certificate(read_ca(file)?);
+    }
+    builder.build().map_err(|e| chain(&e))
+}
+
+/// The CA certificate in the PEM file `file`.
+pub fn read_ca(file: &str) -> Result<reqwest::Certificate, String> {
+    let pem = std::fs::read(file).map_err(|e| format!("ca_file {file}: {e}"))?;
+    reqwest::Certificate::from_pem(&pem)
+        .map_err(|e| format!("ca_file {file}: not a PEM certificate: {}", chain(&e)))
+}
+
+/// An error with its causes, outermost first ("error sending request: ... certificate verify
+/// failed"), so a refused certificate says why.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut words = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let said = c.to_string();
+        if !words.ends_with(&said) {
+            words.push_str(": ");
+            words.push_str(&said);
+        }
+        cause = c.source();
+    }
+    words
 }
 
 /// How long a Retry-After header asks for: delay-seconds, or an HTTP date (then from `now`).
@@ -60,7 +94,7 @@ pub async fn get(
         } else {
             "unreachable"
         };
-        Poll::retry(format!("{what}: {e}"))
+        Poll::retry(format!("{what}: {}", chain(&e)))
     })?;
     let status = answer.status().as_u16();
     let wait = answer

@@ -14,7 +14,10 @@ use crate::health::{Health, Link};
 use crate::payload;
 use crate::route::Route;
 use crate::writer::{WriteError, Writer};
-use rumqttc::{AsyncClient, ConnectionError, Event, MqttOptions, Packet, Publish, QoS};
+use rumqttc::{
+    AsyncClient, ConnectionError, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration,
+    Transport,
+};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use suangu_core::sources::{MqttLink, PayloadFormat, Source};
@@ -69,7 +72,19 @@ impl Mqtt {
     /// link drops. Returns early only when the source is misconfigured.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let (source, link) = (&self.source, &self.link);
-        let mut options = MqttOptions::new(&link.client_id, &link.host, link.port);
+        let mut options = MqttOptions::new(&link.client_id, &link.host, link.port());
+        if link.tls {
+            match transport(link.ca_file.as_deref()) {
+                Ok(t) => {
+                    options.set_transport(t);
+                }
+                Err(reason) => {
+                    tracing::error!(source = %source.id, "{reason}");
+                    self.health.link(Link::Misconfigured { reason });
+                    return;
+                }
+            }
+        }
         options
             .set_keep_alive(Duration::from_secs(5))
             .set_clean_session(false)
@@ -277,4 +292,20 @@ async fn worker(
             }
         }
     }
+}
+
+/// TLS through the system's OpenSSL and trust store, plus the CA in `ca_file` (checked here, so
+/// a missing or malformed file is a configuration error, not an endless reconnect).
+fn transport(ca_file: Option<&str>) -> Result<Transport, String> {
+    Ok(match ca_file {
+        None => Transport::tls_with_config(TlsConfiguration::Native),
+        Some(file) => {
+            crate::http::read_ca(file)?;
+            let ca = std::fs::read(file).map_err(|e| format!("ca_file {file}: {e}"))?;
+            Transport::tls_with_config(TlsConfiguration::SimpleNative {
+                ca,
+                client_auth: None,
+            })
+        }
+    })
 }

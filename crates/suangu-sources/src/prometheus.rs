@@ -19,7 +19,7 @@ use crate::health::{Health, Link};
 use crate::http::{self, Poll};
 use crate::route::Route;
 use crate::writer::{WriteError, Writer};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use suangu_core::sources::{PrometheusLink, Source};
 use tokio::sync::watch;
 
@@ -183,15 +183,11 @@ impl Prometheus {
     /// Poll until `stop` turns true, or until the server says the configuration is wrong.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let id = self.source.id.clone();
-        let client = match reqwest::Client::builder()
-            .timeout(Duration::from_secs_f64(self.link.timeout_s))
-            .build()
-        {
+        let client = match http::client(self.link.timeout_s, self.link.ca_file.as_deref()) {
             Ok(c) => c,
-            Err(e) => {
-                self.health.link(Link::Misconfigured {
-                    reason: e.to_string(),
-                });
+            Err(reason) => {
+                tracing::error!(source = %id, "{reason}");
+                self.health.link(Link::Misconfigured { reason });
                 return;
             }
         };
