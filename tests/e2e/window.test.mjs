@@ -483,7 +483,7 @@ describe("the real window", () => {
       };
       await signIn("duty-1", "not the password at all");
       await driver.wait(until.elementLocated(By.css("[data-testid=account-error]")), 15000);
-      assert.match(await driver.findElement(By.css("[data-testid=account-error]")).getText(), /name or password wrong/);
+      assert.match(await driver.findElement(By.css("[data-testid=account-error]")).getText(), /用户名或密码错误|name or password wrong/);
       await signIn("duty-1", "correct horse battery");
       await driver.wait(until.elementLocated(By.css('[data-testid=account-who][data-role="operator"][data-signed-in="true"]')), 15000);
       await screenshot(driver, "window-signed-in.png");

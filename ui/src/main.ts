@@ -395,6 +395,7 @@ const FAILURE_KEY: Record<Failure["code"], Key> = {
   read_only: "error_read_only",
   no_data: "error_no_data",
   forbidden: "error_forbidden",
+  throttled: "account_throttled",
 };
 
 /** The localised name of a scenario error kind (the core's stable snake_case code). */
@@ -581,7 +582,10 @@ async function account(step: (a: NonNullable<Gateway["account"]>) => Promise<Acc
     live.account = await step(host);
     live.accountError = null;
   } catch (e) {
-    live.accountError = e instanceof GatewayError ? e.error.message : String(e);
+    // The core's refusals in the page's language; anything else as the host said it.
+    const code = e instanceof GatewayError ? e.error.code : null;
+    live.accountError =
+      code === "bad_arguments" ? t("account_refused") : code === "throttled" ? t("account_throttled") : e instanceof GatewayError ? e.error.message : String(e);
   }
   render();
   applyLive();

@@ -28,6 +28,14 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 pub const MAX_NAME_CHARS: usize = 64;
 /// The one answer to a refused sign-in, whatever the reason.
 pub const SIGN_IN_REFUSED: &str = "name or password wrong";
+/// Refused sign-ins of one name in a row (since its last success, within
+/// [`THROTTLE_WINDOW_S`]) that cost nothing more; after them each attempt waits
+/// [`THROTTLE_WAIT_S`] after the last refusal. A wait, not a lockout: whoever types wrong
+/// passwords at a console cannot lock the operator out during an incident, only slow a guesser
+/// to two tries a minute.
+pub const FREE_FAILURES: usize = 5;
+pub const THROTTLE_WAIT_S: i64 = 30;
+pub const THROTTLE_WINDOW_S: i64 = 15 * 60;
 
 /// Argon2id's memory in KiB, passes and lanes: OWASP's first recommended configuration
 /// (m = 19 MiB, t = 2, p = 1), which is also the argon2 crate's default.
@@ -355,10 +363,35 @@ async fn sign_in_with<S: Store>(
     }
 }
 
+/// Until when sign-ins of a name wait, from its recent sign-ins (when, outcome; as written)
+/// at `at`: [`FREE_FAILURES`] refusals after its last success make the next attempt wait until
+/// [`THROTTLE_WAIT_S`] after the last refusal. Attempts refused for waiting are not refusals of
+/// the password and extend nothing. Pure.
+pub fn throttled_until(
+    recent: &[(jiff::Timestamp, String)],
+    at: jiff::Timestamp,
+) -> Option<jiff::Timestamp> {
+    let wrong = format!("refused: {SIGN_IN_REFUSED}");
+    let since_ok = recent
+        .iter()
+        .rposition(|(_, outcome)| outcome == "ok")
+        .map_or(recent, |i| &recent[i + 1..]);
+    let refusals: Vec<jiff::Timestamp> = since_ok
+        .iter()
+        .filter(|(_, outcome)| *outcome == wrong)
+        .map(|(when, _)| *when)
+        .collect();
+    let last = *refusals.last()?;
+    let until = last + jiff::SignedDuration::from_secs(THROTTLE_WAIT_S);
+    (refusals.len() >= FREE_FAILURES && at < until).then_some(until)
+}
+
 /// [`sign_in`], recorded in the audit log of `park_id` by the console `auditor` at `at`
 /// (action `sign_in`, the name asked for as target, the role granted after, `ok` or
 /// `refused: name or password wrong`). A sign-in that cannot be recorded is refused with the
-/// log's error; a refused one is refused either way.
+/// log's error; a refused one is refused either way. After [`FREE_FAILURES`] refusals of a name
+/// the next waits ([`throttled_until`]; answered `throttled` without verifying, recorded as
+/// `refused: throttled`) — across every console of the store, since it reads the audit log.
 pub async fn sign_in_recorded<S: Store>(
     store: &S,
     auditor: &Auditor,
@@ -367,13 +400,28 @@ pub async fn sign_in_recorded<S: Store>(
     name: &str,
     password: &str,
 ) -> Result<Account, ApiError> {
-    let result = sign_in(store, name, password).await;
     // The target is what was typed as a name, cut to a name's length: never the password.
     let target: String = name
         .chars()
         .filter(|c| !c.is_control())
         .take(MAX_NAME_CHARS)
         .collect();
+    let since = at - jiff::SignedDuration::from_secs(THROTTLE_WINDOW_S);
+    let recent = store
+        .audit_outcomes(park_id, "sign_in", &target, since)
+        .await
+        .map_err(store_error)?;
+    let result = match throttled_until(&recent, at) {
+        Some(until) => Err(ApiError {
+            code: ErrorCode::Throttled,
+            message: format!(
+                "too many wrong sign-ins of this name: try again in {} s",
+                (until - at).as_secs() + 1
+            ),
+            details: Vec::new(),
+        }),
+        None => sign_in(store, name, password).await,
+    };
     let action = Action {
         action: "sign_in".to_owned(),
         target,
@@ -384,6 +432,7 @@ pub async fn sign_in_recorded<S: Store>(
         outcome: match &result {
             Ok(_) => "ok".to_owned(),
             Err(e) if e.code == ErrorCode::BadArguments => format!("refused: {SIGN_IN_REFUSED}"),
+            Err(e) if e.code == ErrorCode::Throttled => "refused: throttled".to_owned(),
             Err(e) => format!("failed: {}", e.message),
         },
         ..Action::default()
@@ -513,6 +562,49 @@ mod tests {
             ApiError::from(AccountError::Store("gone".into())).code,
             ErrorCode::StoreUnavailable
         );
+    }
+
+    #[test]
+    fn sign_ins_wait_after_five_wrong_ones_in_a_row_and_only_then() {
+        let t0: jiff::Timestamp = "2026-04-01T08:00:00Z".parse().expect("time");
+        let at = |s: i64| t0 + jiff::SignedDuration::from_secs(s);
+        let wrong = |s: i64| (at(s), format!("refused: {SIGN_IN_REFUSED}"));
+        let ok = |s: i64| (at(s), "ok".to_owned());
+        let waited = |s: i64| (at(s), "refused: throttled".to_owned());
+        let five: Vec<_> = (0..5).map(wrong).collect();
+        type Recent = Vec<(jiff::Timestamp, String)>;
+        let cases: [(&str, Recent, i64, Option<i64>); 7] = [
+            ("nothing yet", vec![], 0, None),
+            ("four wrong", (0..4).map(wrong).collect(), 5, None),
+            (
+                "five wrong: wait 30 s after the last",
+                five.clone(),
+                10,
+                Some(34),
+            ),
+            ("five wrong, 30 s later", five.clone(), 34, None),
+            (
+                "a success clears them",
+                [five.clone(), vec![ok(5)]].concat(),
+                6,
+                None,
+            ),
+            (
+                "refusals for waiting extend nothing",
+                [five.clone(), vec![waited(6), waited(20)]].concat(),
+                21,
+                Some(34),
+            ),
+            (
+                "a sixth wrong after the wait: wait again",
+                [five, vec![wrong(40)]].concat(),
+                41,
+                Some(70),
+            ),
+        ];
+        for (what, recent, now, until) in cases {
+            assert_eq!(throttled_until(&recent, at(now)), until.map(at), "{what}");
+        }
     }
 
     #[test]
@@ -820,6 +912,63 @@ mod tests {
                 sign_in(&store, "wang", "the second password")
                     .await
                     .expect("enabled again");
+            });
+        }
+
+        /// Five wrong passwords for a name: the sixth attempt, even the right password, waits
+        /// (answered `throttled`, recorded as such); after the wait the
+        /// right one signs in. Another name is not slowed.
+        #[test]
+        fn wrong_sign_ins_in_a_row_make_the_next_wait() {
+            let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+            runtime().block_on(async {
+                let store = open("throttled").await;
+                let key = suangu_store::audit::AuditKey::from_bytes([7; 32]);
+                let auditor = Auditor::with_key(key, "duty-officer", Role::Admin, "test");
+                for name in ["wang", "li"] {
+                    add_user(&store, name, Role::Operator, "a long right password", now())
+                        .await
+                        .expect("add");
+                }
+                let at = |s: i64| now() + jiff::SignedDuration::from_secs(s);
+                let try_in = |name: &'static str, password: &'static str, s: i64| {
+                    let (store, auditor) = (&store, &auditor);
+                    async move {
+                        sign_in_recorded(store, auditor, "qingyang", at(s), name, password).await
+                    }
+                };
+                for s in 0..5 {
+                    assert_eq!(try_in("wang", "a wrong password", s).await, Err(refused()));
+                }
+                let waits = try_in("wang", "a long right password", 10)
+                    .await
+                    .expect_err("waits");
+                assert_eq!(waits.code, ErrorCode::Throttled);
+                assert_eq!(
+                    waits.message,
+                    "too many wrong sign-ins of this name: try again in 25 s"
+                );
+                try_in("li", "a long right password", 10)
+                    .await
+                    .expect("another name is not slowed");
+                try_in("wang", "a long right password", 34)
+                    .await
+                    .expect("after the wait");
+                let outcomes: Vec<String> = store
+                    .audit_outcomes("qingyang", "sign_in", "wang", at(0))
+                    .await
+                    .expect("log")
+                    .into_iter()
+                    .map(|(_, o)| o)
+                    .collect();
+                assert_eq!(
+                    outcomes[4..],
+                    [
+                        "refused: name or password wrong",
+                        "refused: throttled",
+                        "ok"
+                    ]
+                );
             });
         }
 

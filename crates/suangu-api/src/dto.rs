@@ -287,6 +287,9 @@ pub enum ErrorCode {
     /// The person at this console may not do this in their role (an operator or admin must sign
     /// in); the refusal is in the audit log.
     Forbidden,
+    /// Asked too often (sign-ins of one name after several failures): the message says when to
+    /// try again.
+    Throttled,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

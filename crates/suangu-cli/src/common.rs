@@ -96,6 +96,7 @@ pub fn report(error: &ApiError, json: bool) -> ExitCode {
         | ErrorCode::NotReady
         | ErrorCode::ReadOnly
         | ErrorCode::Forbidden
+        | ErrorCode::Throttled
         | ErrorCode::NoData => ExitCode::Failure,
         ErrorCode::BadArguments => ExitCode::BadInput,
     }

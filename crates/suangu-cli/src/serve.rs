@@ -380,6 +380,7 @@ fn error_response(error: ApiError) -> Response {
         }
         ErrorCode::StoreUnavailable | ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::ReadOnly | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Throttled => StatusCode::TOO_MANY_REQUESTS,
     };
     (status, Json(error)).into_response()
 }

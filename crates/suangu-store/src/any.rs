@@ -299,6 +299,19 @@ impl Store for AnyStore {
         }
     }
 
+    async fn audit_outcomes(
+        &self,
+        park_id: &str,
+        action: &str,
+        target: &str,
+        since: Timestamp,
+    ) -> Result<Vec<(Timestamp, String)>> {
+        match self {
+            AnyStore::Sqlite(s) => s.audit_outcomes(park_id, action, target, since).await,
+            AnyStore::Postgres(s) => s.audit_outcomes(park_id, action, target, since).await,
+        }
+    }
+
     async fn add_user(&self, user: &User) -> Result<()> {
         match self {
             AnyStore::Sqlite(s) => s.add_user(user).await,

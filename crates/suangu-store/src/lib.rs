@@ -295,6 +295,16 @@ pub trait Store: Send + Sync {
     fn audit_log(&self, park_id: &str)
     -> impl Future<Output = Result<Vec<audit::AuditRow>>> + Send;
 
+    /// When and with what outcome `action` was done to `target` in the audit log of `park_id`
+    /// at or after `since`, in the order they were written (e.g. a name's recent sign-ins).
+    fn audit_outcomes(
+        &self,
+        park_id: &str,
+        action: &str,
+        target: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<(Timestamp, String)>>> + Send;
+
     /// Add the account `user.name` (its `created` and `updated` are stored as given);
     /// [`StoreError::UserExists`] when the name is taken, disabled accounts included.
     fn add_user(&self, user: &User) -> impl Future<Output = Result<()>> + Send;

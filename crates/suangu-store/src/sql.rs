@@ -1007,6 +1007,32 @@ impl Store for $store {
             .collect())
     }
 
+    async fn audit_outcomes(
+        &self,
+        park_id: &str,
+        action: &str,
+        target: &str,
+        since: Timestamp,
+    ) -> Result<Vec<(Timestamp, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT at_ms, outcome FROM audit_log WHERE park = $1 AND action = $2 AND target = $3 \
+             AND at_ms >= $4 ORDER BY id",
+        )
+        .bind(park_id)
+        .bind(action)
+        .bind(target)
+        .bind(since.as_millisecond())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.query_error("reading the audit log", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(at_ms, outcome)| {
+                (Timestamp::from_millisecond(at_ms).unwrap_or(Timestamp::UNIX_EPOCH), outcome)
+            })
+            .collect())
+    }
+
     async fn add_user(&self, user: &crate::User) -> Result<()> {
         // The name is the key: a second account of that name inserts nothing.
         let added: Option<String> = sqlx::query_scalar(

@@ -944,6 +944,36 @@ async fn the_audit_log_chains_every_row_even_when_consoles_write_at_once<S: Stor
         audit::verify("qingyang", &rows, &AuditKey::from_bytes([1; 32])).is_err(),
         "another key"
     );
+    // A target's recent outcomes of one action, in the order written (the twenty raced), from
+    // an instant on: this park's only, that action and target only.
+    let mut sign_in = audit_entry(30);
+    (sign_in.action, sign_in.target, sign_in.outcome) = (
+        "sign_in".into(),
+        "wang".into(),
+        "refused: name or password wrong".into(),
+    );
+    store
+        .append_audit("qingyang", &sign_in, &key)
+        .await
+        .expect("append");
+    let mut recent = store
+        .audit_outcomes("qingyang", "drill", "SS-110-2", audit_entry(18).at)
+        .await
+        .expect("outcomes");
+    recent.sort();
+    assert_eq!(
+        recent,
+        (18..=20)
+            .map(|i| (audit_entry(i).at, "ok".to_owned()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        store
+            .audit_outcomes("qingyang", "sign_in", "wang", audit_entry(0).at)
+            .await
+            .expect("outcomes"),
+        [(sign_in.at, sign_in.outcome)]
+    );
 }
 
 fn a_user(name: &str, role: &str, phc: &str, at: Timestamp) -> User {

@@ -117,7 +117,7 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 details: Array<ScenarioIssue>, };
 
-export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only" | "no_data" | "forbidden";
+export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unreadable" | "scenario_invalid" | "unknown_command" | "not_ready" | "read_only" | "no_data" | "forbidden" | "throttled";
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
 
