@@ -20,6 +20,7 @@ const frame: LiveFrame = {
   centres: [],
   zones: [],
   substations: [],
+  series: [],
   links_down: [],
   stations_down: [],
   feeders_down: [],
