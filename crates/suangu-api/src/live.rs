@@ -256,10 +256,16 @@ impl<S: Store + 'static> Live<S> {
 
     /// The park as its data sources measure it (`suangu serve --config`): frames from the
     /// store's newest points of `feeds` (see [`suangu_engine::observed`]), no twin; commands
-    /// that need the twin answer `not_ready` saying so ([`twin_error`]).
-    pub fn observe(park: Park, store: Arc<S>, feeds: Vec<suangu_engine::observed::Feed>) -> Self {
+    /// that need the twin answer `not_ready` saying so ([`twin_error`]). `lag`: how far the
+    /// store may be behind the sources' writer.
+    pub fn observe(
+        park: Park,
+        store: Arc<S>,
+        feeds: Vec<suangu_engine::observed::Feed>,
+        lag: std::time::Duration,
+    ) -> Self {
         let layout = Layout::of(&park);
-        let engine = Engine::observe(park, store.clone(), feeds);
+        let engine = Engine::observe(park, store.clone(), feeds, lag);
         Self {
             engine,
             store,

@@ -268,13 +268,14 @@ pub enum EngineError {
 
 impl Engine {
     /// The park as its data sources measure it (`feeds`: [`crate::observed::feeds`] of the
-    /// data-source file): no twin, nothing written; a frame once a second from each series'
-    /// newest point in `store` ([`crate::observed::task`]). Twin commands answer
-    /// [`EngineError::Observed`].
+    /// data-source file; the store up to `lag` behind their writer): no twin, nothing written; a
+    /// frame once a second from each series' newest point in `store`
+    /// ([`crate::observed::task`]). Twin commands answer [`EngineError::Observed`].
     pub fn observe<S: Store + 'static>(
         park: Park,
         store: Arc<S>,
         feeds: Vec<crate::observed::Feed>,
+        lag: Duration,
     ) -> Self {
         let (frames_tx, frames_rx) = watch::channel(None);
         let (racks_tx, racks_rx) = watch::channel(None);
@@ -284,6 +285,7 @@ impl Engine {
             store,
             park: park.clone(),
             feeds,
+            lag,
             frames: frames_tx,
             _racks: racks_tx,
             shutdown: shutdown_rx,

@@ -3,10 +3,13 @@
 //! configured park series' newest stored point; [`task`] reads those points once a second and
 //! publishes the frame on the same watch channel the twin's engine uses.
 //!
-//! A series is *stale* when its newest point is older than
-//! [`suangu_core::quality::STALE_AFTER_INTERVALS`] expected intervals at `now`, stale since
-//! that point's source time; a park series no source feeds (or that has no point yet) is *not
-//! measured*: NaN, never a zero and never the twin's value.
+//! A series is *stale* when it has been silent for
+//! [`suangu_core::quality::STALE_AFTER_INTERVALS`] expected intervals, stale since its newest
+//! point's source time. The store shows a point only once its writer has published it (the
+//! sources' writer publishes every 5 s), so a healthy feed's newest *stored* point can be that
+//! `lag` older than what the ingest has: silence is the point's age less `lag`. Without that, a
+//! feed expected every second would show stale most of the time. A park series no source feeds
+//! (or that has no point yet) is *not measured*: NaN, never a zero and never the twin's value.
 
 use crate::live::{CentreNow, Frame, Quality, Reading, SubstationNow, ZoneNow};
 use crate::raw::park_series;
@@ -66,28 +69,34 @@ pub fn feeds(config: &SourcesConfig) -> Vec<Feed> {
         .collect()
 }
 
-/// How a series stands at `now`, and its value (NaN unless measured).
-pub fn reading(feed: Option<&Feed>, now: Timestamp) -> (f64, Reading) {
+/// How a series stands at `now` with the store `lag` behind its writer, and its value (NaN
+/// unless measured).
+pub fn reading(feed: Option<&Feed>, now: Timestamp, lag: Duration) -> (f64, Reading) {
     let Some((interval, newest)) = feed.and_then(|f| f.newest.map(|n| (f.interval, n))) else {
         return (f64::NAN, Reading::NotMeasured);
     };
     // A point stamped ahead of `now` (a source's clock running fast) has been silent for 0 s.
-    let silent_ms = u64::try_from(now.as_millisecond() - newest.at.as_millisecond()).unwrap_or(0);
-    if is_stale(interval, Duration::from_millis(silent_ms)) {
+    let age_ms = u64::try_from(
+        now.as_millisecond()
+            .saturating_sub(newest.at.as_millisecond()),
+    )
+    .unwrap_or(0);
+    let silent = Duration::from_millis(age_ms).saturating_sub(lag);
+    if is_stale(interval, silent) {
         (newest.value, Reading::Stale { since: newest.at })
     } else {
         (newest.value, Reading::Live)
     }
 }
 
-/// The park at `now` as `feeds` measured it. Each value is its series' newest point, marked
+/// The park at `now` as `feeds` measured it, the store `lag` behind the writer. Each value is its series' newest point, marked
 /// live, stale (since that point) or not measured (NaN). The frame itself is stale, since the
 /// newest point of all, when something was measured and nothing is live any more; else live.
 /// What the sources do not measure (facility load per centre, utilisation, shed load, racks,
 /// trips) is NaN or empty, never filled in.
-pub fn frame(park: &Park, seq: u64, now: Timestamp, feeds: &[Feed]) -> Frame {
+pub fn frame(park: &Park, seq: u64, now: Timestamp, lag: Duration, feeds: &[Feed]) -> Frame {
     let by_name: HashMap<&str, &Feed> = feeds.iter().map(|f| (f.series.as_str(), f)).collect();
-    let read = |name: &str| reading(by_name.get(name).copied(), now);
+    let read = |name: &str| reading(by_name.get(name).copied(), now, lag);
     let mut series = Vec::new();
     let mut totals = [f64::NAN; 8];
     let names = park_series(park);
@@ -180,6 +189,8 @@ pub(crate) struct Task<S> {
     pub store: Arc<S>,
     pub park: Park,
     pub feeds: Vec<Feed>,
+    /// How far the store may be behind the writer of these series.
+    pub lag: Duration,
     pub frames: watch::Sender<Option<Arc<Frame>>>,
     /// Held, never sent: no source measures racks, and a heatmap stream waits rather than ends.
     pub _racks: watch::Sender<Option<Arc<crate::live::RackFrame>>>,
@@ -189,9 +200,8 @@ pub(crate) struct Task<S> {
 /// Once a second (real time): each configured series' newest stored point, then the frame at the
 /// clock's now, published. A series not registered yet (its source has sent nothing) is looked
 /// up again every second; a store error keeps the points read before, so their age, and with it
-/// their staleness, keeps growing: a failing store never freezes a value as live. The sources'
-/// writer publishes its open chunks every 5 s, so a point shows here up to about 5 s after it
-/// was received.
+/// their staleness, keeps growing: a failing store never freezes a value as live. A point shows
+/// here up to `lag` (the sources' writer: 5 s) and a second after it was received.
 pub(crate) async fn task<S: Store>(mut t: Task<S>) {
     let park_id = t.park.scenario().park.id.clone();
     let names: Vec<String> = t.feeds.iter().map(|f| f.series.clone()).collect();
@@ -222,7 +232,7 @@ pub(crate) async fn task<S: Store>(mut t: Task<S>) {
         seq += 1;
         let now = Timestamp::now();
         t.frames
-            .send_replace(Some(Arc::new(frame(&t.park, seq, now, &t.feeds))));
+            .send_replace(Some(Arc::new(frame(&t.park, seq, now, t.lag, &t.feeds))));
     }
 }
 
@@ -248,6 +258,7 @@ mod tests {
     }
 
     const T0: i64 = 1_780_000_000;
+    const NO_LAG: Duration = Duration::ZERO;
 
     #[test]
     fn measured_values_are_shown_and_the_rest_is_not_measured() {
@@ -257,7 +268,7 @@ mod tests {
             feed(&format!("{first}/it_kw"), 10, Some((T0 - 5, 12_345.0))),
             feed("park/pue", 10, Some((T0 - 3, 1.21))),
         ];
-        let f = frame(&park, 7, ts(T0), &feeds);
+        let f = frame(&park, 7, ts(T0), NO_LAG, &feeds);
         assert_eq!((f.seq, f.at, f.quality), (7, ts(T0), Quality::Live));
         let c = &f.centres[0];
         assert_eq!((c.it_mw, c.quality), (12.345, Reading::Live));
@@ -287,7 +298,7 @@ mod tests {
                 feed(&format!("{first}/it_kw"), 10, Some((T0 - age_s, 5_000.0))),
                 feed("park/pue", 10, Some((T0, 1.2))),
             ];
-            frame(&park, 1, ts(T0), &feeds).centres[0].clone()
+            frame(&park, 1, ts(T0), NO_LAG, &feeds).centres[0].clone()
         };
         assert_eq!(at(25).quality, Reading::Live);
         let stale = at(26);
@@ -299,6 +310,31 @@ mod tests {
     }
 
     #[test]
+    fn the_stores_lag_is_not_silence() {
+        let park = park();
+        // Expected every second, the store 5 s behind: a healthy feed's newest stored point is
+        // up to 6 s old, and that is not 2.5 s of silence.
+        let at = |age_ms: i64| {
+            let feeds = [Feed {
+                series: "park/pue".to_owned(),
+                interval: Duration::from_secs(1),
+                newest: Some(Newest {
+                    at: Timestamp::from_millisecond(T0 * 1000 - age_ms).expect("ts"),
+                    value: 1.2,
+                }),
+            }];
+            let f = frame(&park, 1, ts(T0), Duration::from_secs(5), &feeds);
+            f.series
+                .iter()
+                .find(|(n, _)| n == "park/pue")
+                .map(|(_, r)| *r)
+        };
+        assert_eq!(at(6_000), None); // live: not listed
+        assert_eq!(at(7_500), None);
+        assert!(matches!(at(7_501), Some(Reading::Stale { .. })));
+    }
+
+    #[test]
     fn the_frame_is_stale_when_nothing_measured_is_live() {
         let park = park();
         let feeds = [
@@ -306,7 +342,7 @@ mod tests {
             feed("park/pue", 60, Some((T0 - 200, 1.2))),
             feed("park/wind_kw", 10, None),
         ];
-        let f = frame(&park, 1, ts(T0), &feeds);
+        let f = frame(&park, 1, ts(T0), NO_LAG, &feeds);
         assert_eq!(
             f.quality,
             Quality::Stale {
@@ -319,9 +355,12 @@ mod tests {
             at: ts(T0 - 10),
             value: 1.2,
         });
-        assert_eq!(frame(&park, 1, ts(T0), &fresh).quality, Quality::Live);
+        assert_eq!(
+            frame(&park, 1, ts(T0), NO_LAG, &fresh).quality,
+            Quality::Live
+        );
         // Nothing received at all: live, every value not measured.
-        let f = frame(&park, 1, ts(T0), &[feed("park/it_kw", 10, None)]);
+        let f = frame(&park, 1, ts(T0), NO_LAG, &[feed("park/it_kw", 10, None)]);
         assert_eq!(f.quality, Quality::Live);
         assert_eq!(f.series.len(), park_series(&park).len());
     }
@@ -358,11 +397,13 @@ points = [
 
     proptest! {
         /// Never panics, whatever the times and values; a fed series is stale exactly when its
-        /// point is older than 2.5 intervals, since that point; its value is the point's.
+        /// point is older than 2.5 intervals plus the store's lag, since that point; its value
+        /// is the point's.
         #[test]
         fn stale_iff_older_than_two_and_a_half_intervals(
             interval_ms in 100u64..86_400_000,
             age_ms in -86_400_000i64..400_000_000,
+            lag_ms in 0u64..10_000,
             value in proptest::num::f64::ANY,
             centre in 0usize..8,
         ) {
@@ -376,9 +417,9 @@ points = [
                 interval: Duration::from_millis(interval_ms),
                 newest: Some(Newest { at, value }),
             }];
-            let f = frame(&park, 1, now, &feeds);
+            let f = frame(&park, 1, now, Duration::from_millis(lag_ms), &feeds);
             let c = f.centres.iter().find(|c| &c.id == id).expect("the centre");
-            let stale = age_ms as f64 > interval_ms as f64 * 2.5;
+            let stale = (age_ms - lag_ms as i64) as f64 > interval_ms as f64 * 2.5;
             let want = if stale { Reading::Stale { since: at } } else { Reading::Live };
             prop_assert_eq!(c.quality, want);
             prop_assert!(c.it_mw.to_bits() == (value / 1000.0).to_bits() || (c.it_mw.is_nan() && value.is_nan()));

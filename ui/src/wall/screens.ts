@@ -164,11 +164,16 @@ function mapScreen(ctx: WallContext): WallScreen {
   };
   const resize = new ResizeObserver(fit);
   resize.observe(el);
+  // A centre's "stale since" note comes and goes with its feed: the labels are decluttered again
+  // when one does (not every frame).
+  const notes = () => [...svg.querySelectorAll(".centre-note")].map((n) => n.textContent).join("|");
   if (ctx.frame) updateMapLive(svg, ctx.frame, ctx.summary.time_zone);
   return {
     el,
     update(frame) {
+      const before = notes();
       updateMapLive(svg, frame, ctx.summary.time_zone);
+      if (notes() !== before) fit();
     },
     destroy() {
       resize.disconnect();
@@ -179,7 +184,7 @@ function mapScreen(ctx: WallContext): WallScreen {
 /** At wall size some labels would overlap: keep them in order of importance (each centre's
  * load, then its name, then the stations') and hide one that would cover a kept one. */
 export function declutter(svg: SVGSVGElement): void {
-  const order = [".centre-value", ".centre-label", ".asset-label", ".substation-load", ".link-label"];
+  const order = [".centre-value", ".centre-label", ".centre-note", ".asset-label", ".substation-load", ".link-label"];
   const kept: DOMRect[] = [];
   const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   for (const selector of order) {

@@ -236,7 +236,7 @@ function centre(f: Frame, c: MapCentre): SVGGElement {
       { class: "centre-value", x: x + w / 2, y: y + h / 2 + L * 0.35, "font-size": L * 0.85, "text-anchor": "middle" },
       `${num(c.pflops)} P`,
     ),
-    // "stale since …" / "not measured" under the value, when its load is not live.
+    // "stale since …" under the value, when its load's feed has stopped.
     s("text", { class: "centre-note", x: x + w / 2, y: y + h / 2 + L * 1.35, "font-size": L * 0.7, "text-anchor": "middle" }, ""),
   );
 }
@@ -281,8 +281,8 @@ export function renderLegend(): HTMLElement {
 
 /** Live overlay: each centre's IT load and supply state, updated in place (the static map is
  * drawn once; a fault turns its building at once). A load that is not live says so on its
- * building: greyed "stale since" its last point (in the park's `timeZone`), or "—" not
- * measured. */
+ * building: greyed "stale since" its last point (in the park's `timeZone`), or greyed "—" when
+ * no source measures it. */
 export function updateMapLive(root: SVGSVGElement, frame: LiveFrame, timeZone: string): void {
   // What a trip (fault or drill) has de-energised: feeder lines and substations light up.
   const down = new Set(frame.feeders_down);
@@ -331,7 +331,8 @@ export function updateMapLive(root: SVGSVGElement, frame: LiveFrame, timeZone: s
     const value = g.querySelector(".centre-value");
     if (value) value.textContent = c.quality === "not_measured" || !Number.isFinite(c.it_mw) ? "—" : `${num(c.it_mw, 1)} MW`;
     const note = g.querySelector(".centre-note");
-    const said = c.quality === "live" ? "" : qualityNote(c.quality, c.stale_since, timeZone);
+    // Not measured is the "—" alone (a note on every unfed building would bury the map).
+    const said = c.quality === "stale" ? qualityNote(c.quality, c.stale_since, timeZone) : "";
     if (note && note.textContent !== said) note.textContent = said;
   }
 }
