@@ -603,6 +603,31 @@ describe("replay of a recorded trip", () => {
   });
 });
 
+/** `suangu run --config` into `db`, resolved once a health line matches `ready`. */
+async function runSources(config, db, ready) {
+  const ingest = spawn(SUANGU, ["run", "--json", "--report-ms", "200", "--config", config, "--db", `sqlite://${db}`], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise((done, fail) => {
+    let out = "";
+    ingest.on("exit", (code) => fail(new Error(`suangu run exited ${code}`)));
+    ingest.stdout.on("data", (d) => {
+      out += d;
+      if (ready.test(out)) done();
+    });
+  });
+  return ingest;
+}
+
+/** Stop a `runSources` child and wait for it: it writes its raw log until it has stopped, so its
+ * folder goes only after it exits. */
+async function stopSources(ingest) {
+  if (ingest && ingest.exitCode === null && ingest.signalCode === null) {
+    ingest.removeAllListeners("exit");
+    const exited = new Promise((done) => ingest.once("exit", done));
+    ingest.kill("SIGTERM");
+    await exited;
+  }
+}
+
 describe("real data sources", () => {
   // `suangu run` feeds the store from a files source (one file dropped, then silence: its
   // series goes stale) and a DCIM API that is not there (backing off); the browser server on
@@ -643,27 +668,13 @@ resolution = 1
     );
     writeFileSync(join(dir, "in", "loads.csv"), "ts,load_mw\n2026-04-01T10:00:00+08:00,61\n2026-04-01T10:15:00+08:00,63\n");
     const db = join(dir, "store.db");
-    ingest = spawn(SUANGU, ["run", "--json", "--report-ms", "200", "--config", config, "--db", `sqlite://${db}`], { stdio: ["ignore", "pipe", "pipe"] });
     // Until the file is in and its series has gone stale.
-    await new Promise((done, fail) => {
-      let out = "";
-      ingest.on("exit", (code) => fail(new Error(`suangu run exited ${code}`)));
-      ingest.stdout.on("data", (d) => {
-        out += d;
-        if (/"id":"grid-transfer"[^\n]*"points":2[^\n]*"stale":\["SS-110-2\/load_kw"\]/.test(out)) done();
-      });
-    });
+    ingest = await runSources(config, db, /"id":"grid-transfer"[^\n]*"points":2[^\n]*"stale":\["SS-110-2\/load_kw"\]/);
     server = await serve([], { db, keep: true });
   });
   after(async () => {
     await server?.stop();
-    if (ingest && ingest.exitCode === null && ingest.signalCode === null) {
-      // It writes its raw log until it has stopped: the folder goes only after it exits.
-      ingest.removeAllListeners("exit");
-      const exited = new Promise((done) => ingest.once("exit", done));
-      ingest.kill("SIGTERM");
-      await exited;
-    }
+    await stopSources(ingest);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -683,6 +694,116 @@ resolution = 1
     assert.equal(await page.$("[data-testid=briefing-export]"), null);
     await page.$eval("[data-testid=settings-sources]", (el) => el.scrollIntoView());
     await page.screenshot({ path: join(SHOTS, "browser-sources-1920x1080.png") });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe("the park observed from its sources", () => {
+  // `suangu run` feeds the store from a files source (rows stamped now, every 2 s) and
+  // `suangu serve --config` on the same store shows the park as measured: CM-N01's load and
+  // the park's IT load live, then, once the feed stops, greyed "stale since" its last point;
+  // what no source feeds is "—", not measured (never a twin number: no twin runs).
+  const INTERVAL_S = 4;
+  let server;
+  let ingest;
+  let config;
+  const dir = join(SHOTS, "..", "e2e-db", `observed-${process.pid}`);
+  before(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, "in"), { recursive: true });
+    config = join(dir, "suangu.toml");
+    writeFileSync(
+      config,
+      `park = "qingyang"
+
+[[sources]]
+id = "meters"
+expected_interval_s = ${INTERVAL_S}
+files = { dir = "${join(dir, "in")}", settle_s = 0.2 }
+
+[[sources.points]]
+column = "n01_mw"
+series = "CM-N01/it_kw"
+unit = "MW"
+resolution = 1
+
+[[sources.points]]
+column = "park_it_mw"
+series = "park/it_kw"
+unit = "MW"
+resolution = 1
+`,
+    );
+    const db = join(dir, "store.db");
+    ingest = await runSources(config, db, /"id":"meters"[^\n]*"link":\{"state":"up"/);
+    server = await serve(["--config", config], { db, keep: true });
+  });
+  after(async () => {
+    await server?.stop();
+    await stopSources(ingest);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows what the sources measure, then greys a dead feed stale since its last point", async (t) => {
+    const { page, errors } = await open(server.url);
+    await page.click("[data-testid=lang-toggle]");
+    // One row every 2 s (half the expected interval), each value new, stamped now.
+    let n = 0;
+    let last = null;
+    const feed = () => {
+      n += 1;
+      last = { at: new Date(), mw: 17 + n / 10 };
+      writeFileSync(join(dir, "in", `rows-${n}.csv`), `ts,n01_mw,park_it_mw\n${last.at.toISOString()},${last.mw.toFixed(1)},${(180 + n).toFixed(0)}\n`);
+    };
+    feed();
+    const feeding = setInterval(feed, 2000);
+    const n01 = 'g.centre[data-id="CM-N01"]';
+    try {
+      // The map follows the feed (a later row's value, not the first's): measured, live.
+      await page.waitForFunction(
+        (sel) => {
+          const g = document.querySelector(sel);
+          const v = Number.parseFloat(g?.querySelector(".centre-value")?.textContent ?? "");
+          return g?.dataset.quality === "live" && v >= 17.3;
+        },
+        n01,
+        { timeout: 30000 },
+      );
+    } finally {
+      clearInterval(feeding);
+    }
+    // The rest of the park is not measured: "—", never a number from the twin.
+    assert.equal(await page.getAttribute('g.centre[data-id="CM-N02"]', "data-quality"), "not_measured");
+    assert.equal(await page.textContent('g.centre[data-id="CM-N02"] .centre-value'), "—");
+    assert.equal(await page.getAttribute("[data-live=pue]", "data-quality"), "not_measured");
+    assert.equal(await page.textContent("[data-live=pue] .live-value"), "—");
+    assert.equal(await page.getAttribute("[data-live=it]", "data-quality"), "live");
+    // The feed has stopped. The store shows a point only once `suangu run`'s writer has published
+    // it (every 5 s), so the server allows that lag before calling silence: stale 2.5 intervals
+    // + 5 s after the last point's source time (15 s here), seen within the next second's read
+    // and the push. Asserted between 2 intervals and 3 intervals + the 5 s lag (8 to 17 s): not
+    // before the feed could be called silent, not held as live once it is.
+    const stopped = last;
+    await page.waitForSelector(`${n01}[data-quality="stale"]`, { timeout: 30000 });
+    const after = (Date.now() - stopped.at.getTime()) / 1000;
+    t.diagnostic(`stale ${after.toFixed(1)} s after the last point (interval ${INTERVAL_S} s)`);
+    assert.ok(after >= 2 * INTERVAL_S && after <= 3 * INTERVAL_S + 5, `stale ${after.toFixed(1)} s after the last point`);
+    const since = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "Asia/Shanghai" }).format(stopped.at);
+    // The last value stays, greyed, with its time: never frozen as if live, never a zero.
+    assert.equal(await page.textContent(`${n01} .centre-value`), `${stopped.mw.toFixed(1)} MW`);
+    assert.equal(await page.textContent(`${n01} .centre-note`), `stale since ${since}`);
+    await page.waitForSelector('[data-live=it][data-quality="stale"]');
+    assert.equal(await page.textContent("[data-testid=live-note-it]"), `stale since ${since}`);
+    await page.screenshot({ path: join(SHOTS, "browser-observed-stale-1920x1080.png") });
+    // The twin's commands say why they cannot answer.
+    const n1 = await page.evaluate(async () => {
+      const r = await fetch("/api/park_n1");
+      return { status: r.status, body: await r.json() };
+    });
+    assert.equal(n1.status, 503);
+    assert.equal(n1.body.code, "not_ready");
+    assert.match(n1.body.message, /observed from its data sources/);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -448,7 +448,7 @@ function applyLive(): void {
     live.qualitySlot.replaceChildren(qualityBadge(shown, live.link, tz, onMap ? "map-quality" : "ops-quality", replaying ? undefined : asOf, replaying));
     if (live.map) live.map.dataset.quality = badge(shown, live.link, tz, replaying).state;
   }
-  if (shown && live.map) updateMapLive(live.map, shown);
+  if (shown && live.map && view.kind === "ready") updateMapLive(live.map, shown, view.summary.time_zone);
   if (live.trend) live.chart?.setData(live.trend.series, live.trend.level);
   // A rebuilt heatmap panel starts from the last answers (layout, then the newest frame).
   if (live.heatmap && !live.heatmap.ready() && live.heatmapData?.metric === live.metric) {

@@ -43,6 +43,7 @@ pub fn typescript() -> String {
         CentreLive::decl(&cfg),
         ZoneLive::decl(&cfg),
         SubstationLive::decl(&cfg),
+        SeriesLive::decl(&cfg),
         TrendArgs::decl(&cfg),
         Trend::decl(&cfg),
         TrendPoint::decl(&cfg),

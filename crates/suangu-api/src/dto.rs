@@ -278,7 +278,9 @@ pub enum ErrorCode {
     ScenarioInvalid,
     /// No such command.
     UnknownCommand,
-    /// The live park has no sample yet; try again in a moment.
+    /// The live park has no sample yet; try again in a moment. Also: a command that needs the
+    /// digital twin (drill, N-1, capacity, schedule, centre detail) while the park is observed
+    /// from its data sources (`suangu serve --config`); its message says so.
     NotReady,
     /// A command that changes something, refused by a read-only host (the browser wall server).
     ReadOnly,
@@ -309,6 +311,20 @@ pub enum Quality {
     Live,
     /// No new data since `stale_since`.
     Stale,
+    /// No source feeds this value (observed mode): it is NaN (`null` in JSON), shown as "—".
+    /// Never a whole frame's quality.
+    NotMeasured,
+}
+
+/// A park series whose value in a frame is not live (observed mode), e.g. `park/it_kw` for the
+/// IT load card, `CM-N01/it_kw` for a centre.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SeriesLive {
+    pub series: String,
+    /// `stale` or `not_measured`.
+    pub quality: Quality,
+    /// Its newest point's instant (RFC 3339), when stale.
+    pub stale_since: Option<String>,
 }
 
 /// The park now, pushed to every live screen (Tauri channel or server-sent events).
@@ -333,6 +349,9 @@ pub struct LiveFrame {
     pub centres: Vec<CentreLive>,
     pub zones: Vec<ZoneLive>,
     pub substations: Vec<SubstationLive>,
+    /// Every park series whose value here is stale or not measured (observed mode, `suangu
+    /// serve --config`); empty for the twin's frames, whose `quality` covers every value.
+    pub series: Vec<SeriesLive>,
     pub links_down: Vec<String>,
     /// In-service substations and feeders not energised now (a trip, or cut off above).
     pub stations_down: Vec<String>,
@@ -503,6 +522,10 @@ pub struct AlarmChangeDto {
 pub struct SubstationLive {
     pub id: String,
     pub load_mw: f64,
+    /// Its load's quality (the frame's for the twin; its own series' when observed).
+    pub quality: Quality,
+    /// Its load's newest point (RFC 3339), when stale.
+    pub stale_since: Option<String>,
 }
 
 /// A zone's IT load now, rolled up from its racks.
@@ -523,6 +546,11 @@ pub struct CentreLive {
     pub shed_mw: f64,
     /// Sum of the centre's rack power (racks rolled up to rows, halls, the centre).
     pub rack_it_mw: f64,
+    /// Its IT load's quality: the frame's for the twin; its own series' when the park is
+    /// observed from its sources (stale since its newest point, or not measured: NaN).
+    pub quality: Quality,
+    /// Its IT load's newest point (RFC 3339), when stale.
+    pub stale_since: Option<String>,
 }
 
 /// Arguments of `park_trend`.

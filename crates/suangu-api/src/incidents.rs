@@ -54,7 +54,7 @@ impl<S: Store + 'static> Live<S> {
         let placements = if grouped.is_empty() {
             Vec::new()
         } else {
-            let (problem, plan) = self.live_plan().await;
+            let (problem, plan) = self.live_plan("park_incidents").await?;
             crate::ops::scheduled_jobs(&problem, &plan)
         };
         let now_s = seconds(now);

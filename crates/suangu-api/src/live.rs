@@ -3,8 +3,8 @@
 use crate::Api;
 use crate::dto::{
     ApiError, CentreLive, ErrorCode, Heatmap, HeatmapArgs, HeatmapSource, History, HistoryArgs,
-    HistoryLevel, HistoryPoint, LiveFrame, PointQuality, Quality, RackMetricName, SubstationLive,
-    Trend, TrendArgs, TrendPoint, ZoneLive,
+    HistoryLevel, HistoryPoint, LiveFrame, PointQuality, Quality, RackMetricName, SeriesLive,
+    SubstationLive, Trend, TrendArgs, TrendPoint, ZoneLive,
 };
 use crate::heatmap::{FrameHead, Layout};
 use crate::map::supply_dto;
@@ -205,6 +205,25 @@ fn tick(args: &LiveArgs) -> std::time::Duration {
     std::time::Duration::from_millis(args.tick_ms.unwrap_or(1000))
 }
 
+/// An engine refusal as the wire reports it: in observed mode, `command` needs the twin.
+pub fn twin_error(command: &str, e: suangu_engine::live::EngineError) -> ApiError {
+    match e {
+        suangu_engine::live::EngineError::Observed => ApiError {
+            code: ErrorCode::NotReady,
+            message: format!(
+                "{command}: the park is observed from its data sources (suangu serve --config), \
+                 not run by the digital twin; {command} needs the twin's state"
+            ),
+            details: Vec::new(),
+        },
+        other => ApiError {
+            code: ErrorCode::NotReady,
+            message: format!("{command}: {other}"),
+            details: Vec::new(),
+        },
+    }
+}
+
 /// A store failure as the wire reports it.
 pub fn store_error(e: impl std::fmt::Display) -> ApiError {
     ApiError {
@@ -233,6 +252,27 @@ impl<S: Store + 'static> Live<S> {
             rack_ids: tokio::sync::Mutex::new(HashMap::new()),
             drills: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The park as its data sources measure it (`suangu serve --config`): frames from the
+    /// store's newest points of `feeds` (see [`suangu_engine::observed`]), no twin; commands
+    /// that need the twin answer `not_ready` saying so ([`twin_error`]). `lag`: how far the
+    /// store may be behind the sources' writer.
+    pub fn observe(
+        park: Park,
+        store: Arc<S>,
+        feeds: Vec<suangu_engine::observed::Feed>,
+        lag: std::time::Duration,
+    ) -> Self {
+        let layout = Layout::of(&park);
+        let engine = Engine::observe(park, store.clone(), feeds, lag);
+        Self {
+            engine,
+            store,
+            layout,
+            rack_ids: tokio::sync::Mutex::new(HashMap::new()),
+            drills: std::sync::Mutex::new(HashMap::new()),
+        }
     }
 
     /// The newest frame, as the wire sees it.
@@ -575,11 +615,17 @@ pub(crate) fn alarm_dto(a: &suangu_core::alarms::AlarmView) -> crate::dto::Alarm
     }
 }
 
+/// A value's quality on the wire, and since when it is stale.
+fn reading(r: live::Reading) -> (Quality, Option<String>) {
+    match r {
+        live::Reading::Live => (Quality::Live, None),
+        live::Reading::Stale { since } => (Quality::Stale, Some(since.to_string())),
+        live::Reading::NotMeasured => (Quality::NotMeasured, None),
+    }
+}
+
 pub fn live_frame(f: &Frame) -> LiveFrame {
-    let (quality, stale_since) = match f.quality {
-        live::Quality::Live => (Quality::Live, None),
-        live::Quality::Stale { since } => (Quality::Stale, Some(since.to_string())),
-    };
+    let (quality, stale_since) = reading(f.quality.into());
     LiveFrame {
         seq: u32::try_from(f.seq % u64::from(u32::MAX)).unwrap_or(0),
         at: f.at.to_string(),
@@ -597,14 +643,19 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
         centres: f
             .centres
             .iter()
-            .map(|c| CentreLive {
-                id: c.id.clone(),
-                it_mw: c.it_mw,
-                facility_mw: c.facility_mw,
-                utilisation: c.utilisation,
-                supply: supply_dto(c.supply),
-                shed_mw: c.shed_mw,
-                rack_it_mw: c.rack_it_mw,
+            .map(|c| {
+                let (quality, stale_since) = reading(c.quality);
+                CentreLive {
+                    id: c.id.clone(),
+                    it_mw: c.it_mw,
+                    facility_mw: c.facility_mw,
+                    utilisation: c.utilisation,
+                    supply: supply_dto(c.supply),
+                    shed_mw: c.shed_mw,
+                    rack_it_mw: c.rack_it_mw,
+                    quality,
+                    stale_since,
+                }
             })
             .collect(),
         zones: f
@@ -618,9 +669,26 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
         substations: f
             .substations
             .iter()
-            .map(|st| SubstationLive {
-                id: st.id.clone(),
-                load_mw: st.load_mw,
+            .map(|st| {
+                let (quality, stale_since) = reading(st.quality);
+                SubstationLive {
+                    id: st.id.clone(),
+                    load_mw: st.load_mw,
+                    quality,
+                    stale_since,
+                }
+            })
+            .collect(),
+        series: f
+            .series
+            .iter()
+            .map(|(series, r)| {
+                let (quality, stale_since) = reading(*r);
+                SeriesLive {
+                    series: series.clone(),
+                    quality,
+                    stale_since,
+                }
             })
             .collect(),
         links_down: f.links_down.clone(),

@@ -8,7 +8,7 @@ use crate::dto::{
     HallRacks, LedgerArgs, LedgerDay, LedgerInterval, LedgerPeriod, MetricScale, N1, OverloadDto,
     RackMetricName, Schedule, ScheduleMetrics, ScheduledJob, ZoneHeadroom,
 };
-use crate::live::{Live, store_error};
+use crate::live::{Live, store_error, twin_error};
 use jiff::Timestamp;
 use suangu_core::Park;
 use suangu_core::capacity::{Binding, capacity};
@@ -18,7 +18,7 @@ use suangu_core::interval::CentrePower;
 use suangu_core::schedule::{Metrics, Move, Plan, Problem, Strategy, evacuate, evaluate, plan};
 use suangu_core::tariff::Period;
 use suangu_core::units::Mw;
-use suangu_engine::live::RackFrame;
+use suangu_engine::live::{EngineError, RackFrame};
 use suangu_engine::plan::problem_at;
 use suangu_sim::FaultKind;
 use suangu_store::{Event, Store};
@@ -153,13 +153,18 @@ struct Now {
 }
 
 impl<S: Store + 'static> Live<S> {
-    async fn now(&self) -> Result<Now, ApiError> {
+    /// For `command`: in observed mode there is no twin to say what is tripped (`not_ready`).
+    async fn now(&self, command: &str) -> Result<Now, ApiError> {
         let frame = self.engine().latest().ok_or_else(|| ApiError {
             code: ErrorCode::NotReady,
             message: "the live park has no sample yet".to_owned(),
             details: Vec::new(),
         })?;
-        let (trips, cooling) = self.engine().outages(frame.at).await;
+        let (trips, cooling) = self
+            .engine()
+            .outages(frame.at)
+            .await
+            .map_err(|e| twin_error(command, e))?;
         Ok(Now {
             at: frame.at,
             power: frame
@@ -178,7 +183,7 @@ impl<S: Store + 'static> Live<S> {
 
     /// Headroom of every centre and the park now, optionally with planned assets switched in.
     pub async fn capacity(&self, args: CapacityArgs) -> Result<Capacity, ApiError> {
-        let now = self.now().await?;
+        let now = self.now("park_capacity").await?;
         // `planned` switches in every planned asset at once.
         let mut with = args.with.unwrap_or_default();
         if with.trim() == "planned" {
@@ -270,7 +275,7 @@ impl<S: Store + 'static> Live<S> {
 
     /// N-1 for the state now, worst first.
     pub async fn n1(&self) -> Result<N1, ApiError> {
-        let now = self.now().await?;
+        let now = self.now("park_n1").await?;
         let park = self.engine().park();
         let trips: Vec<&str> = now.trips.iter().map(String::as_str).collect();
         let cooling: Vec<&str> = now.cooling.iter().map(String::as_str).collect();
@@ -291,6 +296,9 @@ impl<S: Store + 'static> Live<S> {
 
     /// One centre, from the map down to its racks, its feeds and its planned jobs.
     pub async fn centre_detail(&self, args: CentreArgs) -> Result<CentreDetail, ApiError> {
+        if self.engine().observed() {
+            return Err(twin_error("centre_detail", EngineError::Observed));
+        }
         let park = self.engine().park();
         let s = park.scenario();
         let index = s
@@ -315,7 +323,11 @@ impl<S: Store + 'static> Live<S> {
             .as_ref()
             .map(|f| f.feeders_down.clone())
             .unwrap_or_default();
-        let (trips, _) = self.engine().outages(self.engine().now()).await;
+        let (trips, _) = self
+            .engine()
+            .outages(self.engine().now())
+            .await
+            .map_err(|e| twin_error("centre_detail", e))?;
         let trips: Vec<&str> = trips.iter().map(String::as_str).collect();
         let facility: Vec<Mw> = frame
             .as_ref()
@@ -370,7 +382,7 @@ impl<S: Store + 'static> Live<S> {
             })
             .collect();
         // Only our plan: the baselines the schedule view compares with are not needed here.
-        let (p, ours) = self.live_plan().await;
+        let (p, ours) = self.live_plan("centre_detail").await?;
         let jobs = scheduled_jobs(&p, &ours)
             .into_iter()
             .filter(|j| j.centre == args.centre)
@@ -450,17 +462,18 @@ impl<S: Store + 'static> Live<S> {
     }
 
     /// The twin's jobs for the 48 h from the current 15-minute slot, and their plan.
-    pub(crate) async fn live_plan(&self) -> (Problem, Plan) {
+    pub(crate) async fn live_plan(&self, command: &str) -> Result<(Problem, Plan), ApiError> {
         let now = self.engine().now();
         self.engine()
             .with_twin(|twin| suangu_engine::plan::live_plan(twin, now))
             .await
+            .map_err(|e| twin_error(command, e))
     }
 
     /// The twin's job stream for the next 48 h planned now, beside both baselines (judged on the
     /// forecast the plan was made with).
     pub async fn schedule(&self) -> Result<Schedule, ApiError> {
-        let (p, ours) = self.live_plan().await;
+        let (p, ours) = self.live_plan("park_schedule").await?;
         let fcfs = plan(&p, Strategy::FirstComeFirstServed);
         let greedy = plan(&p, Strategy::Greedy);
         Ok(Schedule {
@@ -504,7 +517,7 @@ impl<S: Store + 'static> Live<S> {
                 format!("no asset {:?}; closest: {}", args.asset, closest.join(", ")),
             )
         })?;
-        let now = self.now().await?;
+        let now = self.now("drill").await?;
         let trips: Vec<&str> = now.trips.iter().map(String::as_str).collect();
         let cooling: Vec<&str> = now.cooling.iter().map(String::as_str).collect();
         let state = State {
@@ -513,7 +526,7 @@ impl<S: Store + 'static> Live<S> {
             cooling_lost: &cooling,
         };
         let impact = contingency(park, &net.impact(&state, element.clone()));
-        let (before, planned) = self.live_plan().await;
+        let (before, planned) = self.live_plan("drill").await?;
         let until = Timestamp::from_second(now.at.as_second() + i64::from(minutes) * 60)
             .map_err(|e| bad("drill", e.to_string()))?;
         let kind = if element.kind == ElementKind::CoolingPlant {
@@ -524,7 +537,10 @@ impl<S: Store + 'static> Live<S> {
         self.engine()
             .inject(kind, now.at, Some(until))
             .await
-            .map_err(|e| bad("drill", e.to_string()))?;
+            .map_err(|e| match e {
+                EngineError::Observed => twin_error("drill", e),
+                e => bad("drill", e.to_string()),
+            })?;
         // The planned jobs after the trip: what moves, pauses or is lost.
         let evacuation = self
             .engine()
@@ -539,6 +555,7 @@ impl<S: Store + 'static> Live<S> {
                 evacuate(&after, &planned, now.at)
             })
             .await
+            .map_err(|e| twin_error("drill", e))?
             .into_iter()
             .map(|e| {
                 let (to, start_s, paused, lost) = match e.action {

@@ -144,7 +144,8 @@ impl<S: Store + 'static> Live<S> {
             at: at.to_string(),
             at_s: args.at_s,
             quality,
-            stale_since,
+            // Every value of a replayed frame takes its quality.
+            stale_since: stale_since.clone(),
             it_mw: mw(0),
             facility_mw: mw(1),
             green_mw: mw(2),
@@ -167,6 +168,8 @@ impl<S: Store + 'static> Live<S> {
                     supply: supply_dto(sup.state),
                     shed_mw: f64::NAN,
                     rack_it_mw: mw(centres_at + i),
+                    quality,
+                    stale_since: stale_since.clone(),
                 })
                 .collect(),
             zones: Vec::new(),
@@ -177,8 +180,11 @@ impl<S: Store + 'static> Live<S> {
                 .map(|(i, st)| SubstationLive {
                     id: st.id.to_string(),
                     load_mw: mw(stations_at + i),
+                    quality,
+                    stale_since: stale_since.clone(),
                 })
                 .collect(),
+            series: Vec::new(),
             links_down: Vec::new(),
             stations_down,
             feeders_down,

@@ -28,6 +28,7 @@ use suangu_api::dto::{ApiError, ErrorCode, HeatmapArgs, RackMetricName};
 use suangu_api::live::{Live, live_frame};
 use suangu_api::live::{LiveArgs, live_config};
 use suangu_engine::live::LiveConfig;
+use suangu_engine::observed::{Feed, feeds};
 use suangu_store::AnyStore;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
@@ -46,11 +47,28 @@ pub struct ServeArgs {
     /// The built UI (default: $SUANGU_UI_DIR, else ui/dist of this source tree).
     #[arg(long, value_name = "DIR")]
     ui_dir: Option<PathBuf>,
+    /// Show the park as its data sources measure it instead of running the digital twin: the
+    /// data-source file `suangu run --config` reads into the same --db (checked against the
+    /// scenario at start). Each value comes from its series' newest stored point (up to ~5 s
+    /// behind), stale after 2.5 expected intervals; commands that need the twin (drills, N-1,
+    /// capacity, the scheduler) answer not_ready.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["speed", "demo", "record_racks", "tick_ms", "alarms"]
+    )]
+    config: Option<PathBuf>,
     #[command(flatten)]
     live: LiveArgs,
 }
 
 type AppSession = Session<AnyStore>;
+
+/// What drives the live picture: the twin, or the park's sources through the store.
+enum Mode {
+    Twin(Box<LiveConfig>),
+    Observed(Vec<Feed>),
+}
 
 /// The content security policy of every response: nothing from elsewhere, no inline script.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
@@ -74,11 +92,22 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
             ui_dir.display()
         )));
     }
-    let (api, config) =
-        live_config(context.open_park(false)?, &args.live).map_err(|e| bad(e.message))?;
-    let config = LiveConfig {
-        raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
-        ..config
+    let api = context.open_park(false)?;
+    let (api, mode) = match &args.config {
+        // A bad file is bad input (exit 2) with its line and field, as `check --config` says.
+        Some(file) => {
+            let feeds = feeds(&crate::sources::load(file, &api, false)?);
+            tracing::info!(file = %file.display(), series = feeds.len(), "observing the park from its sources");
+            (api, Mode::Observed(feeds))
+        }
+        None => {
+            let (api, config) = live_config(api, &args.live).map_err(|e| bad(e.message))?;
+            let config = LiveConfig {
+                raw_log: Some(context.db.raw_log_dir(&api.park().scenario().park.id)),
+                ..config
+            };
+            (api, Mode::Twin(Box::new(config)))
+        }
     };
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| {
@@ -123,7 +152,7 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
                 ExitCode::Failure
             })?;
         let local = listener.local_addr().map_err(|_| ExitCode::Failure)?;
-        let live = start_live(&api, context, config).await;
+        let live = start_live(&api, context, mode).await;
         if let Err(e) = &live {
             // The map and totals still work; live data and trends say why they do not.
             eprintln!("{}: {}", lang.text(Key::Failure), e.message);
@@ -158,12 +187,23 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
 async fn start_live(
     api: &suangu_api::Api,
     context: &Context,
-    config: LiveConfig,
+    mode: Mode,
 ) -> Result<Live<AnyStore>, ApiError> {
-    let store = AnyStore::open(&context.db)
-        .await
-        .map_err(suangu_api::live::store_error)?;
-    Live::start(api.park().clone(), context.seed, Arc::new(store), config).await
+    let store = Arc::new(
+        AnyStore::open(&context.db)
+            .await
+            .map_err(suangu_api::live::store_error)?,
+    );
+    match mode {
+        Mode::Twin(config) => Live::start(api.park().clone(), context.seed, store, *config).await,
+        // `suangu run`'s writer publishes what it holds every PUBLISH_EVERY.
+        Mode::Observed(feeds) => Ok(Live::observe(
+            api.park().clone(),
+            store,
+            feeds,
+            suangu_sources::writer::PUBLISH_EVERY,
+        )),
+    }
 }
 
 /// Every route; with `auth`, everything but `/login` behind a token. The security headers go

@@ -215,27 +215,7 @@ impl Drop for Server {
 
 fn serve(ui_dir: &Path, extra: &[&str]) -> Server {
     let db = temp_dir("serve").join(format!("{}.db", extra.len()));
-    let mut child = suangu()
-        .args(["serve", "--bind", "127.0.0.1:0", "--ui-dir"])
-        .arg(ui_dir)
-        .arg("--db")
-        .arg(format!("sqlite://{}", db.display()))
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("serve prints its address");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.trim().strip_suffix('/'))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    Server(child, addr)
+    serve_on(ui_dir, &db, extra)
 }
 
 #[test]
@@ -300,30 +280,7 @@ fn serve_answers_the_api_and_the_ui_read_only() {
     assert!(body.contains("at most 4096"), "{body}");
 
     // Live frames as server-sent events: the current one at once.
-    let mut stream = TcpStream::connect(&server.1).expect("connect");
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET /api/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .expect("send");
-    let mut reader = BufReader::new(stream);
-    let mut seen = String::new();
-    while !seen.lines().any(|l| l.starts_with("data:")) {
-        let mut line = String::new();
-        if reader.read_line(&mut line).expect("read") == 0 {
-            break;
-        }
-        seen.push_str(&line);
-    }
-    assert!(seen.contains("text/event-stream"), "{seen}");
-    let data = seen
-        .lines()
-        .find_map(|l| l.strip_prefix("data:"))
-        .unwrap_or_else(|| panic!("no frame in {seen:?}"));
-    let frame: serde_json::Value = serde_json::from_str(data.trim()).expect("frame json");
+    let frame = first_frame(&server.1);
     assert_eq!(frame["quality"], "live");
     assert!(frame["facility_mw"].as_f64().expect("mw") > 0.0);
 
@@ -1007,12 +964,12 @@ fn check_config_accepts_the_example_and_places_each_mistake() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let line = 1 + text
-        .lines()
-        .position(|l| l.starts_with("password_env"))
-        .expect("password_env");
-    let placed = format!(":{line}:1: sources[0].mqtt.password: credentials are never kept");
-    assert!(stderr.contains(&placed), "{placed}: {stderr}");
+    assert_placed(
+        &stderr,
+        &text,
+        "password_env",
+        "sources[0].mqtt.password: credentials are never kept",
+    );
     assert!(
         stderr.contains("sources[0].points[3].series: no series \"CM-N99/it_kw\""),
         "{stderr}"
@@ -1021,6 +978,16 @@ fn check_config_accepts_the_example_and_places_each_mistake() {
         !stderr.contains("secret"),
         "the password must not be echoed: {stderr}"
     );
+}
+
+/// `stderr` names the issue `what` at column 1 of the line of `text` that starts with `starts`.
+fn assert_placed(stderr: &str, text: &str, starts: &str, what: &str) {
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with(starts))
+        .unwrap_or_else(|| panic!("no line starting {starts:?}"));
+    let placed = format!(":{line}:1: {what}");
+    assert!(stderr.contains(&placed), "{placed}: {stderr}");
 }
 
 #[test]
@@ -1140,4 +1107,159 @@ fn report_writes_the_briefing_both_ways_and_names_the_days_that_have_data() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `suangu serve --config`: the park as its sources measure it. A file that does not fit the
+/// scenario is bad input (exit 2) placed by line and field, before anything starts. With a good
+/// file, a centre's load imported into the store (stamped now) is what the live frame shows,
+/// live; every series no source feeds is not measured (null: no number, never the twin's); the
+/// commands that need the twin answer not_ready saying the park is observed.
+#[test]
+fn serve_config_shows_the_park_as_its_sources_measure_it() {
+    let dir = temp_dir("observed");
+    let config = dir.join("suangu.toml");
+    let text = format!(
+        r#"park = "qingyang"
+
+[[sources]]
+id = "grid-transfer"
+expected_interval_s = 60
+files = {{ dir = "{}", settle_s = 0.5 }}
+
+[[sources.points]]
+column = "n01_it_mw"
+series = "CM-N01/it_kw"
+unit = "MW"
+resolution = 1
+"#,
+        dir.join("in").display()
+    );
+    std::fs::write(&config, text.replace("CM-N01/it_kw", "CM-N99/it_kw")).expect("config");
+    let ui = temp_dir("ui-observed");
+    std::fs::write(ui.join("index.html"), "<!doctype html>").expect("index");
+    let out = suangu()
+        .args(["serve", "--bind", "127.0.0.1:0", "--ui-dir"])
+        .arg(&ui)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Placed at the field, as `check --config` places it.
+    assert_placed(
+        &err,
+        &text,
+        "series = ",
+        "sources[0].points[0].series: no series \"CM-N99",
+    );
+
+    std::fs::write(&config, &text).expect("config");
+    let db = dir.join("store.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite://{}", db.display());
+    let csv = dir.join("n01.csv");
+    std::fs::write(
+        &csv,
+        format!("ts,n01_it_mw\n{},23.4\n", jiff::Timestamp::now()),
+    )
+    .expect("csv");
+    let out = suangu()
+        .args(["import", "--db", &url, "--config"])
+        .arg(&config)
+        .arg(&csv)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = serve_on(&ui, &db, &["--config", &config.display().to_string()]);
+    let frame = first_frame(&server.1);
+    let centre = |id: &str| {
+        frame["centres"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["id"] == id))
+            .unwrap_or_else(|| panic!("no {id} in {frame}"))
+            .clone()
+    };
+    let n01 = centre("CM-N01");
+    assert_eq!(n01["it_mw"], 23.4, "{n01}");
+    assert_eq!(n01["quality"], "live", "{n01}");
+    let n02 = centre("CM-N02");
+    assert_eq!(n02["quality"], "not_measured", "{n02}");
+    assert!(n02["it_mw"].is_null(), "{n02}");
+    assert!(frame["it_mw"].is_null(), "{frame}");
+    let series = frame["series"].as_array().expect("series");
+    assert!(
+        series
+            .iter()
+            .any(|s| s["series"] == "park/it_kw" && s["quality"] == "not_measured")
+    );
+    assert!(!series.iter().any(|s| s["series"] == "CM-N01/it_kw"));
+    for command in ["park_n1", "park_capacity", "park_schedule"] {
+        let (status, _, body) = get(&server.1, &format!("/api/{command}"), &[]);
+        assert_eq!(status, 503, "{command}: {body}");
+        assert!(
+            body.contains("not_ready") && body.contains("observed from its data sources"),
+            "{command}: {body}"
+        );
+    }
+    let (status, _, body) = get(&server.1, "/api/centre_detail?centre=CM-N01", &[]);
+    assert_eq!(status, 503, "{body}");
+}
+
+/// `serve` on a given store file.
+fn serve_on(ui_dir: &Path, db: &Path, extra: &[&str]) -> Server {
+    let mut child = suangu()
+        .args(["serve", "--bind", "127.0.0.1:0", "--ui-dir"])
+        .arg(ui_dir)
+        .arg("--db")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("serve prints its address");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.trim().strip_suffix('/'))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    Server(child, addr)
+}
+
+/// The first frame of `/api/live` (server-sent events: the current one at once).
+fn first_frame(addr: &str) -> serde_json::Value {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET /api/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("send");
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.lines().any(|l| l.starts_with("data:")) {
+        let mut line = String::new();
+        if reader.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+    let data = seen
+        .lines()
+        .find_map(|l| l.strip_prefix("data:"))
+        .unwrap_or_else(|| panic!("no frame in {seen:?}"));
+    serde_json::from_str(data.trim()).expect("frame json")
 }

@@ -100,6 +100,28 @@ pub enum Quality {
     },
 }
 
+/// How one measured value stands (a centre's load, a park total): the twin's values take their
+/// frame's quality; in observed mode each series has its own ([`crate::observed`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    Live,
+    /// Its newest point is this old and nothing has come since.
+    Stale {
+        since: Timestamp,
+    },
+    /// No source feeds it (or none has sent it yet): the value is NaN.
+    NotMeasured,
+}
+
+impl From<Quality> for Reading {
+    fn from(quality: Quality) -> Self {
+        match quality {
+            Quality::Live => Reading::Live,
+            Quality::Stale { since } => Reading::Stale { since },
+        }
+    }
+}
+
 /// What one centre is doing now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CentreNow {
@@ -111,6 +133,8 @@ pub struct CentreNow {
     pub shed_mw: f64,
     /// Sum of the centre's rack power (rolled up rack -> row -> hall -> centre).
     pub rack_it_mw: f64,
+    /// Its IT load's quality.
+    pub quality: Reading,
 }
 
 /// One zone now, rolled up from its racks.
@@ -127,6 +151,7 @@ pub struct SubstationNow {
     pub id: String,
     /// Load it carries (its feeders' share of the centres' facility load).
     pub load_mw: f64,
+    pub quality: Reading,
 }
 
 /// The park now: what every live screen draws.
@@ -146,6 +171,10 @@ pub struct Frame {
     pub centres: Vec<CentreNow>,
     pub zones: Vec<ZoneNow>,
     pub substations: Vec<SubstationNow>,
+    /// The park series (`park/it_kw`, `CM-N01/it_kw`, ...) whose value here is not live, and
+    /// how each stands (observed mode; the twin's frames leave it empty: the frame's quality
+    /// says it all).
+    pub series: Vec<(String, Reading)>,
     pub links_down: Vec<String>,
     /// In-service substations and feeders not energised now.
     pub stations_down: Vec<String>,
@@ -208,7 +237,8 @@ pub enum AlarmError {
 
 /// A running engine. Cheap to share behind an `Arc`.
 pub struct Engine {
-    twin: Arc<tokio::sync::RwLock<Twin>>,
+    /// The twin; None when the park is observed from its data sources ([`Engine::observe`]).
+    twin: Option<Arc<tokio::sync::RwLock<Twin>>>,
     /// The alarm rules evaluated at every tick (for their names and procedures).
     rules: Option<Rules>,
     demo: Option<DemoPack>,
@@ -230,9 +260,56 @@ pub enum EngineError {
     Fault(#[from] suangu_sim::FaultError),
     #[error("the engine has stopped")]
     Stopped,
+    #[error(
+        "the park is observed from its data sources, not run by the digital twin: this needs the twin"
+    )]
+    Observed,
 }
 
 impl Engine {
+    /// The park as its data sources measure it (`feeds`: [`crate::observed::feeds`] of the
+    /// data-source file; the store up to `lag` behind their writer): no twin, nothing written; a
+    /// frame once a second from each series' newest point in `store`
+    /// ([`crate::observed::task`]). Twin commands answer [`EngineError::Observed`].
+    pub fn observe<S: Store + 'static>(
+        park: Park,
+        store: Arc<S>,
+        feeds: Vec<crate::observed::Feed>,
+        lag: Duration,
+    ) -> Self {
+        let (frames_tx, frames_rx) = watch::channel(None);
+        let (racks_tx, racks_rx) = watch::channel(None);
+        let (control_tx, _) = mpsc::channel::<Control>(1);
+        let (shutdown_tx, shutdown_rx) = oneshot::channel();
+        let task = tokio::spawn(crate::observed::task(crate::observed::Task {
+            store,
+            park: park.clone(),
+            feeds,
+            lag,
+            frames: frames_tx,
+            _racks: racks_tx,
+            shutdown: shutdown_rx,
+        }));
+        Self {
+            twin: None,
+            rules: None,
+            demo: None,
+            demo_start: Timestamp::now(),
+            frames: frames_rx,
+            racks: racks_rx,
+            control: control_tx,
+            shutdown: std::sync::Mutex::new(Some(shutdown_tx)),
+            tasks: std::sync::Mutex::new(vec![task]),
+            park,
+            start: Timestamp::now(),
+        }
+    }
+
+    /// Whether the park is observed from its sources (no twin).
+    pub fn observed(&self) -> bool {
+        self.twin.is_none()
+    }
+
     /// Backfill the store, then start the source, engine and store tasks.
     pub async fn start<S: Store + 'static>(
         mut twin: Twin,
@@ -361,7 +438,7 @@ impl Engine {
             rules,
             demo,
             demo_start,
-            twin: twin.clone(),
+            twin: Some(twin.clone()),
             frames: frames_rx,
             racks: racks_rx,
             control: control_tx,
@@ -403,12 +480,13 @@ impl Engine {
 
     /// What is out at `at`: tripped elements and lost cooling plants (faults and drills).
     /// Run `f` on the live twin (its faults and drills included).
-    pub async fn with_twin<R>(&self, f: impl FnOnce(&Twin) -> R) -> R {
-        f(&*self.twin.read().await)
+    pub async fn with_twin<R>(&self, f: impl FnOnce(&Twin) -> R) -> Result<R, EngineError> {
+        let twin = self.twin.as_ref().ok_or(EngineError::Observed)?;
+        Ok(f(&*twin.read().await))
     }
 
-    pub async fn outages(&self, at: Timestamp) -> (Vec<String>, Vec<String>) {
-        self.twin.read().await.outages(at)
+    pub async fn outages(&self, at: Timestamp) -> Result<(Vec<String>, Vec<String>), EngineError> {
+        self.with_twin(|twin| twin.outages(at)).await
     }
 
     /// Every physical rack at the newest sample (None until the first).
@@ -433,6 +511,9 @@ impl Engine {
         from: Timestamp,
         until: Option<Timestamp>,
     ) -> Result<(), EngineError> {
+        if self.observed() {
+            return Err(EngineError::Observed);
+        }
         let (tx, rx) = oneshot::channel();
         self.control
             .send(Control::Inject(Fault { kind, from, until }, tx))
@@ -446,6 +527,9 @@ impl Engine {
     /// Act on an alarm (acknowledge, shelve, unshelve) at the live park's now; the change is
     /// recorded as an event.
     pub async fn alarm(&self, action: AlarmAction) -> Result<Change, AlarmError> {
+        if self.rules.is_none() {
+            return Err(AlarmError::NoRules);
+        }
         let (tx, rx) = oneshot::channel();
         self.control
             .send(Control::Alarm(action, tx))
@@ -836,6 +920,7 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
                 supply: state.supply,
                 shed_mw: state.shed.0,
                 rack_it_mw: racks.centres.get(i).copied().unwrap_or(0.0) / 1000.0,
+                quality: quality.into(),
             })
             .collect(),
         zones: park
@@ -856,8 +941,10 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
             .map(|(st, load)| SubstationNow {
                 id: st.id.to_string(),
                 load_mw: load.0,
+                quality: quality.into(),
             })
             .collect(),
+        series: Vec::new(),
         links_down: s.links_down.clone(),
         stations_down: s.stations_down.clone(),
         feeders_down: s.feeders_down.clone(),

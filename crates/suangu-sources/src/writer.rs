@@ -11,8 +11,9 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 /// How often the open chunks are written so readers see the newest points before their
-/// 5-minute window closes.
-const PUBLISH_EVERY: Duration = Duration::from_secs(5);
+/// 5-minute window closes (how far behind the store may be: `suangu serve --config` allows for
+/// it before calling a series stale).
+pub const PUBLISH_EVERY: Duration = Duration::from_secs(5);
 
 type Request = (Vec<Sample>, oneshot::Sender<Result<(), String>>);
 

@@ -121,7 +121,7 @@ export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unread
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
 
-export type Quality = "live" | "stale";
+export type Quality = "live" | "stale" | "not_measured";
 
 export type LiveFrame = { seq: number, 
 /**
@@ -135,7 +135,12 @@ stale_since: string | null, it_mw: number, facility_mw: number, green_mw: number
 /**
  * min(green, load) / load right now (no storage, no netting).
  */
-green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, substations: Array<SubstationLive>, links_down: Array<string>, 
+green_share_now: number, pue: number, outdoor_c: number, centres: Array<CentreLive>, zones: Array<ZoneLive>, substations: Array<SubstationLive>, 
+/**
+ * Every park series whose value here is stale or not measured (observed mode, `suangu
+ * serve --config`); empty for the twin's frames, whose `quality` covers every value.
+ */
+series: Array<SeriesLive>, links_down: Array<string>, 
 /**
  * In-service substations and feeders not energised now (a trip, or cut off above).
  */
@@ -153,11 +158,38 @@ shed_mw: number,
 /**
  * Sum of the centre's rack power (racks rolled up to rows, halls, the centre).
  */
-rack_it_mw: number, };
+rack_it_mw: number, 
+/**
+ * Its IT load's quality: the frame's for the twin; its own series' when the park is
+ * observed from its sources (stale since its newest point, or not measured: NaN).
+ */
+quality: Quality, 
+/**
+ * Its IT load's newest point (RFC 3339), when stale.
+ */
+stale_since: string | null, };
 
 export type ZoneLive = { id: string, rack_it_mw: number, };
 
-export type SubstationLive = { id: string, load_mw: number, };
+export type SubstationLive = { id: string, load_mw: number, 
+/**
+ * Its load's quality (the frame's for the twin; its own series' when observed).
+ */
+quality: Quality, 
+/**
+ * Its load's newest point (RFC 3339), when stale.
+ */
+stale_since: string | null, };
+
+export type SeriesLive = { series: string, 
+/**
+ * `stale` or `not_measured`.
+ */
+quality: Quality, 
+/**
+ * Its newest point's instant (RFC 3339), when stale.
+ */
+stale_since: string | null, };
 
 export type TrendArgs = { 
 /**

@@ -54,8 +54,10 @@ export function nameOf(name: Name, l: Lang = current): string {
 
 const formats = new Map<string, Intl.NumberFormat>();
 
-/** A number for people: grouped digits, at most `digits` decimals, localised. */
+/** A number for people: grouped digits, at most `digits` decimals, localised. No number (NaN, or
+ * null: a value no source measures arrives as null) is "—", never a 0 that looks like one. */
 export function num(value: number, digits = 0, l: Lang = current): string {
+  if (!Number.isFinite(value)) return "—";
   const key = `${l}/${digits}`;
   let f = formats.get(key);
   if (!f) {

@@ -108,7 +108,7 @@ function kpis(ctx: WallContext): WallScreen {
   const tile = (id: string, label: string, unit: string) => {
     const value = h("span", { class: "wall-value" }, "—");
     values.set(id, value);
-    const el = h("div", { class: "wall-tile", "data-kpi": id }, h("div", { class: "wall-label" }, label), h("div", {}, value, unit ? h("span", { class: "wall-unit" }, ` ${unit}`) : null));
+    const el = h("div", { class: "wall-tile", "data-kpi": id }, h("div", { class: "wall-label" }, label), h("div", {}, value, unit ? h("span", { class: "wall-unit" }, ` ${unit}`) : null), h("div", { class: "wall-note" }));
     tiles.set(id, el);
     return el;
   };
@@ -122,9 +122,12 @@ function kpis(ctx: WallContext): WallScreen {
   (tiles.get("pflops") as HTMLElement).dataset.quality = "scenario";
   const update = (frame: LiveFrame, state: string) => {
     for (const card of CARDS) {
-      const shown = cardValue(card, frame, state);
+      const shown = cardValue(card, frame, state, summary.time_zone);
       (values.get(card.id) as HTMLElement).textContent = shown.text;
-      (tiles.get(card.id) as HTMLElement).dataset.quality = shown.quality;
+      const tile = tiles.get(card.id) as HTMLElement;
+      tile.dataset.quality = shown.quality;
+      const note = tile.querySelector(".wall-note");
+      if (note && note.textContent !== shown.note) note.textContent = shown.note;
     }
   };
   if (ctx.frame) update(ctx.frame, ctx.state);
@@ -161,11 +164,16 @@ function mapScreen(ctx: WallContext): WallScreen {
   };
   const resize = new ResizeObserver(fit);
   resize.observe(el);
-  if (ctx.frame) updateMapLive(svg, ctx.frame);
+  // A centre's "stale since" note comes and goes with its feed: the labels are decluttered again
+  // when one does (not every frame).
+  const notes = () => [...svg.querySelectorAll(".centre-note")].map((n) => n.textContent).join("|");
+  if (ctx.frame) updateMapLive(svg, ctx.frame, ctx.summary.time_zone);
   return {
     el,
     update(frame) {
-      updateMapLive(svg, frame);
+      const before = notes();
+      updateMapLive(svg, frame, ctx.summary.time_zone);
+      if (notes() !== before) fit();
     },
     destroy() {
       resize.disconnect();
@@ -176,7 +184,7 @@ function mapScreen(ctx: WallContext): WallScreen {
 /** At wall size some labels would overlap: keep them in order of importance (each centre's
  * load, then its name, then the stations') and hide one that would cover a kept one. */
 export function declutter(svg: SVGSVGElement): void {
-  const order = [".centre-value", ".centre-label", ".asset-label", ".substation-load", ".link-label"];
+  const order = [".centre-value", ".centre-label", ".centre-note", ".asset-label", ".substation-load", ".link-label"];
   const kept: DOMRect[] = [];
   const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   for (const selector of order) {

@@ -4,6 +4,7 @@
 import type { LiveFrame, MapCentre, ParkMap, PlantKind, Supply } from "../../api/bindings";
 import { s } from "../../dom";
 import { type Key, nameOf, num, t } from "../../i18n";
+import { qualityNote } from "../live/live";
 import { edgePoint, type Frame, frame, polygonPoints, type Screen, toScreen, topLeft } from "./layout";
 
 const SUPPLY_KEY: Record<Supply, Key> = {
@@ -235,6 +236,8 @@ function centre(f: Frame, c: MapCentre): SVGGElement {
       { class: "centre-value", x: x + w / 2, y: y + h / 2 + L * 0.35, "font-size": L * 0.85, "text-anchor": "middle" },
       `${num(c.pflops)} P`,
     ),
+    // "stale since …" under the value, when its load's feed has stopped.
+    s("text", { class: "centre-note", x: x + w / 2, y: y + h / 2 + L * 1.35, "font-size": L * 0.7, "text-anchor": "middle" }, ""),
   );
 }
 
@@ -277,8 +280,10 @@ export function renderLegend(): HTMLElement {
 }
 
 /** Live overlay: each centre's IT load and supply state, updated in place (the static map is
- * drawn once; a fault turns its building at once). */
-export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
+ * drawn once; a fault turns its building at once). A load that is not live says so on its
+ * building: greyed "stale since" its last point (in the park's `timeZone`), or greyed "—" when
+ * no source measures it. */
+export function updateMapLive(root: SVGSVGElement, frame: LiveFrame, timeZone: string): void {
   // What a trip (fault or drill) has de-energised: feeder lines and substations light up.
   const down = new Set(frame.feeders_down);
   for (const l of root.querySelectorAll<SVGLineElement>("line.feeder[data-feeders]")) {
@@ -307,8 +312,11 @@ export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
     if (g.dataset.energised !== energised) g.dataset.energised = energised;
   }
   for (const st of frame.substations) {
-    const load = root.querySelector(`g.substation[data-id="${CSS.escape(st.id)}"] .substation-load`);
-    if (load && load.closest("g")?.getAttribute("data-in-service") === "true") load.textContent = `${num(st.load_mw, 1)} MW`;
+    const g = root.querySelector<SVGGElement>(`g.substation[data-id="${CSS.escape(st.id)}"]`);
+    const load = g?.querySelector(".substation-load");
+    if (!g || !load || g.dataset.inService !== "true") continue;
+    if (g.dataset.quality !== st.quality) g.dataset.quality = st.quality;
+    load.textContent = st.quality === "not_measured" || !Number.isFinite(st.load_mw) ? "—" : `${num(st.load_mw, 1)} MW`;
   }
   for (const c of frame.centres) {
     const g = root.querySelector<SVGGElement>(`g.centre[data-id="${CSS.escape(c.id)}"]`);
@@ -319,7 +327,12 @@ export function updateMapLive(root: SVGSVGElement, frame: LiveFrame): void {
       g.dataset.supply = c.supply;
     }
     if (g.dataset.status === "planned") continue;
+    if (g.dataset.quality !== c.quality) g.dataset.quality = c.quality;
     const value = g.querySelector(".centre-value");
-    if (value) value.textContent = `${num(c.it_mw, 1)} MW`;
+    if (value) value.textContent = c.quality === "not_measured" || !Number.isFinite(c.it_mw) ? "—" : `${num(c.it_mw, 1)} MW`;
+    const note = g.querySelector(".centre-note");
+    // Not measured is the "—" alone (a note on every unfed building would bury the map).
+    const said = c.quality === "stale" ? qualityNote(c.quality, c.stale_since, timeZone) : "";
+    if (note && note.textContent !== said) note.textContent = said;
   }
 }
