@@ -20,9 +20,13 @@ use suangu_api::dto::{
     Incidents, LedgerArgs, LedgerDay, LiveFrame, N1, NoArgs, NoteArgs, ParkMap, ParkSummary,
     RackMetricName, ReplayArgs, Schedule, SignInArgs, Sources, StepArgs, Trend, TrendArgs,
 };
-use suangu_api::live::{Live, LiveArgs, live_config, live_frame, store_error};
+use suangu_api::live::{
+    Live, LiveArgs, live_config, live_frame, observed_feeds, store_error, twin_error,
+};
 use suangu_api::{Api, Session};
-use suangu_engine::live::LiveConfig;
+use suangu_engine::live::{EngineError, LiveConfig};
+use suangu_engine::observed::Feed;
+use suangu_store::ingest::PUBLISH_OPEN_EVERY;
 use suangu_store::{AnyStore, Location};
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::{Manager, State};
@@ -52,6 +56,16 @@ struct Flags {
     /// default playlist when none is given.
     #[arg(long, value_name = "PLAYLIST", num_args = 0..=1, default_missing_value = "")]
     wall: Option<String>,
+    /// Show the park as its data sources measure it instead of running the digital twin: the
+    /// data-source file `suangu run --config` reads into the same --db (checked at start). Each
+    /// value is its series' newest stored point, greyed "stale since" when its feed goes
+    /// silent; drills, demo packs, N-1 and the scheduler need the twin and say so.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["speed", "demo", "record_racks", "tick_ms", "alarms"]
+    )]
+    config: Option<PathBuf>,
     #[command(flatten)]
     live: LiveArgs,
 }
@@ -83,6 +97,8 @@ struct Shell {
     auditor: Result<Auditor, ApiError>,
     /// The account signed in at the window, if any (`account_sign_in`).
     signed_in: tokio::sync::RwLock<Option<Account>>,
+    /// The park is observed from its data sources (`--config`), not run by the twin.
+    observing: bool,
 }
 
 impl Shell {
@@ -341,9 +357,19 @@ async fn demo_play(
 ) -> Result<DemoStatus, ApiError> {
     let target = args.pack.clone().unwrap_or_else(|| "live".to_owned());
     shell
-        .audited("demo_play", Role::Operator, target, String::new(), |_| {
-            shell.console.play(args)
-        })
+        .audited(
+            "demo_play",
+            Role::Operator,
+            target,
+            String::new(),
+            |_| async {
+                // A pack plays the twin: an observed park has none to play.
+                if shell.observing {
+                    return Err(twin_error("demo_play", EngineError::Observed));
+                }
+                shell.console.play(args).await
+            },
+        )
         .await
 }
 
@@ -663,6 +689,8 @@ struct Opening {
     scenario: Option<PathBuf>,
     db: Option<String>,
     seed: u64,
+    /// The series the data-source file of `--config` feeds: the park observed, no twin.
+    observed: Option<Vec<Feed>>,
 }
 
 async fn open(opening: Opening, live_args: LiveArgs) -> Result<Session<AnyStore>, ApiError> {
@@ -675,15 +703,21 @@ async fn open(opening: Opening, live_args: LiveArgs) -> Result<Session<AnyStore>
             details: Vec::new(),
         })?,
     };
-    let live = match AnyStore::open(&location).await {
-        Ok(store) => {
+    let live = match (AnyStore::open(&location).await, opening.observed) {
+        (Ok(store), Some(feeds)) => Ok(Live::observe(
+            api.park().clone(),
+            Arc::new(store),
+            feeds,
+            PUBLISH_OPEN_EVERY,
+        )),
+        (Ok(store), None) => {
             let config = LiveConfig {
                 raw_log: Some(location.raw_log_dir(&api.park().scenario().park.id)),
                 ..config
             };
             Live::start(api.park().clone(), opening.seed, Arc::new(store), config).await
         }
-        Err(e) => Err(store_error(e)),
+        (Err(e), _) => Err(store_error(e)),
     };
     if let Err(e) = &live {
         tracing::error!("live data unavailable: {}", e.message);
@@ -704,6 +738,26 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    // A data-source file is checked before anything opens: bad input is exit 2, each problem
+    // with its line and field.
+    let observed = match &args.config {
+        None => None,
+        Some(file) => {
+            match Api::open(args.scenario.as_deref())
+                .map_err(|e| vec![e.message])
+                .and_then(|api| observed_feeds(&api, file))
+            {
+                Ok(feeds) => Some(feeds),
+                Err(problems) => {
+                    for problem in problems {
+                        eprintln!("suangu-app: {problem}");
+                    }
+                    return std::process::ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let observing = observed.is_some();
     let log_dir = args
         .log_dir
         .clone()
@@ -726,6 +780,7 @@ fn main() -> std::process::ExitCode {
                 scenario: args.scenario,
                 db: args.db,
                 seed: args.seed,
+                observed,
             };
             Shell {
                 console: Console::new(
@@ -736,6 +791,7 @@ fn main() -> std::process::ExitCode {
                 store,
                 auditor: Auditor::open(Role::Operator, "window"),
                 signed_in: tokio::sync::RwLock::new(None),
+                observing,
             }
         })
         .setup(move |app| {

@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { MINI, QINGYANG, SHOTS, SUANGU, newDb, scenario, serve, suangu } from "./harness.mjs";
+import { MINI, QINGYANG, SHOTS, newDb, runSources, scenario, serve, stopSources, suangu } from "./harness.mjs";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 let browser;
@@ -602,31 +601,6 @@ describe("replay of a recorded trip", () => {
     await page.close();
   });
 });
-
-/** `suangu run --config` into `db`, resolved once a health line matches `ready`. */
-async function runSources(config, db, ready) {
-  const ingest = spawn(SUANGU, ["run", "--json", "--report-ms", "200", "--config", config, "--db", `sqlite://${db}`], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise((done, fail) => {
-    let out = "";
-    ingest.on("exit", (code) => fail(new Error(`suangu run exited ${code}`)));
-    ingest.stdout.on("data", (d) => {
-      out += d;
-      if (ready.test(out)) done();
-    });
-  });
-  return ingest;
-}
-
-/** Stop a `runSources` child and wait for it: it writes its raw log until it has stopped, so its
- * folder goes only after it exits. */
-async function stopSources(ingest) {
-  if (ingest && ingest.exitCode === null && ingest.signalCode === null) {
-    ingest.removeAllListeners("exit");
-    const exited = new Promise((done) => ingest.once("exit", done));
-    ingest.kill("SIGTERM");
-    await exited;
-  }
-}
 
 describe("real data sources", () => {
   // `suangu run` feeds the store from a files source (one file dropped, then silence: its

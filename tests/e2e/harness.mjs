@@ -89,3 +89,28 @@ export function serve(args = [], { port = 0, db = null, keep = false, bind = "12
     });
   });
 }
+
+/** `suangu run --config` into `db`, resolved once a health line matches `ready`. */
+export async function runSources(config, db, ready) {
+  const ingest = spawn(SUANGU, ["run", "--json", "--report-ms", "200", "--config", config, "--db", `sqlite://${db}`], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise((done, fail) => {
+    let out = "";
+    ingest.on("exit", (code) => fail(new Error(`suangu run exited ${code}`)));
+    ingest.stdout.on("data", (d) => {
+      out += d;
+      if (ready.test(out)) done();
+    });
+  });
+  return ingest;
+}
+
+/** Stop a `runSources` child and wait for it: it writes its raw log until it has stopped, so its
+ * folder goes only after it exits. */
+export async function stopSources(ingest) {
+  if (ingest && ingest.exitCode === null && ingest.signalCode === null) {
+    ingest.removeAllListeners("exit");
+    const exited = new Promise((done) => ingest.once("exit", done));
+    ingest.kill("SIGTERM");
+    await exited;
+  }
+}

@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
-import { MINI, QINGYANG, ROOT, SHOTS, SUANGU, TARGET, removeStore, scenario } from "./harness.mjs";
+import { MINI, QINGYANG, ROOT, SHOTS, SUANGU, TARGET, removeStore, runSources, scenario, stopSources } from "./harness.mjs";
 
 const APP = process.env.SUANGU_APP ?? join(TARGET, "debug", "suangu-app");
 const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), ".cargo", "bin", "tauri-driver");
@@ -73,7 +73,7 @@ async function session(args = [], prepare = null) {
   mkdirSync(dirname(db), { recursive: true });
   rmSync(db, { force: true });
   stores.push(db);
-  prepare?.(db);
+  await prepare?.(db);
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${PORT}/`)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP, args: ["--db", `sqlite://${db}`, ...args] } })
@@ -535,6 +535,73 @@ describe("the real window", () => {
       await screenshot(driver, "window-invalid-scenario.png");
     } finally {
       await driver.quit();
+    }
+  });
+});
+
+describe("the park observed from its sources, in the window", () => {
+  // `suangu run` feeds a store from a files source (a row every 2 s, stamped now) and the
+  // window opens on it with `--config`: the map shows what the source measures and, once the
+  // feed stops, greys the centre "stale since" its last point; the twin's commands say why
+  // they cannot answer (no twin runs).
+  it("greys a dead feed on the map and refuses a drill, saying why", async (t) => {
+    const dir = join(SHOTS, "..", "e2e-db", `window-observed-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, "in"), { recursive: true });
+    const config = join(dir, "suangu.toml");
+    writeFileSync(
+      config,
+      `park = "qingyang"\n\n[[sources]]\nid = "meters"\nexpected_interval_s = 4\nfiles = { dir = "${join(dir, "in")}", settle_s = 0.2 }\n\n` +
+        `[[sources.points]]\ncolumn = "n01_mw"\nseries = "CM-N01/it_kw"\nunit = "MW"\nresolution = 1\n`,
+    );
+    let ingest = null;
+    let n = 0;
+    let last = null;
+    const feed = () => {
+      n += 1;
+      last = { at: new Date(), mw: 17 + n / 10 };
+      writeFileSync(join(dir, "in", `rows-${n}.csv`), `ts,n01_mw\n${last.at.toISOString()},${last.mw.toFixed(1)}\n`);
+    };
+    const driver = await session(["--config", config], async (db) => {
+      ingest = await runSources(config, db, /"id":"meters"[^\n]*"link":\{"state":"up"/);
+    });
+    const n01 = 'g.centre[data-id="CM-N01"]';
+    try {
+      feed();
+      const feeding = setInterval(feed, 2000);
+      try {
+        await driver.wait(
+          () => driver.executeScript((sel) => {
+            const g = document.querySelector(sel);
+            return g?.dataset.quality === "live" && Number.parseFloat(g.querySelector(".centre-value")?.textContent ?? "") >= 17.3;
+          }, n01),
+          30000,
+        );
+      } finally {
+        clearInterval(feeding);
+      }
+      // Not measured by any source: "—", never the twin's number.
+      assert.equal(await driver.executeScript(() => document.querySelector('g.centre[data-id="CM-N02"]')?.dataset.quality), "not_measured");
+      const stopped = last;
+      await driver.wait(until.elementLocated(By.css(`${n01}[data-quality="stale"]`)), 30000);
+      const after = (Date.now() - stopped.at.getTime()) / 1000;
+      t.diagnostic(`stale ${after.toFixed(1)} s after the last point (interval 4 s)`);
+      assert.ok(after >= 8 && after <= 17, `stale ${after.toFixed(1)} s after the last point`);
+      // The last value stays, greyed, with the time it was measured (the park's clock).
+      const since = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "Asia/Shanghai" }).format(stopped.at);
+      assert.equal(await driver.findElement(By.css(`${n01} .centre-value`)).getText(), `${stopped.mw.toFixed(1)} MW`);
+      assert.ok((await driver.findElement(By.css(`${n01} .centre-note`)).getText()).includes(since));
+      await screenshot(driver, "window-observed-stale.png");
+      // A drill needs the twin: refused, saying the park is observed.
+      const drill = await invokeIn(driver, "drill", { asset: "SS-110-2", minutes: 1 });
+      assert.equal(drill.ok, false);
+      const error = JSON.parse(drill.error);
+      assert.equal(error.code, "not_ready", drill.error);
+      assert.match(error.message, /observed from its data sources/);
+    } finally {
+      await driver.quit();
+      await stopSources(ingest);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -211,7 +211,7 @@ pub fn twin_error(command: &str, e: suangu_engine::live::EngineError) -> ApiErro
         suangu_engine::live::EngineError::Observed => ApiError {
             code: ErrorCode::NotReady,
             message: format!(
-                "{command}: the park is observed from its data sources (suangu serve --config), \
+                "{command}: the park is observed from its data sources (--config), \
                  not run by the digital twin; {command} needs the twin's state"
             ),
             details: Vec::new(),
@@ -696,4 +696,24 @@ pub fn live_frame(f: &Frame) -> LiveFrame {
         alarms: f.alarms.iter().map(alarm_dto).collect(),
         feeders_down: f.feeders_down.clone(),
     }
+}
+
+/// The series a data-source file feeds, for an observed live picture ([`Live::observe`]): the
+/// file at `path` read and checked against `api`'s park (its series as
+/// `suangu_engine::raw::park_series` names them). Errors are lines for a person: the file that
+/// cannot be read, or each problem with its line and field.
+pub fn observed_feeds(
+    api: &Api,
+    path: &std::path::Path,
+) -> Result<Vec<suangu_engine::observed::Feed>, Vec<String>> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| vec![format!("{name}: {e}")])?;
+    let park = api.park();
+    let series: Vec<String> = suangu_engine::raw::park_series(park)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    suangu_core::sources::load_config(&text, &name, &park.scenario().park.id, &series)
+        .map(|config| suangu_engine::observed::feeds(&config))
+        .map_err(|errors| errors.0.iter().map(ToString::to_string).collect())
 }

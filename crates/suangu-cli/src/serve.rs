@@ -196,12 +196,11 @@ async fn start_live(
     );
     match mode {
         Mode::Twin(config) => Live::start(api.park().clone(), context.seed, store, *config).await,
-        // `suangu run`'s writer publishes what it holds every PUBLISH_EVERY.
         Mode::Observed(feeds) => Ok(Live::observe(
             api.park().clone(),
             store,
             feeds,
-            suangu_sources::writer::PUBLISH_EVERY,
+            suangu_store::ingest::PUBLISH_OPEN_EVERY,
         )),
     }
 }

@@ -4,16 +4,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 use suangu_store::ingest::{IngestStats, RawIngest, Recovered, Sample};
 use suangu_store::{SeriesSpec, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 /// How often the open chunks are written so readers see the newest points before their
-/// 5-minute window closes (how far behind the store may be: `suangu serve --config` allows for
-/// it before calling a series stale).
-pub const PUBLISH_EVERY: Duration = Duration::from_secs(5);
+/// 5-minute window closes.
+pub use suangu_store::ingest::PUBLISH_OPEN_EVERY as PUBLISH_EVERY;
 
 type Request = (Vec<Sample>, oneshot::Sender<Result<(), String>>);
 

@@ -161,6 +161,11 @@ impl Chunks {
     }
 }
 
+/// How often a live writer of raw series (`suangu run`'s) writes its open chunks, so readers
+/// see the newest points before their 5-minute window closes: how far behind the newest stored
+/// point may be (an observed live picture allows for it before calling a series stale).
+pub const PUBLISH_OPEN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct RawIngest<S> {
     store: Arc<S>,
     park: String,
