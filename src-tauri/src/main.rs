@@ -63,7 +63,7 @@ struct Flags {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["speed", "demo", "record_racks", "tick_ms", "alarms"]
+        conflicts_with_all = ["speed", "demo", "record_racks", "tick_ms"]
     )]
     config: Option<PathBuf>,
     #[command(flatten)]
@@ -709,6 +709,7 @@ async fn open(opening: Opening, live_args: LiveArgs) -> Result<Session<AnyStore>
             Arc::new(store),
             feeds,
             PUBLISH_OPEN_EVERY,
+            config.alarms,
         )),
         (Ok(store), None) => {
             let config = LiveConfig {

@@ -257,15 +257,17 @@ impl<S: Store + 'static> Live<S> {
     /// The park as its data sources measure it (`suangu serve --config`): frames from the
     /// store's newest points of `feeds` (see [`suangu_engine::observed`]), no twin; commands
     /// that need the twin answer `not_ready` saying so ([`twin_error`]). `lag`: how far the
-    /// store may be behind the sources' writer.
+    /// store may be behind the sources' writer. `rules` ([`alarm_rules`]) are evaluated on
+    /// every frame: a feed gone silent raises its `stale` alarms.
     pub fn observe(
         park: Park,
         store: Arc<S>,
         feeds: Vec<suangu_engine::observed::Feed>,
         lag: std::time::Duration,
+        rules: Option<suangu_core::alarms::Rules>,
     ) -> Self {
         let layout = Layout::of(&park);
-        let engine = Engine::observe(park, store.clone(), feeds, lag);
+        let engine = Engine::observe(park, store.clone(), feeds, lag, rules);
         Self {
             engine,
             store,

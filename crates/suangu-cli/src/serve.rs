@@ -50,12 +50,13 @@ pub struct ServeArgs {
     /// Show the park as its data sources measure it instead of running the digital twin: the
     /// data-source file `suangu run --config` reads into the same --db (checked against the
     /// scenario at start). Each value comes from its series' newest stored point (up to ~5 s
-    /// behind), stale after 2.5 expected intervals; commands that need the twin (drills, N-1,
-    /// capacity, the scheduler) answer not_ready.
+    /// behind), stale after 2.5 expected intervals; alarm rules (built-in, or --alarms) are
+    /// evaluated on it; commands that need the twin (drills, N-1, capacity, the scheduler)
+    /// answer not_ready.
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["speed", "demo", "record_racks", "tick_ms", "alarms"]
+        conflicts_with_all = ["speed", "demo", "record_racks", "tick_ms"]
     )]
     config: Option<PathBuf>,
     #[command(flatten)]
@@ -67,7 +68,7 @@ type AppSession = Session<AnyStore>;
 /// What drives the live picture: the twin, or the park's sources through the store.
 enum Mode {
     Twin(Box<LiveConfig>),
-    Observed(Vec<Feed>),
+    Observed(Vec<Feed>, Option<suangu_core::alarms::Rules>),
 }
 
 /// The content security policy of every response: nothing from elsewhere, no inline script.
@@ -97,8 +98,11 @@ pub fn run(args: ServeArgs, context: &Context, lang: Lang) -> Result<(), ExitCod
         // A bad file is bad input (exit 2) with its line and field, as `check --config` says.
         Some(file) => {
             let feeds = feeds(&crate::sources::load(file, &api, false)?);
+            // The built-in rules of the park, or --alarms FILE's (a bad one is exit 2).
+            let rules = suangu_api::live::alarm_rules(api.park(), args.live.alarms.as_deref())
+                .map_err(|e| bad(e.message))?;
             tracing::info!(file = %file.display(), series = feeds.len(), "observing the park from its sources");
-            (api, Mode::Observed(feeds))
+            (api, Mode::Observed(feeds, rules))
         }
         None => {
             let (api, config) = live_config(api, &args.live).map_err(|e| bad(e.message))?;
@@ -196,11 +200,12 @@ async fn start_live(
     );
     match mode {
         Mode::Twin(config) => Live::start(api.park().clone(), context.seed, store, *config).await,
-        Mode::Observed(feeds) => Ok(Live::observe(
+        Mode::Observed(feeds, rules) => Ok(Live::observe(
             api.park().clone(),
             store,
             feeds,
             suangu_store::ingest::PUBLISH_OPEN_EVERY,
+            rules,
         )),
     }
 }

@@ -6,6 +6,7 @@
 use crate::raw::{RackFeed, park_samples, park_series};
 use crate::simulate::{self, Plan};
 use jiff::Timestamp;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -199,7 +200,7 @@ struct Tick {
     racks: RackFrame,
 }
 
-enum Control {
+pub(crate) enum Control {
     Inject(Fault, oneshot::Sender<Result<(), suangu_sim::FaultError>>),
     Alarm(AlarmAction, oneshot::Sender<Result<Change, AlarmError>>),
 }
@@ -268,18 +269,22 @@ pub enum EngineError {
 
 impl Engine {
     /// The park as its data sources measure it (`feeds`: [`crate::observed::feeds`] of the
-    /// data-source file; the store up to `lag` behind their writer): no twin, nothing written; a
-    /// frame once a second from each series' newest point in `store`
-    /// ([`crate::observed::task`]). Twin commands answer [`EngineError::Observed`].
+    /// data-source file; the store up to `lag` behind their writer): no twin, nothing written
+    /// but alarm changes (events); a frame once a second from each series' newest point in
+    /// `store` ([`crate::observed::task`]), with `rules` evaluated on it by each series' own
+    /// reading (no N-1: trips and facility loads are not measured). Twin commands answer
+    /// [`EngineError::Observed`].
     pub fn observe<S: Store + 'static>(
         park: Park,
         store: Arc<S>,
         feeds: Vec<crate::observed::Feed>,
         lag: Duration,
+        rules: Option<Rules>,
     ) -> Self {
         let (frames_tx, frames_rx) = watch::channel(None);
         let (racks_tx, racks_rx) = watch::channel(None);
-        let (control_tx, _) = mpsc::channel::<Control>(1);
+        let (control_tx, control_rx) = mpsc::channel::<Control>(16);
+        let alarms = rules.clone().map(|r| LiveAlarms::new(&park, r, true));
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let task = tokio::spawn(crate::observed::task(crate::observed::Task {
             store,
@@ -288,11 +293,13 @@ impl Engine {
             lag,
             frames: frames_tx,
             _racks: racks_tx,
+            alarms,
+            control: control_rx,
             shutdown: shutdown_rx,
         }));
         Self {
             twin: None,
-            rules: None,
+            rules,
             demo: None,
             demo_start: Timestamp::now(),
             frames: frames_rx,
@@ -408,15 +415,10 @@ impl Engine {
         ));
         let (demo, demo_start) = (config.demo.clone(), config.start);
         let rules = config.alarms.clone();
-        let alarms = config.alarms.clone().map(|rules| LiveAlarms {
-            network: rules
-                .rules
-                .iter()
-                .any(|r| r.condition.kind() == "n1")
-                .then(|| Network::of(&park)),
-            alarms: Alarms::new(rules),
-            series: park_series(&park).into_iter().map(|s| s.name).collect(),
-        });
+        let alarms = config
+            .alarms
+            .clone()
+            .map(|rules| LiveAlarms::new(&park, rules, false));
         let engine = tokio::spawn(engine_task(EngineTask {
             alarms,
             park: park.clone(),
@@ -686,7 +688,7 @@ async fn engine_task(mut t: EngineTask) {
                             Some(_) => t.twin.read().await.outages(frame.at),
                             None => (Vec::new(), Vec::new()),
                         };
-                        for change in live.evaluate(&t.park, &frame, &outages) {
+                        for change in live.evaluate(&t.park, &frame, &outages, BTreeSet::new()) {
                             let _ = t.events.send(alarm_event(&change)).await;
                         }
                         frame.alarms = Arc::new(live.alarms.active());
@@ -713,7 +715,12 @@ async fn engine_task(mut t: EngineTask) {
                         let mut stale = frame(&t.park, seq, sample, &rollup, Quality::Stale { since: sample.power.at });
                         if let Some(live) = &mut t.alarms {
                             // Stale: nothing is decided from values, N-1 included.
-                            for change in live.evaluate(&t.park, &stale, &(Vec::new(), Vec::new())) {
+                            for change in live.evaluate(
+                                &t.park,
+                                &stale,
+                                &(Vec::new(), Vec::new()),
+                                BTreeSet::new(),
+                            ) {
                                 let _ = t.events.send(alarm_event(&change)).await;
                             }
                             stale.alarms = Arc::new(live.alarms.active());
@@ -956,42 +963,81 @@ fn frame(park: &Park, seq: u64, s: &TwinSample, racks: &Rollup, quality: Quality
 type Outages = (Vec<String>, Vec<String>);
 
 /// The alarm rules at work in the live park, and the names of the series they read.
-struct LiveAlarms {
-    alarms: Alarms,
-    /// The park's supply network, where a rule watches N-1 (built once).
+pub(crate) struct LiveAlarms {
+    pub(crate) alarms: Alarms,
+    /// The park's supply network, where a rule watches N-1 (built once; never for an observed
+    /// park, whose trips and facility loads are not measured).
     network: Option<Network>,
     /// [`park_series`]'s names, in [`park_samples`]'s order.
     series: Vec<String>,
+    /// Frames of an observed park: each series by its own reading, never the frame's.
+    observed: bool,
 }
 
 impl LiveAlarms {
+    pub(crate) fn new(park: &Park, rules: Rules, observed: bool) -> Self {
+        let watches_n1 = rules.rules.iter().any(|r| r.condition.kind() == "n1");
+        Self {
+            network: (watches_n1 && !observed).then(|| Network::of(park)),
+            alarms: Alarms::new(rules),
+            series: park_series(park).into_iter().map(|s| s.name).collect(),
+            observed,
+        }
+    }
+
     /// Evaluate the rules on a frame, with the trips and cooling losses in force then. A stale
     /// frame makes every series stale and decides no value-based alarm (they keep their state
     /// until data returns). Headroom is each operating centre's IT capacity less its IT load now
     /// (the capacity module's full check of feeders and cooling is not made per tick). N-1 is
     /// the contingency module's, on the frame's loads and the outages in force (0.03 ms on
     /// Qingyang, docs/benchmarks.md): each single loss that would shed IT, with how much.
-    fn evaluate(&mut self, park: &Park, frame: &Frame, outages: &Outages) -> Vec<Change> {
-        let mut inputs = Inputs::default();
+    ///
+    /// An observed park's frame says each series' own reading: a live one is a sample, a stale
+    /// one is stale (and `stale_sources` the sources all of whose series are), one not measured
+    /// decides nothing; headroom only for centres measured live, the green share only when it
+    /// is. Its frame's own quality is never applied to every series.
+    pub(crate) fn evaluate(
+        &mut self,
+        park: &Park,
+        frame: &Frame,
+        outages: &Outages,
+        stale_sources: BTreeSet<String>,
+    ) -> Vec<Change> {
+        let mut inputs = Inputs {
+            stale_sources,
+            ..Inputs::default()
+        };
+        let readings: HashMap<&str, Reading> =
+            frame.series.iter().map(|(n, r)| (n.as_str(), *r)).collect();
         match frame.quality {
-            Quality::Live => {
-                inputs.samples = self
-                    .series
-                    .iter()
-                    .cloned()
-                    .zip(park_samples(frame))
-                    .map(|(name, s)| {
-                        let sample = AlarmSample {
-                            at: frame.at,
-                            value: s.value,
-                        };
-                        (name, sample)
-                    })
-                    .collect();
+            Quality::Stale { .. } if !self.observed => {
+                inputs.stale_series = self.series.iter().cloned().collect();
+            }
+            _ => {
+                for (name, s) in self.series.iter().zip(park_samples(frame)) {
+                    match readings.get(name.as_str()) {
+                        None | Some(Reading::Live) => {
+                            let sample = AlarmSample {
+                                at: frame.at,
+                                value: s.value,
+                            };
+                            inputs.samples.insert(name.clone(), sample);
+                        }
+                        Some(Reading::Stale { .. }) => {
+                            inputs.stale_series.insert(name.clone());
+                        }
+                        Some(Reading::NotMeasured) => {}
+                    }
+                }
                 let mut park_capacity = 0.0;
                 let mut park_it = 0.0;
+                let mut all_measured = true;
                 for (c, now) in park.centres().zip(&frame.centres) {
                     if c.status != suangu_core::scenario::Status::Operating {
+                        continue;
+                    }
+                    if now.quality != Reading::Live {
+                        all_measured = false;
                         continue;
                     }
                     let capacity = c.it_capacity_mw.value.0;
@@ -1005,14 +1051,19 @@ impl LiveAlarms {
                         },
                     );
                 }
-                inputs.headroom.insert(
-                    suangu_core::alarms::PARK.to_owned(),
-                    Headroom {
-                        headroom: Mw(park_capacity - park_it),
-                        capacity: Mw(park_capacity),
-                    },
-                );
-                inputs.green_share = Some(Ratio(frame.green_share_now));
+                // The park's headroom only from every operating centre measured.
+                if all_measured {
+                    inputs.headroom.insert(
+                        suangu_core::alarms::PARK.to_owned(),
+                        Headroom {
+                            headroom: Mw(park_capacity - park_it),
+                            capacity: Mw(park_capacity),
+                        },
+                    );
+                }
+                if !readings.contains_key("park/green_share") {
+                    inputs.green_share = Some(Ratio(frame.green_share_now));
+                }
                 if let Some(network) = &self.network {
                     let power: Vec<CentrePower> = frame
                         .centres
@@ -1041,14 +1092,15 @@ impl LiveAlarms {
                     );
                 }
             }
-            Quality::Stale { .. } => {
-                inputs.stale_series = self.series.iter().cloned().collect();
-            }
         }
         self.alarms.evaluate(&inputs, frame.at)
     }
 
-    fn act(&mut self, action: AlarmAction, now: Timestamp) -> Result<Change, AlarmError> {
+    pub(crate) fn act(
+        &mut self,
+        action: AlarmAction,
+        now: Timestamp,
+    ) -> Result<Change, AlarmError> {
         Ok(match action {
             AlarmAction::Acknowledge { key, by } => self.alarms.acknowledge(&key, &by, now)?,
             AlarmAction::Shelve { key, by, for_s } => {
@@ -1065,7 +1117,7 @@ impl LiveAlarms {
 
 /// The event log's record of an alarm change (`alarm_raised`, `alarm_acknowledged`, ...): the
 /// target is the asset, the detail names the rule, severity, value and who acted.
-fn alarm_event(change: &Change) -> Event {
+pub(crate) fn alarm_event(change: &Change) -> Event {
     let mut detail = serde_json::json!({
         "rule": change.key.rule,
         "severity": change.severity.as_str(),

@@ -11,23 +11,28 @@
 //! feed expected every second would show stale most of the time. A park series no source feeds
 //! (or that has no point yet) is *not measured*: NaN, never a zero and never the twin's value.
 
-use crate::live::{CentreNow, Frame, Quality, Reading, SubstationNow, ZoneNow};
+use crate::live::{
+    AlarmAction, AlarmError, CentreNow, Control, Frame, LiveAlarms, Quality, Reading,
+    SubstationNow, ZoneNow, alarm_event,
+};
 use crate::raw::park_series;
 use jiff::Timestamp;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use suangu_core::Park;
 use suangu_core::quality::is_stale;
 use suangu_core::sources::SourcesConfig;
 use suangu_store::{Store, chunk};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// One configured park series: how often its source is expected to send, and its newest stored
 /// point (None: nothing stored yet).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
     pub series: String,
+    /// The data source (its id in the file) that sends it.
+    pub source: String,
     pub interval: Duration,
     pub newest: Option<Newest>,
 }
@@ -62,6 +67,7 @@ pub fn feeds(config: &SourcesConfig) -> Vec<Feed> {
         .flat_map(|source| {
             source.points.iter().map(|p| Feed {
                 series: p.series.clone(),
+                source: source.id.clone(),
                 interval: source.expected_interval(),
                 newest: None,
             })
@@ -194,7 +200,31 @@ pub(crate) struct Task<S> {
     pub frames: watch::Sender<Option<Arc<Frame>>>,
     /// Held, never sent: no source measures racks, and a heatmap stream waits rather than ends.
     pub _racks: watch::Sender<Option<Arc<crate::live::RackFrame>>>,
+    /// The alarm rules evaluated on each frame (by each series' own reading), if any.
+    pub alarms: Option<LiveAlarms>,
+    /// Operators' actions on alarms.
+    pub control: mpsc::Receiver<Control>,
     pub shutdown: oneshot::Receiver<()>,
+}
+
+/// The sources all of whose series are stale now (the `stale` rules that watch a source).
+pub fn stale_sources(feeds: &[Feed], frame: &Frame) -> BTreeSet<String> {
+    let stale: BTreeSet<&str> = frame
+        .series
+        .iter()
+        .filter(|(_, r)| matches!(r, Reading::Stale { .. }))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut by_source: HashMap<&str, bool> = HashMap::new();
+    for f in feeds {
+        let all = by_source.entry(f.source.as_str()).or_insert(true);
+        *all &= stale.contains(f.series.as_str());
+    }
+    by_source
+        .into_iter()
+        .filter(|(_, all)| *all)
+        .map(|(source, _)| source.to_owned())
+        .collect()
 }
 
 /// Once a second (real time): each configured series' newest stored point, then the frame at the
@@ -213,6 +243,13 @@ pub(crate) async fn task<S: Store>(mut t: Task<S>) {
         tokio::select! {
             _ = &mut t.shutdown => return,
             _ = ticker.tick() => {}
+            Some(control) = t.control.recv() => {
+                // No twin: faults cannot be injected (the engine refuses before asking).
+                if let Control::Alarm(action, reply) = control {
+                    let _ = reply.send(act(&mut t, &park_id, action).await);
+                }
+                continue;
+            }
         }
         if ids.iter().any(Option::is_none) {
             match t.store.series_ids(&park_id, &names).await {
@@ -231,8 +268,44 @@ pub(crate) async fn task<S: Store>(mut t: Task<S>) {
         }
         seq += 1;
         let now = Timestamp::now();
-        t.frames
-            .send_replace(Some(Arc::new(frame(&t.park, seq, now, t.lag, &t.feeds))));
+        let mut frame = frame(&t.park, seq, now, t.lag, &t.feeds);
+        if let Some(alarms) = &mut t.alarms {
+            let stale = stale_sources(&t.feeds, &frame);
+            let changes = alarms.evaluate(&t.park, &frame, &(Vec::new(), Vec::new()), stale);
+            record(t.store.as_ref(), &park_id, &changes).await;
+            frame.alarms = Arc::new(alarms.alarms.active());
+        }
+        t.frames.send_replace(Some(Arc::new(frame)));
+    }
+}
+
+/// An operator's action on an alarm, at the clock's now; the list on screen follows at once.
+async fn act<S: Store>(
+    t: &mut Task<S>,
+    park_id: &str,
+    action: AlarmAction,
+) -> Result<suangu_core::alarms::Change, AlarmError> {
+    let Some(alarms) = &mut t.alarms else {
+        return Err(AlarmError::NoRules);
+    };
+    let change = alarms.act(action, Timestamp::now())?;
+    record(t.store.as_ref(), park_id, std::slice::from_ref(&change)).await;
+    let current = t.frames.borrow().clone();
+    if let Some(current) = current {
+        let mut frame = (*current).clone();
+        frame.alarms = Arc::new(alarms.alarms.active());
+        t.frames.send_replace(Some(Arc::new(frame)));
+    }
+    Ok(change)
+}
+
+/// Alarm changes into the event log (the incident time line); a store error is logged, and the
+/// alarm stands on screen regardless.
+async fn record<S: Store>(store: &S, park_id: &str, changes: &[suangu_core::alarms::Change]) {
+    for change in changes {
+        if let Err(e) = store.add_event(park_id, &alarm_event(change)).await {
+            tracing::error!(error = %e, "observed park: recording an alarm change");
+        }
     }
 }
 
@@ -252,6 +325,7 @@ mod tests {
     fn feed(series: &str, interval_s: u64, newest: Option<(i64, f64)>) -> Feed {
         Feed {
             series: series.to_owned(),
+            source: "meters".to_owned(),
             interval: Duration::from_secs(interval_s),
             newest: newest.map(|(at, value)| Newest { at: ts(at), value }),
         }
@@ -316,6 +390,7 @@ mod tests {
         // up to 6 s old, and that is not 2.5 s of silence.
         let at = |age_ms: i64| {
             let feeds = [Feed {
+                source: "meters".to_owned(),
                 series: "park/pue".to_owned(),
                 interval: Duration::from_secs(1),
                 newest: Some(Newest {
@@ -413,6 +488,7 @@ points = [
             let now = Timestamp::from_millisecond(T0 * 1000).expect("ts");
             let at = Timestamp::from_millisecond(T0 * 1000 - age_ms).expect("ts");
             let feeds = [Feed {
+                source: "meters".to_owned(),
                 series: format!("{id}/it_kw"),
                 interval: Duration::from_millis(interval_ms),
                 newest: Some(Newest { at, value }),

@@ -414,3 +414,127 @@ async fn a_trip_raises_its_alarm_in_the_same_frame_and_an_operator_acknowledges_
     }
     assert!(detail["jobs"].as_u64().expect("jobs") > 0);
 }
+
+/// An observed park (no twin): the rules run on each series' own reading. CM-N01's feed stops:
+/// its `stale` alarm and its source's are raised 2.5 intervals after its last point, recorded,
+/// acknowledged by an operator; a new point clears the series' alarm. Unfed series decide
+/// nothing (no alarm on what no source measures).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observed_feed_gone_silent_raises_its_stale_alarms_and_a_new_point_clears_them() {
+    use suangu_core::alarms::{DEFAULT_RULES, DEFAULT_RULES_NAME, load_rules};
+    use suangu_engine::live::AlarmAction;
+    use suangu_engine::observed::Feed;
+    use suangu_store::ingest::{RawIngest, Sample};
+    use suangu_store::{SeriesSpec, chunk::Quality as PointQuality};
+    let park = qingyang().expect("park");
+    let series: Vec<String> = suangu_engine::raw::park_series(&park)
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    // The park's own rules, and two on the fed series: no delay, so the test can time them.
+    let text = format!(
+        "{DEFAULT_RULES}\n[[rules]]\nid = \"n01-stale\"\nkind = \"stale\"\nseverity = \"major\"\n\
+         name = {{ zh = \"移动N01数据中断\", en = \"CM-N01 data stale\" }}\nseries = \"CM-N01/it_kw\"\n\n\
+         [[rules]]\nid = \"meters-silent\"\nkind = \"stale\"\nseverity = \"critical\"\n\
+         name = {{ zh = \"电表数据源中断\", en = \"Meters silent\" }}\nsource = \"meters\"\n"
+    );
+    let rules = load_rules(&text, DEFAULT_RULES_NAME, &park, &series).expect("rules");
+    let db = temp_db("observed-alarms");
+    let store = Arc::new(SqliteStore::open(&db).await.expect("open"));
+    let log = db.with_extension("rawlog");
+    let _ = std::fs::remove_dir_all(&log);
+    let fed = [SeriesSpec {
+        name: "CM-N01/it_kw".into(),
+        resolution: 1.0,
+    }];
+    let (mut ingest, _) = RawIngest::open(store.clone(), "qingyang", &log, &fed)
+        .await
+        .expect("ingest");
+    let point = async |ingest: &mut RawIngest<SqliteStore>, kw: f64| {
+        let now = Timestamp::now().as_millisecond();
+        let sample = Sample {
+            series: 0,
+            source_ms: now,
+            value: kw,
+            quality: PointQuality::Good,
+        };
+        ingest.append(now, &[sample]).await.expect("append");
+        ingest.write_open(0..1).await.expect("publish");
+        Timestamp::from_millisecond(now).expect("ts")
+    };
+    let last = point(&mut ingest, 17_400.0).await;
+    let feeds = vec![Feed {
+        series: "CM-N01/it_kw".into(),
+        source: "meters".into(),
+        interval: Duration::from_secs(1),
+        newest: None,
+    }];
+    let engine = Engine::observe(park, store.clone(), feeds, Duration::ZERO, Some(rules));
+    let mut frames = engine.subscribe();
+    let active = |rule: &str| {
+        engine.latest().and_then(|f| {
+            f.alarms
+                .iter()
+                .find(|a| a.key.rule == rule && a.active)
+                .cloned()
+        })
+    };
+    let raised = loop {
+        frames.changed().await.expect("a frame");
+        if let (Some(series), Some(source)) = (active("n01-stale"), active("meters-silent")) {
+            break (series, source);
+        }
+        assert!(
+            (Timestamp::now() - last).as_secs() < 10,
+            "no stale alarms 10 s after the last point"
+        );
+    };
+    let after = (raised.0.raised_at - last).as_secs_f64();
+    assert!(
+        (2.5..4.0).contains(&after),
+        "raised {after:.2} s after the last point (interval 1 s: 2.5 intervals, read once a second)"
+    );
+    // Nothing else: no source measures the rest, so none of the park's rules decides on it.
+    let listed: Vec<String> = engine
+        .latest()
+        .expect("frame")
+        .alarms
+        .iter()
+        .map(|a| a.key.rule.clone())
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let change = engine
+        .alarm(AlarmAction::Acknowledge {
+            key: raised.0.key.clone(),
+            by: "duty".into(),
+        })
+        .await
+        .expect("acknowledged");
+    assert_eq!(change.kind.as_str(), "acknowledged");
+    // The feed is back: the series' alarm clears.
+    point(&mut ingest, 17_500.0).await;
+    loop {
+        frames.changed().await.expect("a frame");
+        if active("n01-stale").is_none() {
+            break;
+        }
+        assert!((Timestamp::now() - last).as_secs() < 20, "not cleared");
+    }
+    engine.shutdown().await;
+    ingest.close().await.expect("close");
+    let events = store
+        .events("qingyang", last, Timestamp::MAX)
+        .await
+        .expect("events");
+    let kinds: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.kind.as_str(), e.target.as_str()))
+        .collect();
+    let target = raised.0.key.target.as_str();
+    for kind in ["alarm_raised", "alarm_acknowledged", "alarm_cleared"] {
+        assert!(
+            kinds.contains(&(kind, target)),
+            "{kind} {target}: {kinds:?}"
+        );
+    }
+}
