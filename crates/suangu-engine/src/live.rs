@@ -688,7 +688,13 @@ async fn engine_task(mut t: EngineTask) {
                             Some(_) => t.twin.read().await.outages(frame.at),
                             None => (Vec::new(), Vec::new()),
                         };
-                        for change in live.evaluate(&t.park, &frame, &outages, BTreeSet::new()) {
+                        for change in live.evaluate(
+                            &t.park,
+                            &frame,
+                            &outages,
+                            BTreeSet::new(),
+                            &HashMap::new(),
+                        ) {
                             let _ = t.events.send(alarm_event(&change)).await;
                         }
                         frame.alarms = Arc::new(live.alarms.active());
@@ -720,6 +726,7 @@ async fn engine_task(mut t: EngineTask) {
                                 &stale,
                                 &(Vec::new(), Vec::new()),
                                 BTreeSet::new(),
+                                &HashMap::new(),
                             ) {
                                 let _ = t.events.send(alarm_event(&change)).await;
                             }
@@ -995,13 +1002,16 @@ impl LiveAlarms {
     /// An observed park's frame says each series' own reading: a live one is a sample, a stale
     /// one is stale (and `stale_sources` the sources all of whose series are), one not measured
     /// decides nothing; headroom only for centres measured live, the green share only when it
-    /// is. Its frame's own quality is never applied to every series.
+    /// is. Its frame's own quality is never applied to every series. `measured_at`: each
+    /// series' point's own time where it is not the frame's (an observed series' newest point:
+    /// a rate is its change over the time between its points, not between readings).
     pub(crate) fn evaluate(
         &mut self,
         park: &Park,
         frame: &Frame,
         outages: &Outages,
         stale_sources: BTreeSet<String>,
+        measured_at: &HashMap<String, Timestamp>,
     ) -> Vec<Change> {
         let mut inputs = Inputs {
             stale_sources,
@@ -1018,7 +1028,7 @@ impl LiveAlarms {
                     match readings.get(name.as_str()) {
                         None | Some(Reading::Live) => {
                             let sample = AlarmSample {
-                                at: frame.at,
+                                at: measured_at.get(name).copied().unwrap_or(frame.at),
                                 value: s.value,
                             };
                             inputs.samples.insert(name.clone(), sample);

@@ -271,7 +271,18 @@ pub(crate) async fn task<S: Store>(mut t: Task<S>) {
         let mut frame = frame(&t.park, seq, now, t.lag, &t.feeds);
         if let Some(alarms) = &mut t.alarms {
             let stale = stale_sources(&t.feeds, &frame);
-            let changes = alarms.evaluate(&t.park, &frame, &(Vec::new(), Vec::new()), stale);
+            let measured_at: HashMap<String, Timestamp> = t
+                .feeds
+                .iter()
+                .filter_map(|f| Some((f.series.clone(), f.newest?.at)))
+                .collect();
+            let changes = alarms.evaluate(
+                &t.park,
+                &frame,
+                &(Vec::new(), Vec::new()),
+                stale,
+                &measured_at,
+            );
             record(t.store.as_ref(), &park_id, &changes).await;
             frame.alarms = Arc::new(alarms.alarms.active());
         }

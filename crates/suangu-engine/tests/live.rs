@@ -436,39 +436,48 @@ async fn an_observed_feed_gone_silent_raises_its_stale_alarms_and_a_new_point_cl
         "{DEFAULT_RULES}\n[[rules]]\nid = \"n01-stale\"\nkind = \"stale\"\nseverity = \"major\"\n\
          name = {{ zh = \"移动N01数据中断\", en = \"CM-N01 data stale\" }}\nseries = \"CM-N01/it_kw\"\n\n\
          [[rules]]\nid = \"meters-silent\"\nkind = \"stale\"\nseverity = \"critical\"\n\
-         name = {{ zh = \"电表数据源中断\", en = \"Meters silent\" }}\nsource = \"meters\"\n"
+         name = {{ zh = \"电表数据源中断\", en = \"Meters silent\" }}\nsource = \"meters\"\n\n\
+         [[rules]]\nid = \"it-rate\"\nkind = \"rate\"\nseverity = \"minor\"\n\
+         name = {{ zh = \"园区负荷突变\", en = \"Park load step\" }}\nseries = \"park/it_kw\"\n\
+         max_per_min = 6000\n"
     );
     let rules = load_rules(&text, DEFAULT_RULES_NAME, &park, &series).expect("rules");
     let db = temp_db("observed-alarms");
     let store = Arc::new(SqliteStore::open(&db).await.expect("open"));
     let log = db.with_extension("rawlog");
     let _ = std::fs::remove_dir_all(&log);
-    let fed = [SeriesSpec {
-        name: "CM-N01/it_kw".into(),
+    let fed = ["CM-N01/it_kw", "park/it_kw"].map(|name| SeriesSpec {
+        name: name.into(),
         resolution: 1.0,
-    }];
+    });
     let (mut ingest, _) = RawIngest::open(store.clone(), "qingyang", &log, &fed)
         .await
         .expect("ingest");
-    let point = async |ingest: &mut RawIngest<SqliteStore>, kw: f64| {
+    let point = async |ingest: &mut RawIngest<SqliteStore>, series: u32, kw: f64| {
         let now = Timestamp::now().as_millisecond();
         let sample = Sample {
-            series: 0,
+            series,
             source_ms: now,
             value: kw,
             quality: PointQuality::Good,
         };
         ingest.append(now, &[sample]).await.expect("append");
-        ingest.write_open(0..1).await.expect("publish");
+        ingest.write_open(0..2).await.expect("publish");
         Timestamp::from_millisecond(now).expect("ts")
     };
-    let last = point(&mut ingest, 17_400.0).await;
-    let feeds = vec![Feed {
-        series: "CM-N01/it_kw".into(),
-        source: "meters".into(),
-        interval: Duration::from_secs(1),
+    let last = point(&mut ingest, 0, 17_400.0).await;
+    point(&mut ingest, 1, 180_000.0).await;
+    // CM-N01 from the meters every second; the park's load from the clusters every 10 s.
+    let feed = |series: &str, source: &str, interval_s| Feed {
+        series: series.into(),
+        source: source.into(),
+        interval: Duration::from_secs(interval_s),
         newest: None,
-    }];
+    };
+    let feeds = vec![
+        feed("CM-N01/it_kw", "meters", 1),
+        feed("park/it_kw", "clusters", 10),
+    ];
     let engine = Engine::observe(park, store.clone(), feeds, Duration::ZERO, Some(rules));
     let mut frames = engine.subscribe();
     let active = |rule: &str| {
@@ -511,8 +520,11 @@ async fn an_observed_feed_gone_silent_raises_its_stale_alarms_and_a_new_point_cl
         .await
         .expect("acknowledged");
     assert_eq!(change.kind.as_str(), "acknowledged");
-    // The feed is back: the series' alarm clears.
-    point(&mut ingest, 17_500.0).await;
+    // The park's load steps 200 kW over the 2.5 s or more since its last point (at most
+    // 4,800 kW/min): a rate is over the time between points, not the second between two
+    // readings (12,000 kW/min), so its rule stays quiet. CM-N01's feed is back: its alarm clears.
+    point(&mut ingest, 1, 180_200.0).await;
+    point(&mut ingest, 0, 17_500.0).await;
     loop {
         frames.changed().await.expect("a frame");
         if active("n01-stale").is_none() {
@@ -520,6 +532,21 @@ async fn an_observed_feed_gone_silent_raises_its_stale_alarms_and_a_new_point_cl
         }
         assert!((Timestamp::now() - last).as_secs() < 20, "not cleared");
     }
+    for _ in 0..2 {
+        frames.changed().await.expect("a frame");
+    }
+    let rates: Vec<_> = engine
+        .latest()
+        .expect("frame")
+        .alarms
+        .iter()
+        .filter(|a| a.key.rule == "it-rate")
+        .map(|a| a.last_value)
+        .collect();
+    assert!(
+        rates.is_empty(),
+        "a rate from readings, not points: {rates:?}"
+    );
     engine.shutdown().await;
     ingest.close().await.expect("close");
     let events = store
