@@ -477,7 +477,10 @@ points = [
             suangu_core::sources::load_config(text, "t", "qingyang", &names).expect("a valid file");
         assert_eq!(
             feeds(&config),
-            [feed("CM-N01/it_kw", 15, None), feed("park/pue", 15, None)]
+            ["CM-N01/it_kw", "park/pue"].map(|series| Feed {
+                source: "dcim".to_owned(),
+                ..feed(series, 15, None)
+            })
         );
     }
 
