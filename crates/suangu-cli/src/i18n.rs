@@ -340,6 +340,10 @@ impl Lang {
             (Lang::En, SignedIn) => "signed in:",
             (Lang::Zh, SignInRefused) => "用户名或密码错误",
             (Lang::En, SignInRefused) => "name or password wrong",
+            (Lang::Zh, SignInThrottled) => "连续多次密码错误：请等待 30 秒后再试",
+            (Lang::En, SignInThrottled) => {
+                "too many wrong passwords in a row: wait 30 s and try again"
+            }
             (Lang::Zh, NoActiveTokens) => {
                 "没有有效的屏幕令牌，不在非回环地址上提供服务；先运行 suangu token add --screen <名称>"
             }
@@ -376,6 +380,7 @@ pub enum Key {
     RoleChanged,
     SignedIn,
     SignInRefused,
+    SignInThrottled,
     ActiveTokens,
     StoreUnreachable,
     TokenShownOnce,

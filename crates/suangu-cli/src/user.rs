@@ -361,11 +361,16 @@ pub fn run(args: UserArgs, context: &Context, json: bool, lang: Lang) -> Result<
                             );
                         }
                     }
-                    Err(e) if e.code == ErrorCode::BadArguments => {
+                    Err(e) if matches!(e.code, ErrorCode::BadArguments | ErrorCode::Throttled) => {
                         if json {
                             crate::print_json(&e);
                         }
-                        eprintln!("{}", lang.text(Key::SignInRefused));
+                        let key = if e.code == ErrorCode::Throttled {
+                            Key::SignInThrottled
+                        } else {
+                            Key::SignInRefused
+                        };
+                        eprintln!("{}", lang.text(key));
                         return Err(ExitCode::Failure);
                     }
                     Err(e) => {
