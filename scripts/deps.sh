@@ -16,10 +16,11 @@ need_cmd npm "Install npm (comes with Node.js), then run make again."
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || { echo "deps: Node.js $(node --version) is too old; the UI build (Vite 8) needs 20.19 or newer." >&2; exit 1; }
 
-packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
+packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev libdbus-1-dev
   libayatana-appindicator3-dev librsvg2-dev)
 if [ "$what" = test ]; then
-  packages+=(xvfb xauth webkit2gtk-driver chromium postgresql mosquitto prometheus openssl)
+  packages+=(xvfb xauth webkit2gtk-driver chromium postgresql mosquitto prometheus openssl
+    dbus-daemon gnome-keyring libsecret-tools)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -344,6 +344,34 @@ impl Lang {
             (Lang::En, SignInThrottled) => {
                 "too many wrong passwords in a row: wait 30 s and try again"
             }
+            (Lang::Zh, BadSecretName) => "条目名须为 1 到 128 个字符，不含控制字符",
+            (Lang::En, BadSecretName) => {
+                "an entry's name is 1 to 128 characters, none of them control characters"
+            }
+            (Lang::Zh, SecretPrompt) => "输入密钥，条目",
+            (Lang::En, SecretPrompt) => "secret for keyring entry",
+            (Lang::Zh, SecretAgain) => "再次输入密钥，条目",
+            (Lang::En, SecretAgain) => "the same secret again for",
+            (Lang::Zh, SecretEmpty) => "密钥为空",
+            (Lang::En, SecretEmpty) => "the secret is empty",
+            (Lang::Zh, SecretTooLong) => "密钥太长：最多 16 KiB",
+            (Lang::En, SecretTooLong) => "the secret is too long: at most 16 KiB",
+            (Lang::Zh, SecretStored) => "已存入系统密钥库：",
+            (Lang::En, SecretStored) => "stored in the OS keyring:",
+            (Lang::Zh, SecretDeleted) => "已从系统密钥库删除：",
+            (Lang::En, SecretDeleted) => "deleted from the OS keyring:",
+            (Lang::Zh, KeyringNoEntry) => {
+                "系统密钥库中没有该条目（用 suangu secret set <名称> 存入）"
+            }
+            (Lang::En, KeyringNoEntry) => {
+                "no such entry in the OS keyring (suangu secret set <name> stores one)"
+            }
+            (Lang::Zh, KeyringUnreachable) => {
+                "无法访问系统密钥库：需要会话 D-Bus 上运行并已解锁的 Secret Service（如 gnome-keyring）"
+            }
+            (Lang::En, KeyringUnreachable) => {
+                "the OS keyring could not be reached: it needs a Secret Service, such as gnome-keyring, running and unlocked on the session D-Bus"
+            }
             (Lang::Zh, NoActiveTokens) => {
                 "没有有效的屏幕令牌，不在非回环地址上提供服务；先运行 suangu token add --screen <名称>"
             }
@@ -493,4 +521,13 @@ pub enum Key {
     Imported,
     ResidualMixNote,
     BalanceError,
+    BadSecretName,
+    SecretPrompt,
+    SecretAgain,
+    SecretEmpty,
+    SecretTooLong,
+    SecretStored,
+    SecretDeleted,
+    KeyringNoEntry,
+    KeyringUnreachable,
 }

@@ -9,6 +9,7 @@ mod i18n;
 mod ledger;
 mod report;
 mod schedule;
+mod secret;
 mod serve;
 mod simulate;
 mod sources;
@@ -69,6 +70,9 @@ enum Command {
     /// Each configured source's health as `suangu run` last reported it (exit 1 if any is not
     /// up and fresh).
     Sources(sources::SourcesArgs),
+    /// The data sources' credentials in the OS keyring (for password_keyring and
+    /// token_keyring): set, delete. Never printed.
+    Secret(secret::SecretArgs),
 }
 
 #[derive(clap::Args)]
@@ -127,6 +131,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Run(args) => sources::run(args, &context, cli.common.json, lang),
         Command::Import(args) => sources::import(args, &context, cli.common.json, lang),
         Command::Sources(args) => sources::sources(args, &context, cli.common.json, lang),
+        Command::Secret(args) => secret::run(args, cli.common.json, lang),
     }
 }
 

@@ -103,8 +103,8 @@ fn parse_role(role: &str, lang: Lang) -> Result<Role, ExitCode> {
 }
 
 /// One line of stdin (the newline that ends it is not part of the password), read no further
-/// than a password can be long.
-fn password_from_stdin(lang: Lang) -> Result<String, ExitCode> {
+/// than just past `max_bytes`: a longer one comes back longer than that, for the caller to refuse.
+pub(crate) fn password_from_stdin(max_bytes: usize, lang: Lang) -> Result<String, ExitCode> {
     let bad = |key| {
         eprintln!(
             "{}: --password-stdin: {}",
@@ -115,7 +115,7 @@ fn password_from_stdin(lang: Lang) -> Result<String, ExitCode> {
     };
     let mut bytes = Vec::new();
     // The longest password, its line end, and one byte more to tell it was longer.
-    let limit = u64::try_from(MAX_PASSWORD_BYTES + 3).unwrap_or(u64::MAX);
+    let limit = u64::try_from(max_bytes + 3).unwrap_or(u64::MAX);
     std::io::stdin()
         .lock()
         .take(limit)
@@ -136,8 +136,17 @@ fn password_from_stdin(lang: Lang) -> Result<String, ExitCode> {
     String::from_utf8(bytes).map_err(|_| bad(Key::PasswordNotUtf8))
 }
 
-/// The password typed on the terminal without echo; twice when `confirm`.
-fn password_from_terminal(name: &str, confirm: bool, lang: Lang) -> Result<String, ExitCode> {
+/// A check of a typed password before it is asked again (a refused one is not typed twice).
+pub(crate) type Check<'a> = &'a dyn Fn(&str) -> Result<(), ExitCode>;
+
+/// The password typed on the terminal without echo, asked with `prompt` and `name`; when
+/// `confirm`, `check`ed and then asked again with `again`.
+pub(crate) fn password_from_terminal(
+    name: &str,
+    (prompt, again): (Key, Key),
+    confirm: Option<Check<'_>>,
+    lang: Lang,
+) -> Result<String, ExitCode> {
     let term = console::Term::stderr();
     if !std::io::stdin().is_terminal() || !term.is_term() {
         eprintln!(
@@ -154,11 +163,11 @@ fn password_from_terminal(name: &str, confirm: bool, lang: Lang) -> Result<Strin
             ExitCode::Failure
         })
     };
-    let first = ask(Key::PasswordPrompt)?;
-    if confirm {
+    let first = ask(prompt)?;
+    if let Some(check) = confirm {
         // Checked before it is typed again: a refused password need not be typed twice.
-        accounts::check_password(&first).map_err(|e| account_error(&e, lang))?;
-        if ask(Key::PasswordAgain)? != first {
+        check(&first)?;
+        if ask(again)? != first {
             eprintln!(
                 "{}: {}",
                 lang.text(Key::BadInput),
@@ -171,10 +180,17 @@ fn password_from_terminal(name: &str, confirm: bool, lang: Lang) -> Result<Strin
 }
 
 fn read_password(name: &str, stdin: bool, confirm: bool, lang: Lang) -> Result<String, ExitCode> {
+    let check =
+        |password: &str| accounts::check_password(password).map_err(|e| account_error(&e, lang));
     if stdin {
-        password_from_stdin(lang)
+        password_from_stdin(MAX_PASSWORD_BYTES, lang)
     } else {
-        password_from_terminal(name, confirm, lang)
+        password_from_terminal(
+            name,
+            (Key::PasswordPrompt, Key::PasswordAgain),
+            confirm.then_some(&check as Check<'_>),
+            lang,
+        )
     }
 }
 

@@ -8,6 +8,7 @@ mod common;
 use common::{Run, certificates, free_port, points, stored, temp_dir, terminate, up, wait_exit};
 use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
 use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -55,6 +56,30 @@ impl Broker {
         ));
         std::fs::write(&conf, text).expect("conf");
         Broker::spawn(conf, port)
+    }
+
+    /// A broker that takes only the user `suangu` with `password`; its password file is
+    /// returned beside it.
+    fn start_with_password(dir: &Path, port: u16, password: &str) -> (Broker, PathBuf) {
+        let passwords = dir.join("passwords");
+        let made = Command::new("mosquitto_passwd")
+            .args(["-b", "-c"])
+            .arg(&passwords)
+            .args(["suangu", password])
+            .output()
+            .expect("mosquitto_passwd (Debian's mosquitto)");
+        assert!(made.status.success(), "{made:?}");
+        let conf = dir.join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "user {}\nlistener {port} 127.0.0.1\nallow_anonymous false\npassword_file {}\n",
+                std::env::var("USER").unwrap_or_else(|_| "root".to_owned()),
+                passwords.display()
+            ),
+        )
+        .expect("conf");
+        (Broker::spawn(conf, port), passwords)
     }
 
     fn spawn(conf: PathBuf, port: u16) -> Broker {
@@ -326,26 +351,7 @@ fn the_broker_password_comes_from_the_environment_and_goes_nowhere_else() {
     const SECRET: &str = "qy-Secret-7f2d91";
     let dir = temp_dir("secret");
     let port = free_port();
-    // A broker that takes only the user `suangu` with SECRET.
-    let passwords = dir.join("passwords");
-    let made = Command::new("mosquitto_passwd")
-        .args(["-b", "-c"])
-        .arg(&passwords)
-        .args(["suangu", SECRET])
-        .output()
-        .expect("mosquitto_passwd (Debian's mosquitto)");
-    assert!(made.status.success(), "{made:?}");
-    let conf = dir.join("mosquitto.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "user {}\nlistener {port} 127.0.0.1\nallow_anonymous false\npassword_file {}\n",
-            std::env::var("USER").unwrap_or_else(|_| "root".to_owned()),
-            passwords.display()
-        ),
-    )
-    .expect("conf");
-    let _broker = Broker::spawn(conf, port);
+    let (_broker, passwords) = Broker::start_with_password(&dir, port, SECRET);
     let config = config(&dir, port, "suangu-test-secret");
     let text = std::fs::read_to_string(&config).expect("config");
     let text = text.replace(
@@ -496,4 +502,217 @@ fn a_tls_broker_is_read_through_a_parks_own_ca_and_an_untrusted_one_is_refused()
     run.stop();
     drop(broker);
     assert_exactly_once(&db, base, 50);
+}
+
+/// A private session bus with gnome-keyring's Secret Service on it, its login keyring created
+/// and unlocked in a folder of the test's own: the OS keyring as a desktop session has it. The
+/// bus starts nothing on demand, so every answer comes from this keyring.
+struct Keyring {
+    bus: Child,
+    keyring: Child,
+    address: String,
+}
+
+impl Keyring {
+    fn start(dir: &Path) -> Keyring {
+        let home = dir.join("home");
+        let runtime = dir.join("runtime");
+        for folder in [&home, &runtime] {
+            std::fs::create_dir_all(folder).expect("keyring folders");
+        }
+        let config = dir.join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "<busconfig><type>session</type><listen>unix:path={}</listen>\
+                 <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+                 <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
+                dir.join("bus").display()
+            ),
+        )
+        .expect("bus config");
+        let mut bus = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("dbus-daemon: {e} (install Debian's dbus-daemon)"));
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().expect("stdout"))
+            .read_line(&mut address)
+            .expect("the bus's address");
+        let address = address.trim().to_owned();
+        assert!(address.starts_with("unix:"), "bus address {address:?}");
+        // --unlock reads the login keyring's password from stdin and creates the keyring.
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", &home)
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("gnome-keyring-daemon: {e} (install Debian's gnome-keyring)")
+            });
+        keyring
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"suangu-test-login")
+            .expect("unlock");
+        let keyring = Keyring {
+            bus,
+            keyring,
+            address,
+        };
+        // Up once a lookup answers without an error (nothing found is an answer).
+        let until = Instant::now() + Duration::from_secs(15);
+        loop {
+            let out = keyring.secret_tool(&["lookup", "service", "suangu", "username", "probe"]);
+            if out.stderr.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < until,
+                "the Secret Service did not answer: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        keyring
+    }
+
+    /// libsecret's own command on this keyring: a client that is not ours.
+    fn secret_tool(&self, args: &[&str]) -> std::process::Output {
+        self.secret_tool_with(args, b"")
+    }
+
+    fn secret_tool_with(&self, args: &[&str], stdin: &[u8]) -> std::process::Output {
+        let mut tool = Command::new("secret-tool");
+        tool.args(args);
+        self.answer(&mut tool, stdin, "secret-tool (Debian's libsecret-tools)")
+    }
+
+    /// `suangu secret ...` on this keyring.
+    fn suangu(&self, args: &[&str], stdin: &[u8]) -> std::process::Output {
+        let mut suangu = Command::new(env!("CARGO_BIN_EXE_suangu"));
+        suangu.args(["--lang", "en", "secret"]).args(args);
+        self.answer(&mut suangu, stdin, "suangu secret")
+    }
+
+    /// What `command` answers on this keyring's bus, given `stdin`.
+    fn answer(&self, command: &mut Command, stdin: &[u8], what: &str) -> std::process::Output {
+        let mut child = command
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin)
+            .expect("stdin written");
+        child.wait_with_output().expect(what)
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        for child in [&mut self.keyring, &mut self.bus] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[test]
+fn the_broker_password_comes_from_the_os_keyring() {
+    const SECRET: &str = "qy-Keyring-3c81e0";
+    let dir = temp_dir("keyring");
+    let port = free_port();
+    let (_broker, _) = Broker::start_with_password(&dir, port, SECRET);
+    let keyring = Keyring::start(&dir);
+    let config = config_with(
+        &dir,
+        &format!(
+            "port = {port}, client_id = \"suangu-test-keyring\", username = \"suangu\", \
+             password_keyring = \"mqtt-qingyang\""
+        ),
+    );
+    let db = dir.join("store.db");
+    let bus = [("DBUS_SESSION_BUS_ADDRESS", keyring.address.as_str())];
+    let link = |v: &Value| v["link"].clone();
+
+    // No entry yet: the link is misconfigured, and says which entry and how to store it.
+    let run = Run::start_with(&config, &db, None, &bus, &[]);
+    let missing = run.until("the link misconfigured", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "misconfigured"
+    });
+    let reason = link(&missing)["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        reason.contains("password_keyring mqtt-qingyang")
+            && reason.contains("suangu secret set mqtt-qingyang"),
+        "{missing}"
+    );
+    let mut said = run.stop();
+
+    // An entry stored by another client (libsecret's secret-tool), with the wrong password: it
+    // is the keyring's value that reaches the broker, which refuses it.
+    let stored = keyring.secret_tool_with(
+        &[
+            "store",
+            "--label=Qingyang MQTT",
+            "service",
+            "suangu",
+            "username",
+            "mqtt-qingyang",
+        ],
+        b"not-the-password",
+    );
+    assert!(stored.status.success(), "{stored:?}");
+    let wrong = Run::start_with(&config, &db, None, &bus, &[]);
+    wrong.until("the link refused", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "backing_off"
+            && v["link"]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("NotAuthorized"))
+    });
+    said.push_str(&wrong.stop());
+
+    // `suangu secret set` replaces it (read from stdin); secret-tool reads back the new one,
+    // and the link comes up with it.
+    let set = keyring.suangu(
+        &["set", "mqtt-qingyang", "--password-stdin"],
+        format!("{SECRET}\n").as_bytes(),
+    );
+    assert!(set.status.success(), "{set:?}");
+    said.push_str(&String::from_utf8_lossy(&set.stdout));
+    said.push_str(&String::from_utf8_lossy(&set.stderr));
+    let read = keyring.secret_tool(&["lookup", "service", "suangu", "username", "mqtt-qingyang"]);
+    assert_eq!(String::from_utf8_lossy(&read.stdout), SECRET, "{read:?}");
+    let right = Run::start_with(&config, &db, None, &bus, &[]);
+    right.until("the link up", Duration::from_secs(20), up);
+    said.push_str(&right.stop());
+    assert!(!said.contains(SECRET), "the password was printed: {said}");
+
+    // Deleted, it is gone for every client, and a second delete names nothing (exit 2).
+    let deleted = keyring.suangu(&["delete", "mqtt-qingyang"], b"");
+    assert!(deleted.status.success(), "{deleted:?}");
+    let read = keyring.secret_tool(&["lookup", "service", "suangu", "username", "mqtt-qingyang"]);
+    assert!(read.stdout.is_empty() && !read.status.success(), "{read:?}");
+    let again = keyring.suangu(&["delete", "mqtt-qingyang"], b"");
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("no such entry"),
+        "{again:?}"
+    );
 }

@@ -83,6 +83,8 @@ pub struct MqttLink {
     pub username: Option<String>,
     /// The environment variable holding the password.
     pub password_env: Option<String>,
+    /// The OS keyring entry holding the password (service `suangu`, this as its user name).
+    pub password_keyring: Option<String>,
     /// Present only to refuse it with a clear message: passwords do not go in the file.
     #[serde(default)]
     pub password: Option<toml::Value>,
@@ -95,6 +97,35 @@ impl MqttLink {
     /// The broker's port: as given, else MQTT's (1883, or 8883 over TLS).
     pub fn port(&self) -> u16 {
         self.port.unwrap_or(if self.tls { 8883 } else { 1883 })
+    }
+
+    /// Where the password is kept, if anywhere (`check` refuses naming both).
+    pub fn password_from(&self) -> Option<Credential<'_>> {
+        Credential::named(
+            self.password_env.as_deref(),
+            self.password_keyring.as_deref(),
+        )
+    }
+}
+
+/// Where a credential is kept: never in the configuration file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential<'a> {
+    /// An environment variable of the process.
+    Env(&'a str),
+    /// An entry of the OS keyring (the Secret Service on Linux) under service
+    /// [`KEYRING_SERVICE`], with this as its user name.
+    Keyring(&'a str),
+}
+
+/// The keyring service under which Suangu's credentials are kept.
+pub const KEYRING_SERVICE: &str = "suangu";
+
+impl<'a> Credential<'a> {
+    /// The environment variable if one is named, else the keyring entry.
+    fn named(env: Option<&'a str>, keyring: Option<&'a str>) -> Option<Self> {
+        env.map(Credential::Env)
+            .or(keyring.map(Credential::Keyring))
     }
 }
 
@@ -148,8 +179,17 @@ pub struct HttpLink {
     pub timeout_s: f64,
     /// The environment variable holding a bearer token, if the API wants one.
     pub token_env: Option<String>,
+    /// The OS keyring entry holding the bearer token (service `suangu`, this as its user name).
+    pub token_keyring: Option<String>,
     /// Where the answer says when it was measured (RFC 3339 or Unix ms); default: arrival.
     pub ts_pointer: Option<String>,
+}
+
+impl HttpLink {
+    /// Where the bearer token is kept, if the API wants one (`check` refuses naming both).
+    pub fn token_from(&self) -> Option<Credential<'_>> {
+        Credential::named(self.token_env.as_deref(), self.token_keyring.as_deref())
+    }
 }
 
 /// A payload format.
@@ -416,8 +456,8 @@ fn check_mqtt(m: &MqttLink, at: &FieldPath, issues: &mut Vec<Issue>) {
         issues.push(Issue::new(
             at.key("password"),
             ErrorKind::Inconsistent,
-            "credentials are never kept in this file: put the password in an environment variable \
-             and name it in password_env",
+            "credentials are never kept in this file: name the environment variable holding the \
+             password in password_env, or its OS keyring entry in password_keyring",
         ));
     }
     if m.host.trim().is_empty() {
@@ -458,11 +498,54 @@ fn check_mqtt(m: &MqttLink, at: &FieldPath, issues: &mut Vec<Issue>) {
             ),
         ));
     }
-    if m.password_env.as_deref().is_some_and(|v| v.is_empty()) {
+    check_credential(
+        ("password_env", m.password_env.as_deref()),
+        ("password_keyring", m.password_keyring.as_deref()),
+        at,
+        issues,
+    );
+    if m.username.is_none() {
+        for (key, named) in [
+            ("password_env", &m.password_env),
+            ("password_keyring", &m.password_keyring),
+        ] {
+            if named.is_some() {
+                issues.push(Issue::new(
+                    at.key(key),
+                    ErrorKind::Inconsistent,
+                    format!("{key} without a username: the broker is given no credentials"),
+                ));
+            }
+        }
+    }
+}
+
+/// A credential named by an environment variable or a keyring entry: one of them, not empty.
+fn check_credential(
+    (env_key, env): (&str, Option<&str>),
+    (keyring_key, keyring): (&str, Option<&str>),
+    at: &FieldPath,
+    issues: &mut Vec<Issue>,
+) {
+    if env.is_some() && keyring.is_some() {
         issues.push(Issue::new(
-            at.key("password_env"),
+            at.key(keyring_key),
             ErrorKind::Inconsistent,
-            "password_env names no variable",
+            format!("name one place for the credential: {env_key} or {keyring_key}, not both"),
+        ));
+    }
+    if env.is_some_and(str::is_empty) {
+        issues.push(Issue::new(
+            at.key(env_key),
+            ErrorKind::Inconsistent,
+            format!("{env_key} names no variable"),
+        ));
+    }
+    if keyring.is_some_and(|k| k.trim().is_empty()) {
+        issues.push(Issue::new(
+            at.key(keyring_key),
+            ErrorKind::Inconsistent,
+            format!("{keyring_key} names no keyring entry"),
         ));
     }
 }
@@ -482,13 +565,12 @@ fn check_http(h: &HttpLink, at: &FieldPath, issues: &mut Vec<Issue>) {
             "a JSON pointer starts with /, e.g. /measured_at",
         ));
     }
-    if h.token_env.as_deref().is_some_and(str::is_empty) {
-        issues.push(Issue::new(
-            at.key("token_env"),
-            ErrorKind::Inconsistent,
-            "token_env names no variable",
-        ));
-    }
+    check_credential(
+        ("token_env", h.token_env.as_deref()),
+        ("token_keyring", h.token_keyring.as_deref()),
+        at,
+        issues,
+    );
 }
 
 /// A polled link's `url` (`http://` or `https://`) and its `ca_file`, which only HTTPS uses.
@@ -724,6 +806,43 @@ resolution = 1
         assert_eq!(config.sources[2].points[0].key(), "outdoor_c");
     }
 
+    #[test]
+    fn credentials_are_named_by_variable_or_keyring_entry() {
+        let config = load(GOOD).expect("loads");
+        let Some(Link::Mqtt(mqtt)) = config.sources[0].link() else {
+            panic!("an MQTT source")
+        };
+        assert_eq!(
+            mqtt.password_from(),
+            Some(Credential::Env("SUANGU_MQTT_PASSWORD"))
+        );
+        let text = GOOD
+            .replacen(
+                "password_env = \"SUANGU_MQTT_PASSWORD\"",
+                "password_keyring = \"mqtt-qingyang\"",
+                1,
+            )
+            .replacen("token_env = \"DCIM_TOKEN\"", "token_keyring = \"dcim\"", 1);
+        let config = load(&text).expect("loads");
+        let Some(Link::Mqtt(mqtt)) = config.sources[0].link() else {
+            panic!("an MQTT source")
+        };
+        assert_eq!(
+            mqtt.password_from(),
+            Some(Credential::Keyring("mqtt-qingyang"))
+        );
+        let Some(Link::Http(http)) = config.sources[3].link() else {
+            panic!("an HTTP source")
+        };
+        assert_eq!(http.token_from(), Some(Credential::Keyring("dcim")));
+        let text = text.replacen(", token_keyring = \"dcim\"", "", 1);
+        let config = load(&text).expect("loads");
+        let Some(Link::Http(http)) = config.sources[3].link() else {
+            panic!("an HTTP source")
+        };
+        assert_eq!(http.token_from(), None);
+    }
+
     /// The first error of `text`: line, field, kind.
     fn first_error(text: &str) -> (usize, String, ErrorKind, String) {
         let errors = load(text).expect_err("refused");
@@ -733,7 +852,7 @@ resolution = 1
 
     #[test]
     fn errors_name_line_and_field() {
-        let cases: [(&str, &str, usize, &str, ErrorKind); 19] = [
+        let cases: [(&str, &str, usize, &str, ErrorKind); 23] = [
             (
                 "pointer = \"/park",
                 "pointer = \"park",
@@ -788,6 +907,34 @@ resolution = 1
                 "password = \"hunter2\"",
                 12,
                 "sources[0].mqtt.password",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "password_env = \"SUANGU_MQTT_PASSWORD\"",
+                "password_env = \"SUANGU_MQTT_PASSWORD\"\npassword_keyring = \"mqtt\"",
+                13,
+                "sources[0].mqtt.password_keyring",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "password_env = \"SUANGU_MQTT_PASSWORD\"",
+                "password_keyring = \" \"",
+                12,
+                "sources[0].mqtt.password_keyring",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "username = \"suangu\"",
+                "",
+                12,
+                "sources[0].mqtt.password_env",
+                ErrorKind::Inconsistent,
+            ),
+            (
+                "token_env = \"DCIM_TOKEN\"",
+                "token_env = \"DCIM_TOKEN\", token_keyring = \"dcim\"",
+                52,
+                "sources[3].http.token_keyring",
                 ErrorKind::Inconsistent,
             ),
             (

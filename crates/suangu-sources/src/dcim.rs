@@ -6,6 +6,7 @@
 use crate::health::Health;
 use crate::http::{self, Poll};
 use crate::route::Route;
+use crate::secret;
 use crate::writer::{WriteError, Writer};
 use std::time::Instant;
 use suangu_core::sources::{HttpLink, Source};
@@ -90,12 +91,12 @@ impl Dcim {
     /// Poll until `stop` turns true, or until the API says the configuration is wrong.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let id = self.source.id.clone();
-        let token = match &self.link.token_env {
+        let token = match self.link.token_from() {
             None => None,
-            Some(var) => match std::env::var(var) {
+            Some(credential) => match secret::read("token", credential).await {
                 Ok(t) => Some(t),
-                Err(_) => {
-                    let reason = format!("token_env {var}: the variable is not set");
+                Err(reason) => {
+                    tracing::error!(source = %id, "{reason}");
                     self.health
                         .link(crate::health::Link::Misconfigured { reason });
                     return;

@@ -15,6 +15,7 @@ pub mod mqtt;
 pub mod payload;
 pub mod prometheus;
 pub mod route;
+pub mod secret;
 pub mod writer;
 
 use health::{Health, SourceHealth};

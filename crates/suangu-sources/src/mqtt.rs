@@ -13,6 +13,7 @@ use crate::backoff;
 use crate::health::{Health, Link};
 use crate::payload;
 use crate::route::Route;
+use crate::secret;
 use crate::writer::{WriteError, Writer};
 use rumqttc::{
     AsyncClient, ConnectionError, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration,
@@ -91,11 +92,10 @@ impl Mqtt {
             .set_manual_acks(true)
             .set_max_packet_size(MAX_PACKET_BYTES, 64 * 1024);
         if let Some(user) = &link.username {
-            let password = match &link.password_env {
-                Some(var) => match std::env::var(var) {
+            let password = match link.password_from() {
+                Some(credential) => match secret::read("password", credential).await {
                     Ok(p) => p,
-                    Err(_) => {
-                        let reason = format!("password_env {var}: the variable is not set");
+                    Err(reason) => {
                         tracing::error!(source = %source.id, "{reason}");
                         self.health.link(Link::Misconfigured { reason });
                         return;
