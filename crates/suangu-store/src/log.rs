@@ -14,7 +14,9 @@
 //! mark payload is `1` and the window start. About 4 bytes per point.
 //!
 //! The folder also keeps its writer id ([`writer_id`], file `writer`): the name the chunks of
-//! its ingest carry in the database.
+//! its ingest carry in the database. One process at a time owns a folder: [`SegmentLog::open`]
+//! takes an exclusive lock on its file `lock` (released when the process ends, however it ends),
+//! because two writers would delete each other's segments and write chunks under one id.
 
 use crate::chunk::{Quality, get_varint, put_varint, unzigzag, zigzag};
 use crate::{Result, StoreError};
@@ -53,6 +55,8 @@ struct Segment {
 
 pub struct SegmentLog {
     dir: PathBuf,
+    /// Held for the log's life: the folder's exclusive lock.
+    _lock: File,
     active: File,
     segments: Vec<Segment>,
     buf: Vec<u8>,
@@ -76,8 +80,11 @@ fn io<'a>(path: &'a Path, what: &'static str) -> impl Fn(std::io::Error) -> Stor
 impl SegmentLog {
     /// Open the log folder `dir` (creating it), keeping the segments an earlier run left, and
     /// start a new segment for this run's appends. Read the old ones with [`Self::replay`].
+    ///
+    /// Refused while another process has the folder open.
     pub fn open(dir: &Path) -> Result<(Self, Found)> {
         std::fs::create_dir_all(dir).map_err(io(dir, "creating the log folder"))?;
+        let lock = lock(dir)?;
         let mut segments = Vec::new();
         let mut found = Found::default();
         for entry in std::fs::read_dir(dir).map_err(io(dir, "listing the log folder"))? {
@@ -106,6 +113,7 @@ impl SegmentLog {
         Ok((
             Self {
                 dir: dir.to_owned(),
+                _lock: lock,
                 active,
                 segments,
                 buf: Vec::new(),
@@ -295,6 +303,40 @@ pub fn writer_id(dir: &Path) -> Result<String> {
     }
 }
 
+/// The exclusive lock of the log folder `dir`, its holder's process id written in it.
+fn lock(dir: &Path) -> Result<File> {
+    let path = dir.join("lock");
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io(&path, "opening the raw log's lock"))?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.set_len(0)
+                .and_then(|()| file.write_all(std::process::id().to_string().as_bytes()))
+                .map_err(io(&path, "writing the raw log's lock"))?;
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            Err(StoreError::Query {
+                url: dir.display().to_string(),
+                what: "locking the raw log folder",
+                message: format!(
+                    "another process (pid {}) is writing this store's raw data through it; one \
+                     writer per folder: stop that one, or give this one a store of its own",
+                    holder.trim()
+                ),
+            })
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path, "locking the raw log folder")(e)),
+    }
+}
+
 fn create_segment(dir: &Path, seq: u64) -> Result<(File, Segment)> {
     let path = dir.join(format!("raw-{seq:010}.log"));
     let file = OpenOptions::new()
@@ -377,6 +419,41 @@ mod tests {
         }
     }
 
+    /// The source times of every point `log` replays.
+    fn replayed(log: &mut SegmentLog) -> Vec<i64> {
+        let mut seen = Vec::new();
+        log.replay(|frame| {
+            if let Frame::Batch { points, .. } = frame {
+                seen.extend(points.iter().map(|p| p.source_ms));
+            }
+            Ok(())
+        })
+        .expect("replay");
+        seen
+    }
+
+    #[test]
+    fn one_writer_at_a_time_owns_a_log_folder() {
+        let dir = std::env::temp_dir().join(format!("suangu-log-lock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (mut first, _) = SegmentLog::open(&dir).expect("open");
+        first.append(1, &[point(1000)]).expect("append");
+        let refused = SegmentLog::open(&dir).err().expect("refused while held");
+        let message = refused.to_string();
+        assert!(
+            message.contains(&format!("pid {}", std::process::id()))
+                && message.contains(&dir.display().to_string()),
+            "{message}"
+        );
+        // The refused open touched nothing: the holder's segment is still there and whole.
+        drop(first);
+        let (mut again, found) = SegmentLog::open(&dir).expect("open once released");
+        assert_eq!(found.segments, 1);
+        let seen = replayed(&mut again);
+        assert_eq!(seen, [1000]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn a_failed_append_moves_on_to_a_new_segment_and_later_frames_replay() {
         let dir = std::env::temp_dir().join(format!("suangu-log-test-{}", std::process::id()));
@@ -393,15 +470,7 @@ mod tests {
 
         let (mut again, found) = SegmentLog::open(&dir).expect("reopen");
         assert_eq!(found.segments, 2);
-        let mut seen = Vec::new();
-        again
-            .replay(|frame| {
-                if let Frame::Batch { points, .. } = frame {
-                    seen.extend(points.iter().map(|p| p.source_ms));
-                }
-                Ok(())
-            })
-            .expect("replay");
+        let seen = replayed(&mut again);
         assert_eq!(seen, [1000, 3000], "the acknowledged frames, and only they");
         let _ = std::fs::remove_dir_all(&dir);
     }
