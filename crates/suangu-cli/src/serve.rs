@@ -49,7 +49,7 @@ pub struct ServeArgs {
     ui_dir: Option<PathBuf>,
     /// Show the park as its data sources measure it instead of running the digital twin: the
     /// data-source file `suangu run --config` reads into the same --db (checked against the
-    /// scenario at start). Each value comes from its series' newest stored point (up to ~5 s
+    /// scenario at start). Each value comes from its series' newest stored point (up to ~2 s
     /// behind), stale after 2.5 expected intervals; alarm rules (built-in, or --alarms) are
     /// evaluated on it; commands that need the twin (drills, N-1, capacity, the scheduler)
     /// answer not_ready.

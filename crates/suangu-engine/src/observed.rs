@@ -6,7 +6,7 @@
 //! A series is *stale* when it has been silent for
 //! [`suangu_core::quality::STALE_AFTER_INTERVALS`] expected intervals, stale since its newest
 //! point's source time. The store shows a point only once its writer has published it (the
-//! sources' writer publishes every 5 s), so a healthy feed's newest *stored* point can be that
+//! sources' writer publishes every second), so a healthy feed's newest *stored* point can be that
 //! `lag` older than what the ingest has: silence is the point's age less `lag`. Without that, a
 //! feed expected every second would show stale most of the time. A park series no source feeds
 //! (or that has no point yet) is *not measured*: NaN, never a zero and never the twin's value.
@@ -231,7 +231,7 @@ pub fn stale_sources(feeds: &[Feed], frame: &Frame) -> BTreeSet<String> {
 /// clock's now, published. A series not registered yet (its source has sent nothing) is looked
 /// up again every second; a store error keeps the points read before, so their age, and with it
 /// their staleness, keeps growing: a failing store never freezes a value as live. A point shows
-/// here up to `lag` (the sources' writer: 5 s) and a second after it was received.
+/// here up to `lag` (the sources' writer: 1 s) and a second after it was received.
 pub(crate) async fn task<S: Store>(mut t: Task<S>) {
     let park_id = t.park.scenario().park.id.clone();
     let names: Vec<String> = t.feeds.iter().map(|f| f.series.clone()).collect();

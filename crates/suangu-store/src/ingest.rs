@@ -75,6 +75,8 @@ struct Open {
     builder: ChunkBuilder,
     /// Points that came out of order; merged when the chunk is written.
     stragglers: Vec<Point>,
+    /// It holds points that [`RawIngest::write_open`] has not written yet.
+    unpublished: bool,
 }
 
 struct Slot {
@@ -119,6 +121,7 @@ impl Chunks {
         };
         match &mut s.open {
             Some(open) if open.start_s == start_s => {
+                open.unpublished = true;
                 if open
                     .builder
                     .push_quantised(source_ms, ingest_ms, q, quality)
@@ -150,6 +153,7 @@ impl Chunks {
                     start_s,
                     builder,
                     stragglers: Vec::new(),
+                    unpublished: true,
                 };
                 if let Some(done) = s.open.replace(fresh) {
                     self.ready.push((slot, done));
@@ -164,7 +168,7 @@ impl Chunks {
 /// How often a live writer of raw series (`suangu run`'s) writes its open chunks, so readers
 /// see the newest points before their 5-minute window closes: how far behind the newest stored
 /// point may be (an observed live picture allows for it before calling a series stale).
-pub const PUBLISH_OPEN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+pub const PUBLISH_OPEN_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub struct RawIngest<S> {
     store: Arc<S>,
@@ -334,17 +338,22 @@ impl<S: Store> RawIngest<S> {
     }
 
     /// Write what the open chunks of the series `series` (indexes in the list given to open)
-    /// hold so far, so readers see the newest points before their window closes. The chunks stay
-    /// open (the log too); when the window closes, the full chunk replaces this one. Cheap for a
-    /// few series; not meant for a park of racks.
+    /// hold so far, so readers see the newest points before their window closes: those that
+    /// took a point since the last call. The chunks stay open (the log too); when the window
+    /// closes, the full chunk replaces this one. Each call re-encodes those chunks whole: cheap
+    /// for the sources' few dozen series each second, not meant for a park of racks.
     pub async fn write_open(&mut self, series: std::ops::Range<usize>) -> Result<()> {
         let mut rows = Vec::new();
-        for slot in self.chunks.slots.get(series).unwrap_or_default() {
-            let Some(open) = &slot.open else { continue };
+        let slots = self.chunks.slots.get(series.clone()).unwrap_or_default();
+        for slot in slots {
+            let Some(open) = slot.open.as_ref().filter(|o| o.unpublished) else {
+                continue;
+            };
             let copy = Open {
                 start_s: open.start_s,
                 builder: open.builder.clone(),
                 stragglers: open.stragglers.clone(),
+                unpublished: false,
             };
             let (bytes, stats) = finish(copy, slot).map_err(|problem| StoreError::Chunk {
                 url: self.park.clone(),
@@ -359,9 +368,17 @@ impl<S: Store> RawIngest<S> {
                 bytes,
             });
         }
+        if rows.is_empty() {
+            return Ok(());
+        }
         self.store
             .insert_chunks(&self.park, &self.writer, &rows)
-            .await
+            .await?;
+        let slots = self.chunks.slots.get_mut(series).unwrap_or_default();
+        for open in slots.iter_mut().filter_map(|s| s.open.as_mut()) {
+            open.unpublished = false;
+        }
+        Ok(())
     }
 
     /// Write every open chunk (partial ones too), empty the log and return the counts.
@@ -501,4 +518,69 @@ fn finish(
         merged.push(p)?;
     }
     Ok(merged.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SqliteStore, Store};
+
+    fn unpublished<S>(ingest: &RawIngest<S>) -> Vec<bool> {
+        let slots = &ingest.chunks.slots;
+        slots
+            .iter()
+            .map(|s| s.open.as_ref().is_some_and(|o| o.unpublished))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn open_chunks_are_written_again_only_once_they_took_a_point() {
+        let dir = std::env::temp_dir().join(format!("suangu-publish-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let store = Arc::new(SqliteStore::open(&dir.join("s.db")).await.expect("store"));
+        let series = ["a/power_kw", "b/power_kw"].map(|name| SeriesSpec {
+            name: name.to_owned(),
+            resolution: 0.1,
+        });
+        let (mut ingest, _) = RawIngest::open(store.clone(), "qingyang", &dir.join("log"), &series)
+            .await
+            .expect("open");
+        let t = 1_775_000_000_000;
+        let sample = |series: u32, source_ms: i64, value: f64| Sample {
+            series,
+            source_ms,
+            value,
+            quality: Quality::Good,
+        };
+        ingest
+            .append(t, &[sample(0, t, 1.0), sample(1, t, 2.0)])
+            .await
+            .expect("append");
+        assert_eq!(unpublished(&ingest), [true, true]);
+        ingest.write_open(0..2).await.expect("publish");
+        assert_eq!(unpublished(&ingest), [false, false]);
+
+        // Only the series that took a point is written again, and readers see its point.
+        ingest
+            .append(t + 1000, &[sample(0, t + 1000, 3.0)])
+            .await
+            .expect("append");
+        assert_eq!(unpublished(&ingest), [true, false]);
+        ingest.write_open(0..2).await.expect("publish");
+        assert_eq!(unpublished(&ingest), [false, false]);
+        let ids = store
+            .series_ids("qingyang", &series.map(|s| s.name))
+            .await
+            .expect("ids");
+        let newest = |k: usize| {
+            let store = store.clone();
+            let id = ids[k].expect("registered");
+            async move { store.raw_newest(id).await.expect("newest").map(|p| p.value) }
+        };
+        assert_eq!(newest(0).await, Some(3.0));
+        assert_eq!(newest(1).await, Some(2.0));
+        ingest.close().await.expect("close");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
