@@ -366,6 +366,12 @@ impl Lang {
             (Lang::En, KeyringNoEntry) => {
                 "no such entry in the OS keyring (suangu secret set <name> stores one)"
             }
+            (Lang::Zh, KeyringNotText) => "该条目保存的不是 UTF-8 文本",
+            (Lang::En, KeyringNotText) => "what the entry holds is not UTF-8 text",
+            (Lang::Zh, KeyringAmbiguous) => "有多个条目与之匹配：请全部删除后重新存入一次",
+            (Lang::En, KeyringAmbiguous) => {
+                "several entries match it: delete them and store it once"
+            }
             (Lang::Zh, KeyringUnreachable) => {
                 "无法访问系统密钥库：需要会话 D-Bus 上运行并已解锁的 Secret Service（如 gnome-keyring）"
             }
@@ -530,4 +536,6 @@ pub enum Key {
     SecretDeleted,
     KeyringNoEntry,
     KeyringUnreachable,
+    KeyringNotText,
+    KeyringAmbiguous,
 }

@@ -8,8 +8,8 @@ use crate::common::ExitCode;
 use crate::i18n::{Key, Lang};
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use suangu_core::sources::KEYRING_SERVICE;
-use suangu_sources::secret::{self, KeyringError};
+use suangu_core::sources::{KEYRING_SERVICE, keyring_name_ok};
+use suangu_sources::secret::{self, KeyringError, Unusable};
 
 /// The longest secret kept: room for a long bearer token (a JWT with many claims).
 const MAX_SECRET_BYTES: usize = 16 * 1024;
@@ -47,7 +47,7 @@ pub fn run(args: SecretArgs, json: bool, lang: Lang) -> Result<(), ExitCode> {
     let name = match &args.action {
         SecretAction::Set { name, .. } | SecretAction::Delete { name } => name.as_str(),
     };
-    if name.trim().is_empty() || name.len() > 128 || name.chars().any(char::is_control) {
+    if !keyring_name_ok(name) {
         eprintln!("{}: {name:?}: {}", t(Key::BadInput), t(Key::BadSecretName));
         return Err(ExitCode::BadInput);
     }
@@ -119,8 +119,13 @@ fn keyring_error(e: &KeyringError, lang: Lang) -> ExitCode {
             );
             ExitCode::Failure
         }
-        KeyringError::Unusable { name, detail } => {
-            eprintln!("{}: {name}: {detail}", t(Key::Failure));
+        KeyringError::Unusable { name, why } => {
+            let why = match why {
+                Unusable::NotText => t(Key::KeyringNotText).to_owned(),
+                Unusable::Ambiguous(n) => format!("{} ({n})", t(Key::KeyringAmbiguous)),
+                Unusable::Other(detail) => detail.clone(),
+            };
+            eprintln!("{}: {name}: {why}", t(Key::Failure));
             ExitCode::Failure
         }
     }

@@ -514,6 +514,11 @@ struct Keyring {
 }
 
 impl Keyring {
+    /// The address of the bus [`Keyring::start`] will listen on in `dir`.
+    fn address(dir: &Path) -> String {
+        format!("unix:path={}", dir.join("bus").display())
+    }
+
     fn start(dir: &Path) -> Keyring {
         let home = dir.join("home");
         let runtime = dir.join("runtime");
@@ -524,10 +529,10 @@ impl Keyring {
         std::fs::write(
             &config,
             format!(
-                "<busconfig><type>session</type><listen>unix:path={}</listen>\
+                "<busconfig><type>session</type><listen>{}</listen>\
                  <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
                  <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
-                dir.join("bus").display()
+                Keyring::address(dir)
             ),
         )
         .expect("bus config");
@@ -637,7 +642,6 @@ fn the_broker_password_comes_from_the_os_keyring() {
     let dir = temp_dir("keyring");
     let port = free_port();
     let (_broker, _) = Broker::start_with_password(&dir, port, SECRET);
-    let keyring = Keyring::start(&dir);
     let config = config_with(
         &dir,
         &format!(
@@ -646,12 +650,29 @@ fn the_broker_password_comes_from_the_os_keyring() {
         ),
     );
     let db = dir.join("store.db");
-    let bus = [("DBUS_SESSION_BUS_ADDRESS", keyring.address.as_str())];
+    let address = Keyring::address(&dir);
+    let bus = [("DBUS_SESSION_BUS_ADDRESS", address.as_str())];
     let link = |v: &Value| v["link"].clone();
 
-    // No entry yet: the link is misconfigured, and says which entry and how to store it.
+    // No keyring on the bus yet (a session still starting, say): the link backs off and says
+    // why, and tries again.
     let run = Run::start_with(&config, &db, None, &bus, &[]);
-    let missing = run.until("the link misconfigured", Duration::from_secs(20), |v| {
+    let waiting = run.until("the link backing off", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "backing_off"
+    });
+    let error = link(&waiting)["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        error.contains("password_keyring mqtt-qingyang") && error.contains("could not be reached"),
+        "{waiting}"
+    );
+
+    // The keyring comes up, without the entry: the same run finds that out by itself, and the
+    // link is misconfigured, saying which entry and how to store it.
+    let keyring = Keyring::start(&dir);
+    let missing = run.until("the link misconfigured", Duration::from_secs(40), |v| {
         v["link"]["state"] == "misconfigured"
     });
     let reason = link(&missing)["reason"]

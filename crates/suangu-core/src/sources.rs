@@ -121,6 +121,12 @@ pub enum Credential<'a> {
 /// The keyring service under which Suangu's credentials are kept.
 pub const KEYRING_SERVICE: &str = "suangu";
 
+/// Whether `name` can name a keyring entry: 1 to 128 characters, not all blank, none of them
+/// control characters.
+pub fn keyring_name_ok(name: &str) -> bool {
+    !name.trim().is_empty() && name.chars().count() <= 128 && !name.chars().any(char::is_control)
+}
+
 impl<'a> Credential<'a> {
     /// The environment variable if one is named, else the keyring entry.
     fn named(env: Option<&'a str>, keyring: Option<&'a str>) -> Option<Self> {
@@ -541,11 +547,14 @@ fn check_credential(
             format!("{env_key} names no variable"),
         ));
     }
-    if keyring.is_some_and(|k| k.trim().is_empty()) {
+    if keyring.is_some_and(|k| !keyring_name_ok(k)) {
         issues.push(Issue::new(
             at.key(keyring_key),
             ErrorKind::Inconsistent,
-            format!("{keyring_key} names no keyring entry"),
+            format!(
+                "{keyring_key}: a keyring entry's name is 1 to 128 characters, none of them \
+                 control characters"
+            ),
         ));
     }
 }
@@ -804,6 +813,15 @@ resolution = 1
         };
         assert_eq!(files.settle_s, 2.0);
         assert_eq!(config.sources[2].points[0].key(), "outdoor_c");
+    }
+
+    #[test]
+    fn keyring_names_are_counted_in_characters() {
+        assert!(keyring_name_ok("mqtt-qingyang"));
+        assert!(keyring_name_ok(&"庆".repeat(128)));
+        assert!(!keyring_name_ok(&"庆".repeat(129)));
+        assert!(!keyring_name_ok("  "));
+        assert!(!keyring_name_ok("mqtt\nqingyang"));
     }
 
     #[test]

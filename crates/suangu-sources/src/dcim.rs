@@ -93,15 +93,13 @@ impl Dcim {
         let id = self.source.id.clone();
         let token = match self.link.token_from() {
             None => None,
-            Some(credential) => match secret::read("token", credential).await {
-                Ok(t) => Some(t),
-                Err(reason) => {
-                    tracing::error!(source = %id, "{reason}");
-                    self.health
-                        .link(crate::health::Link::Misconfigured { reason });
-                    return;
+            Some(credential) => {
+                let got = secret::obtain("token", credential, &id, &self.health, &mut stop);
+                match got.await {
+                    Some(t) => Some(t),
+                    None => return,
                 }
-            },
+            }
         };
         let client = match crate::http::client(self.link.timeout_s, self.link.ca_file.as_deref()) {
             Ok(c) => c,

@@ -93,14 +93,14 @@ impl Mqtt {
             .set_max_packet_size(MAX_PACKET_BYTES, 64 * 1024);
         if let Some(user) = &link.username {
             let password = match link.password_from() {
-                Some(credential) => match secret::read("password", credential).await {
-                    Ok(p) => p,
-                    Err(reason) => {
-                        tracing::error!(source = %source.id, "{reason}");
-                        self.health.link(Link::Misconfigured { reason });
-                        return;
+                Some(credential) => {
+                    let got =
+                        secret::obtain("password", credential, &source.id, &self.health, &mut stop);
+                    match got.await {
+                        Some(p) => p,
+                        None => return,
                     }
-                },
+                }
                 None => String::new(),
             };
             options.set_credentials(user, password);
