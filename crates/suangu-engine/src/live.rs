@@ -381,15 +381,26 @@ impl Engine {
         let twin = Arc::new(tokio::sync::RwLock::new(twin));
         let mut tasks = Vec::new();
         let raw_tx = match &config.raw_log {
-            Some(dir) => {
+            Some(dir) => 'raw: {
                 let mut series = park_series(&park);
                 let park_series_len = series.len();
                 let racks = config.record_racks.then(|| {
                     series.extend(RackFeed::series(&park));
                     RackFeed::new(&park).after(park_series_len)
                 });
-                let (ingest, recovered) =
-                    RawIngest::open(store.clone(), &park.scenario().park.id, dir, &series).await?;
+                let opened =
+                    RawIngest::open(store.clone(), &park.scenario().park.id, dir, &series).await;
+                let (ingest, recovered) = match opened {
+                    Ok(opened) => opened,
+                    // Another console records this store's twin already: this one shows its
+                    // own twin live but leaves the raw series to that one (two writers on one
+                    // log folder would delete each other's segments).
+                    Err(e @ suangu_store::StoreError::LogInUse { .. }) => {
+                        tracing::warn!("{e}: this console runs the twin without recording it");
+                        break 'raw None;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 if recovered.points > 0 {
                     tracing::info!(points = recovered.points, "raw log replayed after a crash");
                 }

@@ -397,8 +397,8 @@ mod tests {
     #[test]
     fn the_stores_lag_is_not_silence() {
         let park = park();
-        // Expected every second, the store 5 s behind: a healthy feed's newest stored point is
-        // up to 6 s old, and that is not 2.5 s of silence.
+        // Expected every second, the store (say) 5 s behind: a healthy feed's newest stored
+        // point is up to 6 s old, and that is not 2.5 s of silence.
         let at = |age_ms: i64| {
             let feeds = [Feed {
                 source: "meters".to_owned(),

@@ -261,6 +261,51 @@ async fn backfill_never_overwrites_recorded_history() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_console_on_one_store_runs_live_and_leaves_the_recording_to_the_first() {
+    let park = qingyang().expect("park");
+    let db = temp_db("two-consoles");
+    let log = db.with_extension("rawlog");
+    let _ = std::fs::remove_dir_all(&log);
+    let store = Arc::new(SqliteStore::open(&db).await.expect("open"));
+    let config = LiveConfig {
+        start: "2026-04-01T10:00:00+08:00".parse().expect("ts"),
+        speed: 600.0,
+        tick: Duration::from_millis(100),
+        backfill: Duration::from_secs(900),
+        stale_after_ticks: 5,
+        raw_log: Some(log.clone()),
+        record_racks: false,
+        retention: Default::default(),
+        demo: None,
+        alarms: None,
+    };
+    let first = Engine::start(Twin::new(park.clone(), 1), store.clone(), config.clone())
+        .await
+        .expect("the first console");
+    // The log folder is the first one's: the second still starts, and its frames flow.
+    let second = Engine::start(Twin::new(park, 2), store.clone(), config)
+        .await
+        .expect("the second console starts without recording");
+    let mut frames = second.subscribe();
+    frames.changed().await.expect("a frame");
+    assert!(frames.borrow().is_some());
+    second.shutdown().await;
+    // The first kept its folder and records into it.
+    let holder = std::fs::read_to_string(log.join("lock")).expect("the lock");
+    assert_eq!(holder, std::process::id().to_string());
+    let mut frames = first.subscribe();
+    frames.changed().await.expect("a frame");
+    first.shutdown().await;
+    let (it, _) = store
+        .series("qingyang", "park/it_kw")
+        .await
+        .expect("lookup")
+        .expect("registered by the first console");
+    let newest = store.raw_newest(it).await.expect("newest");
+    assert!(newest.is_some(), "the first console recorded the park");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_demo_fault_is_recorded_when_the_park_reaches_it_not_before() {
     let park = qingyang().expect("park");
     let store = Arc::new(SqliteStore::open(&temp_db("demo")).await.expect("open"));

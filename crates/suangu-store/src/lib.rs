@@ -64,6 +64,12 @@ pub enum StoreError {
     /// A change to an account that does not exist.
     #[error("no user {name:?}")]
     NoSuchUser { name: String },
+    /// Another process writes raw data through this append-log folder: one writer per folder.
+    #[error(
+        "raw log folder {dir}: another process (pid {holder}) is writing this store's raw data \
+         through it; one writer per folder: stop that one, or give this one a store of its own"
+    )]
+    LogInUse { dir: String, holder: String },
     #[error("database {url}: {what}: {message}")]
     Query {
         url: String,

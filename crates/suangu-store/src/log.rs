@@ -323,14 +323,9 @@ fn lock(dir: &Path) -> Result<File> {
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
-            Err(StoreError::Query {
-                url: dir.display().to_string(),
-                what: "locking the raw log folder",
-                message: format!(
-                    "another process (pid {}) is writing this store's raw data through it; one \
-                     writer per folder: stop that one, or give this one a store of its own",
-                    holder.trim()
-                ),
+            Err(StoreError::LogInUse {
+                dir: dir.display().to_string(),
+                holder: holder.trim().to_owned(),
             })
         }
         Err(std::fs::TryLockError::Error(e)) => Err(io(&path, "locking the raw log folder")(e)),
