@@ -341,8 +341,9 @@ impl<S: Store> RawIngest<S> {
     /// hold so far, so readers see the newest points before their window closes: those that
     /// took a point since the last call. The chunks stay open (the log too); when the window
     /// closes, the full chunk replaces this one. Each call re-encodes those chunks whole: cheap
-    /// for the sources' few dozen series each second, not meant for a park of racks.
-    pub async fn write_open(&mut self, series: std::ops::Range<usize>) -> Result<()> {
+    /// for the sources' few dozen series each second, not meant for a park of racks. Returns how
+    /// many chunks it wrote.
+    pub async fn write_open(&mut self, series: std::ops::Range<usize>) -> Result<usize> {
         let mut rows = Vec::new();
         let slots = self.chunks.slots.get(series.clone()).unwrap_or_default();
         for slot in slots {
@@ -369,7 +370,7 @@ impl<S: Store> RawIngest<S> {
             });
         }
         if rows.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         self.store
             .insert_chunks(&self.park, &self.writer, &rows)
@@ -378,7 +379,7 @@ impl<S: Store> RawIngest<S> {
         for open in slots.iter_mut().filter_map(|s| s.open.as_mut()) {
             open.unpublished = false;
         }
-        Ok(())
+        Ok(rows.len())
     }
 
     /// Write every open chunk (partial ones too), empty the log and return the counts.
@@ -558,8 +559,9 @@ mod tests {
             .await
             .expect("append");
         assert_eq!(unpublished(&ingest), [true, true]);
-        ingest.write_open(0..2).await.expect("publish");
+        assert_eq!(ingest.write_open(0..2).await.expect("publish"), 2);
         assert_eq!(unpublished(&ingest), [false, false]);
+        assert_eq!(ingest.write_open(0..2).await.expect("nothing new"), 0);
 
         // Only the series that took a point is written again, and readers see its point.
         ingest
@@ -567,7 +569,7 @@ mod tests {
             .await
             .expect("append");
         assert_eq!(unpublished(&ingest), [true, false]);
-        ingest.write_open(0..2).await.expect("publish");
+        assert_eq!(ingest.write_open(0..2).await.expect("publish"), 1);
         assert_eq!(unpublished(&ingest), [false, false]);
         let ids = store
             .series_ids("qingyang", &series.map(|s| s.name))
