@@ -20,7 +20,7 @@ packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev)
 if [ "$what" = test ]; then
   packages+=(xvfb xauth webkit2gtk-driver chromium postgresql mosquitto prometheus openssl
-    dbus-daemon gnome-keyring libsecret-tools)
+    dbus-daemon dbus-bin gnome-keyring libsecret-tools)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -511,6 +511,7 @@ struct Keyring {
     bus: Child,
     keyring: Child,
     address: String,
+    dir: PathBuf,
 }
 
 impl Keyring {
@@ -549,12 +550,29 @@ impl Keyring {
             .expect("the bus's address");
         let address = address.trim().to_owned();
         assert!(address.starts_with("unix:"), "bus address {address:?}");
-        // --unlock reads the login keyring's password from stdin and creates the keyring.
-        let mut keyring = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .env("HOME", &home)
-            .env("XDG_RUNTIME_DIR", &runtime)
+        let keyring = Keyring {
+            bus,
+            keyring: Keyring::daemon(&address, dir, false),
+            address,
+            dir: dir.to_owned(),
+        };
+        keyring.wait_up();
+        keyring
+    }
+
+    /// gnome-keyring's daemon on `address`, its login keyring in `dir` created (or opened) and
+    /// unlocked: `--unlock` reads the keyring's password from stdin. With `replace`, it takes
+    /// over from the one running (which exits).
+    fn daemon(address: &str, dir: &Path, replace: bool) -> Child {
+        let mut daemon = Command::new("gnome-keyring-daemon");
+        daemon.args(["--foreground", "--unlock", "--components=secrets"]);
+        if replace {
+            daemon.arg("--replace");
+        }
+        let mut child = daemon
+            .env("DBUS_SESSION_BUS_ADDRESS", address)
+            .env("HOME", dir.join("home"))
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -562,21 +580,45 @@ impl Keyring {
             .unwrap_or_else(|e| {
                 panic!("gnome-keyring-daemon: {e} (install Debian's gnome-keyring)")
             });
-        keyring
+        child
             .stdin
             .take()
             .expect("stdin")
             .write_all(b"suangu-test-login")
             .expect("unlock");
-        let keyring = Keyring {
-            bus,
-            keyring,
-            address,
-        };
-        // Up once a lookup answers without an error (nothing found is an answer).
+        child
+    }
+
+    /// Lock the login keyring, as a screen lock may: its items stay, their secrets are refused.
+    fn lock(&self) {
+        let out = Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--dest=org.freedesktop.secrets",
+                "--type=method_call",
+                "--print-reply",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("dbus-send: {e} (install Debian's dbus-bin)"));
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    /// Unlock it the way a session does at login: a daemon started with the password takes over.
+    fn unlock(&mut self) {
+        let daemon = Keyring::daemon(&self.address, &self.dir, true);
+        let mut old = std::mem::replace(&mut self.keyring, daemon);
+        wait_exit(&mut old, Duration::from_secs(10));
+        self.wait_up();
+    }
+
+    /// Until a lookup answers without an error (nothing found is an answer).
+    fn wait_up(&self) {
         let until = Instant::now() + Duration::from_secs(15);
         loop {
-            let out = keyring.secret_tool(&["lookup", "service", "suangu", "username", "probe"]);
+            let out = self.secret_tool(&["lookup", "service", "suangu", "username", "probe"]);
             if out.stderr.is_empty() {
                 break;
             }
@@ -587,7 +629,6 @@ impl Keyring {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        keyring
     }
 
     /// libsecret's own command on this keyring: a client that is not ours.
@@ -671,7 +712,7 @@ fn the_broker_password_comes_from_the_os_keyring() {
 
     // The keyring comes up, without the entry: the same run finds that out by itself, and the
     // link is misconfigured, saying which entry and how to store it.
-    let keyring = Keyring::start(&dir);
+    let mut keyring = Keyring::start(&dir);
     let missing = run.until("the link misconfigured", Duration::from_secs(40), |v| {
         v["link"]["state"] == "misconfigured"
     });
@@ -723,6 +764,22 @@ fn the_broker_password_comes_from_the_os_keyring() {
     let right = Run::start_with(&config, &db, None, &bus, &[]);
     right.until("the link up", Duration::from_secs(20), up);
     said.push_str(&right.stop());
+
+    // The keyring locked (a screen lock may do it): a run backs off saying so, and comes up by
+    // itself once the keyring is unlocked.
+    keyring.lock();
+    let locked = Run::start_with(&config, &db, None, &bus, &[]);
+    let waiting = locked.until("the link backing off", Duration::from_secs(20), |v| {
+        v["link"]["state"] == "backing_off"
+    });
+    let error = link(&waiting)["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(error.contains("locked"), "{waiting}");
+    keyring.unlock();
+    locked.until("the link up once unlocked", Duration::from_secs(40), up);
+    said.push_str(&locked.stop());
     assert!(!said.contains(SECRET), "the password was printed: {said}");
 
     // Deleted, it is gone for every client, and a second delete names nothing (exit 2).
