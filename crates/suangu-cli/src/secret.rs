@@ -54,7 +54,11 @@ pub fn run(args: SecretArgs, json: bool, lang: Lang) -> Result<(), ExitCode> {
     let stored = match args.action {
         SecretAction::Set { password_stdin, .. } => {
             let value = if password_stdin {
-                crate::user::password_from_stdin(MAX_SECRET_BYTES, lang)?
+                crate::user::password_from_stdin(
+                    MAX_SECRET_BYTES,
+                    (Key::SecretOneLine, Key::SecretNotUtf8),
+                    lang,
+                )?
             } else {
                 crate::user::password_from_terminal(
                     name,

@@ -104,7 +104,12 @@ fn parse_role(role: &str, lang: Lang) -> Result<Role, ExitCode> {
 
 /// One line of stdin (the newline that ends it is not part of the password), read no further
 /// than just past `max_bytes`: a longer one comes back longer than that, for the caller to refuse.
-pub(crate) fn password_from_stdin(max_bytes: usize, lang: Lang) -> Result<String, ExitCode> {
+/// `(one_line, not_text)` word the two refusals (a password's, a secret's).
+pub(crate) fn password_from_stdin(
+    max_bytes: usize,
+    (one_line, not_text): (Key, Key),
+    lang: Lang,
+) -> Result<String, ExitCode> {
     let bad = |key| {
         eprintln!(
             "{}: --password-stdin: {}",
@@ -131,9 +136,9 @@ pub(crate) fn password_from_stdin(max_bytes: usize, lang: Lang) -> Result<String
         }
     }
     if bytes.contains(&b'\n') || bytes.contains(&b'\r') {
-        return Err(bad(Key::PasswordOneLine));
+        return Err(bad(one_line));
     }
-    String::from_utf8(bytes).map_err(|_| bad(Key::PasswordNotUtf8))
+    String::from_utf8(bytes).map_err(|_| bad(not_text))
 }
 
 /// A check of a typed password before it is asked again (a refused one is not typed twice).
@@ -183,7 +188,11 @@ fn read_password(name: &str, stdin: bool, confirm: bool, lang: Lang) -> Result<S
     let check =
         |password: &str| accounts::check_password(password).map_err(|e| account_error(&e, lang));
     if stdin {
-        password_from_stdin(MAX_PASSWORD_BYTES, lang)
+        password_from_stdin(
+            MAX_PASSWORD_BYTES,
+            (Key::PasswordOneLine, Key::PasswordNotUtf8),
+            lang,
+        )
     } else {
         password_from_terminal(
             name,
