@@ -707,6 +707,17 @@ column = "park_it_mw"
 series = "park/it_kw"
 unit = "MW"
 resolution = 1
+
+[[sources]]
+id = "bms"
+expected_interval_s = ${INTERVAL_S}
+http = { url = "http://127.0.0.1:9/bms", timeout_s = 1 }
+
+[[sources.points]]
+pointer = "/pue"
+series = "park/pue"
+unit = "ratio"
+resolution = 0.001
 `,
     );
     const db = join(dir, "store.db");
@@ -750,8 +761,13 @@ resolution = 1
     // The rest of the park is not measured: "—", never a number from the twin.
     assert.equal(await page.getAttribute('g.centre[data-id="CM-N02"]', "data-quality"), "not_measured");
     assert.equal(await page.textContent('g.centre[data-id="CM-N02"] .centre-value'), "—");
-    assert.equal(await page.getAttribute("[data-live=pue]", "data-quality"), "not_measured");
+    assert.equal(await page.getAttribute("[data-live=outdoor]", "data-quality"), "not_measured");
+    assert.equal(await page.textContent("[data-live=outdoor] .live-value"), "—");
+    // The PUE's source (a BMS nobody can reach) has sent nothing: "—", flagged "no data yet",
+    // not passed off as a series nobody meters.
+    assert.equal(await page.getAttribute("[data-live=pue]", "data-quality"), "no_data");
     assert.equal(await page.textContent("[data-live=pue] .live-value"), "—");
+    assert.equal(await page.textContent("[data-testid=live-note-pue]"), "no data yet");
     assert.equal(await page.getAttribute("[data-live=it]", "data-quality"), "live");
     // The feed has stopped. The store shows a point only once `suangu run`'s writer has published
     // it (every second), so the server allows that lag before calling silence: stale 2.5

@@ -314,6 +314,9 @@ pub enum Quality {
     /// No source feeds this value (observed mode): it is NaN (`null` in JSON), shown as "—".
     /// Never a whole frame's quality.
     NotMeasured,
+    /// A source is configured to feed this value and has sent nothing yet (observed mode): NaN,
+    /// shown as "—" with "no data", and counted as stale. Never a whole frame's quality.
+    NoData,
 }
 
 /// A park series whose value in a frame is not live (observed mode), e.g. `park/it_kw` for the
@@ -321,7 +324,7 @@ pub enum Quality {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SeriesLive {
     pub series: String,
-    /// `stale` or `not_measured`.
+    /// `stale`, `no_data` or `not_measured`.
     pub quality: Quality,
     /// Its newest point's instant (RFC 3339), when stale.
     pub stale_since: Option<String>,

@@ -623,6 +623,7 @@ fn reading(r: live::Reading) -> (Quality, Option<String>) {
         live::Reading::Live => (Quality::Live, None),
         live::Reading::Stale { since } => (Quality::Stale, Some(since.to_string())),
         live::Reading::NotMeasured => (Quality::NotMeasured, None),
+        live::Reading::NoData => (Quality::NoData, None),
     }
 }
 

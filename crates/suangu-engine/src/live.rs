@@ -110,8 +110,12 @@ pub enum Reading {
     Stale {
         since: Timestamp,
     },
-    /// No source feeds it (or none has sent it yet): the value is NaN.
+    /// No source feeds it: the value is NaN.
     NotMeasured,
+    /// A source is configured to feed it and has sent nothing the store holds: the value is
+    /// NaN, and it counts as stale (a meter dead since before it ever reported must not look
+    /// like one nobody installed).
+    NoData,
 }
 
 impl From<Quality> for Reading {
@@ -1044,7 +1048,7 @@ impl LiveAlarms {
                             };
                             inputs.samples.insert(name.clone(), sample);
                         }
-                        Some(Reading::Stale { .. }) => {
+                        Some(Reading::Stale { .. } | Reading::NoData) => {
                             inputs.stale_series.insert(name.clone());
                         }
                         Some(Reading::NotMeasured) => {}

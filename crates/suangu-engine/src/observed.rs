@@ -78,9 +78,13 @@ pub fn feeds(config: &SourcesConfig) -> Vec<Feed> {
 /// How a series stands at `now` with the store `lag` behind its writer, and its value (NaN
 /// unless measured).
 pub fn reading(feed: Option<&Feed>, now: Timestamp, lag: Duration) -> (f64, Reading) {
-    let Some((interval, newest)) = feed.and_then(|f| f.newest.map(|n| (f.interval, n))) else {
+    let Some(feed) = feed else {
         return (f64::NAN, Reading::NotMeasured);
     };
+    let Some(newest) = feed.newest else {
+        return (f64::NAN, Reading::NoData);
+    };
+    let interval = feed.interval;
     // A point stamped ahead of `now` (a source's clock running fast) has been silent for 0 s.
     let age_ms = u64::try_from(
         now.as_millisecond()
@@ -212,7 +216,7 @@ pub fn stale_sources(feeds: &[Feed], frame: &Frame) -> BTreeSet<String> {
     let stale: BTreeSet<&str> = frame
         .series
         .iter()
-        .filter(|(_, r)| matches!(r, Reading::Stale { .. }))
+        .filter(|(_, r)| matches!(r, Reading::Stale { .. } | Reading::NoData))
         .map(|(n, _)| n.as_str())
         .collect();
     let mut by_source: HashMap<&str, bool> = HashMap::new();
@@ -372,6 +376,29 @@ mod tests {
         assert!(!listed.contains(&"park/pue"));
         assert!(!listed.contains(&format!("{first}/it_kw").as_str()));
         assert_eq!(listed.len(), park_series(&park).len() - 2);
+    }
+
+    #[test]
+    fn a_fed_series_that_never_reported_is_no_data_and_its_source_stale() {
+        let park = park();
+        let first = park.centres().next().expect("a centre").id.to_string();
+        let feeds = [
+            feed(&format!("{first}/it_kw"), 10, None),
+            feed("park/pue", 10, Some((T0, 1.2))),
+        ];
+        let f = frame(&park, 1, ts(T0), NO_LAG, &feeds);
+        // Configured but silent since before its first point: NaN, and not "not measured".
+        assert_eq!(f.centres[0].quality, Reading::NoData);
+        assert!(f.centres[0].it_mw.is_nan());
+        assert_eq!(f.centres[1].quality, Reading::NotMeasured);
+        // Its source is stale once every series of it is (the PUE comes from another source).
+        let mut split = feeds.clone();
+        split[1].source = "bms".to_owned();
+        assert_eq!(
+            stale_sources(&split, &f),
+            BTreeSet::from(["meters".to_owned()])
+        );
+        assert!(stale_sources(&feeds, &f).is_empty());
     }
 
     #[test]

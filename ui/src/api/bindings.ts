@@ -121,7 +121,7 @@ export type ErrorCode = "store_unavailable" | "bad_arguments" | "scenario_unread
 
 export type ScenarioIssue = { file: string, line: number, column: number, field: string, kind: string, message: string, };
 
-export type Quality = "live" | "stale" | "not_measured";
+export type Quality = "live" | "stale" | "not_measured" | "no_data";
 
 export type LiveFrame = { seq: number, 
 /**
@@ -183,7 +183,7 @@ stale_since: string | null, };
 
 export type SeriesLive = { series: string, 
 /**
- * `stale` or `not_measured`.
+ * `stale`, `no_data` or `not_measured`.
  */
 quality: Quality, 
 /**

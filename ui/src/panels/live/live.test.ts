@@ -59,10 +59,15 @@ describe("live panel", () => {
       series: [
         { series: "park/it_kw", quality: "stale", stale_since: "2026-04-01T01:58:30Z" },
         { series: "park/pue", quality: "not_measured", stale_since: null },
+        { series: "park/wind_kw", quality: "no_data", stale_since: null },
       ],
     };
     expect(cardValue(it, observed, "live", TZ)).toEqual({ text: "190", quality: "stale", note: "stale since 09:58:30" });
     expect(cardValue(pue, observed, "live", TZ)).toEqual({ text: "—", quality: "not_measured", note: "not measured" });
+    // Fed by a source that has sent nothing: "—", flagged, never a number and never "not measured".
+    const wind = CARDS.find((c) => c.id === "wind");
+    if (!wind) throw new Error("no wind card");
+    expect(cardValue(wind, { ...observed, wind_mw: Number.NaN }, "live", TZ)).toEqual({ text: "—", quality: "no_data", note: "no data yet" });
     // The others stay live; a lost link still says so first.
     expect(cardValue(CARDS[0] as (typeof CARDS)[number], observed, "live", TZ).quality).toBe("live");
     expect(cardValue(it, observed, "reconnecting", TZ).quality).toBe("reconnecting");

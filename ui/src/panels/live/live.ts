@@ -28,21 +28,24 @@ export const CARDS: Card[] = [
 ];
 
 /** What a value's own quality says beside it: "stale since 10:15:00" (in the park's time zone),
- * "not measured", or nothing while it is live. */
+ * "no data yet" (a source should feed it and has sent nothing), "not measured", or nothing while
+ * it is live. */
 export function qualityNote(quality: Quality, staleSince: string | null, timeZone: string): string {
   if (quality === "not_measured") return t("quality_not_measured");
+  if (quality === "no_data") return t("quality_no_data");
   if (quality === "stale") return staleSince ? `${t("quality_stale")} ${t("quality_since")} ${time(staleSince, timeZone)}` : t("quality_stale");
   return "";
 }
 
-/** One card's text, quality and note. A series no source feeds is "not measured" ("—"); one
+/** One card's text, quality and note. A series no source feeds is "not measured" ("—"); one a
+ * source should feed but has sent nothing is "no data yet" ("—", flagged); one
  * whose feed stopped keeps its last number, greyed, "stale since" its last point (never frozen
  * as if live, never a zero); otherwise a number that is not a number is bad data, shown as such,
  * never as a zero or a blank that looks like one; else the frame's state. */
 export function cardValue(card: Card, frame: LiveFrame, state: string, timeZone: string): { text: string; quality: string; note: string } {
   const own = frame.series.find((s) => s.series === card.series);
   const v = card.raw(frame);
-  if (own?.quality === "not_measured") return { text: "—", quality: "not_measured", note: qualityNote(own.quality, null, timeZone) };
+  if (own?.quality === "not_measured" || own?.quality === "no_data") return { text: "—", quality: own.quality, note: qualityNote(own.quality, null, timeZone) };
   if (!Number.isFinite(v)) return { text: "—", quality: "bad", note: "" };
   if (own?.quality === "stale" && state !== "reconnecting") return { text: num(v, card.digits), quality: "stale", note: qualityNote(own.quality, own.stale_since, timeZone) };
   return { text: num(v, card.digits), quality: state, note: "" };

@@ -316,7 +316,7 @@ export function updateMapLive(root: SVGSVGElement, frame: LiveFrame, timeZone: s
     const load = g?.querySelector(".substation-load");
     if (!g || !load || g.dataset.inService !== "true") continue;
     if (g.dataset.quality !== st.quality) g.dataset.quality = st.quality;
-    load.textContent = st.quality === "not_measured" || !Number.isFinite(st.load_mw) ? "—" : `${num(st.load_mw, 1)} MW`;
+    load.textContent = st.quality === "not_measured" || st.quality === "no_data" || !Number.isFinite(st.load_mw) ? "—" : `${num(st.load_mw, 1)} MW`;
   }
   for (const c of frame.centres) {
     const g = root.querySelector<SVGGElement>(`g.centre[data-id="${CSS.escape(c.id)}"]`);
@@ -329,10 +329,11 @@ export function updateMapLive(root: SVGSVGElement, frame: LiveFrame, timeZone: s
     if (g.dataset.status === "planned") continue;
     if (g.dataset.quality !== c.quality) g.dataset.quality = c.quality;
     const value = g.querySelector(".centre-value");
-    if (value) value.textContent = c.quality === "not_measured" || !Number.isFinite(c.it_mw) ? "—" : `${num(c.it_mw, 1)} MW`;
+    if (value) value.textContent = c.quality === "not_measured" || c.quality === "no_data" || !Number.isFinite(c.it_mw) ? "—" : `${num(c.it_mw, 1)} MW`;
     const note = g.querySelector(".centre-note");
-    // Not measured is the "—" alone (a note on every unfed building would bury the map).
-    const said = c.quality === "stale" ? qualityNote(c.quality, c.stale_since, timeZone) : "";
+    // Not measured is the "—" alone (a note on every unfed building would bury the map); a fed
+    // one that is stale, or has sent nothing yet, says so.
+    const said = c.quality === "stale" || c.quality === "no_data" ? qualityNote(c.quality, c.stale_since, timeZone) : "";
     if (note && note.textContent !== said) note.textContent = said;
   }
 }
