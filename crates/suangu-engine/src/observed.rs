@@ -99,12 +99,20 @@ pub fn reading(feed: Option<&Feed>, now: Timestamp, lag: Duration) -> (f64, Read
     }
 }
 
-/// The park at `now` as `feeds` measured it, the store `lag` behind the writer. Each value is its series' newest point, marked
-/// live, stale (since that point) or not measured (NaN). The frame itself is stale, since the
-/// newest point of all, when something was measured and nothing is live any more; else live.
-/// What the sources do not measure (facility load per centre, utilisation, shed load, racks,
-/// trips) is NaN or empty, never filled in.
-pub fn frame(park: &Park, seq: u64, now: Timestamp, lag: Duration, feeds: &[Feed]) -> Frame {
+/// The park at `now` as `feeds` measured it, the store `lag` behind the writer. Each value is
+/// its series' newest point, marked live, stale (since that point), no data (fed, nothing yet) or
+/// not measured (NaN). The frame itself is live while some series is; else stale since the
+/// newest point of all, or, when nothing was ever received, since `watching`: when the observer
+/// started (a console showing only "—" does not say "live"). What the sources do not measure
+/// (facility load per centre, utilisation, shed load, racks, trips) is NaN or empty, never
+/// filled in.
+pub fn frame(
+    park: &Park,
+    seq: u64,
+    (now, watching): (Timestamp, Timestamp),
+    lag: Duration,
+    feeds: &[Feed],
+) -> Frame {
     let by_name: HashMap<&str, &Feed> = feeds.iter().map(|f| (f.series.as_str(), f)).collect();
     let read = |name: &str| reading(by_name.get(name).copied(), now, lag);
     let mut series = Vec::new();
@@ -159,9 +167,12 @@ pub fn frame(park: &Park, seq: u64, now: Timestamp, lag: Duration, feeds: &[Feed
         .collect();
     let newest = feeds.iter().filter_map(|f| f.newest.map(|n| n.at)).max();
     let any_live = names.len() > series.len();
-    let quality = match newest {
-        Some(since) if !any_live => Quality::Stale { since },
-        _ => Quality::Live,
+    let quality = if any_live {
+        Quality::Live
+    } else {
+        Quality::Stale {
+            since: newest.unwrap_or(watching),
+        }
     };
     Frame {
         seq,
@@ -243,6 +254,7 @@ pub(crate) async fn task<S: Store>(mut t: Task<S>) {
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut seq = 0u64;
+    let watching = Timestamp::now();
     loop {
         tokio::select! {
             _ = &mut t.shutdown => return,
@@ -272,7 +284,7 @@ pub(crate) async fn task<S: Store>(mut t: Task<S>) {
         }
         seq += 1;
         let now = Timestamp::now();
-        let mut frame = frame(&t.park, seq, now, t.lag, &t.feeds);
+        let mut frame = frame(&t.park, seq, (now, watching), t.lag, &t.feeds);
         if let Some(alarms) = &mut t.alarms {
             let stale = stale_sources(&t.feeds, &frame);
             let measured_at: HashMap<String, Timestamp> = t
@@ -348,6 +360,8 @@ mod tests {
 
     const T0: i64 = 1_780_000_000;
     const NO_LAG: Duration = Duration::ZERO;
+    /// When the observer started, an hour before T0.
+    const WATCHING: Timestamp = Timestamp::constant(T0 - 3600, 0);
 
     #[test]
     fn measured_values_are_shown_and_the_rest_is_not_measured() {
@@ -357,7 +371,7 @@ mod tests {
             feed(&format!("{first}/it_kw"), 10, Some((T0 - 5, 12_345.0))),
             feed("park/pue", 10, Some((T0 - 3, 1.21))),
         ];
-        let f = frame(&park, 7, ts(T0), NO_LAG, &feeds);
+        let f = frame(&park, 7, (ts(T0), WATCHING), NO_LAG, &feeds);
         assert_eq!((f.seq, f.at, f.quality), (7, ts(T0), Quality::Live));
         let c = &f.centres[0];
         assert_eq!((c.it_mw, c.quality), (12.345, Reading::Live));
@@ -386,7 +400,7 @@ mod tests {
             feed(&format!("{first}/it_kw"), 10, None),
             feed("park/pue", 10, Some((T0, 1.2))),
         ];
-        let f = frame(&park, 1, ts(T0), NO_LAG, &feeds);
+        let f = frame(&park, 1, (ts(T0), WATCHING), NO_LAG, &feeds);
         // Configured but silent since before its first point: NaN, and not "not measured".
         assert_eq!(f.centres[0].quality, Reading::NoData);
         assert!(f.centres[0].it_mw.is_nan());
@@ -410,7 +424,7 @@ mod tests {
                 feed(&format!("{first}/it_kw"), 10, Some((T0 - age_s, 5_000.0))),
                 feed("park/pue", 10, Some((T0, 1.2))),
             ];
-            frame(&park, 1, ts(T0), NO_LAG, &feeds).centres[0].clone()
+            frame(&park, 1, (ts(T0), WATCHING), NO_LAG, &feeds).centres[0].clone()
         };
         assert_eq!(at(25).quality, Reading::Live);
         let stale = at(26);
@@ -436,7 +450,7 @@ mod tests {
                     value: 1.2,
                 }),
             }];
-            let f = frame(&park, 1, ts(T0), Duration::from_secs(5), &feeds);
+            let f = frame(&park, 1, (ts(T0), WATCHING), Duration::from_secs(5), &feeds);
             f.series
                 .iter()
                 .find(|(n, _)| n == "park/pue")
@@ -455,7 +469,7 @@ mod tests {
             feed("park/pue", 60, Some((T0 - 200, 1.2))),
             feed("park/wind_kw", 10, None),
         ];
-        let f = frame(&park, 1, ts(T0), NO_LAG, &feeds);
+        let f = frame(&park, 1, (ts(T0), WATCHING), NO_LAG, &feeds);
         assert_eq!(
             f.quality,
             Quality::Stale {
@@ -469,12 +483,19 @@ mod tests {
             value: 1.2,
         });
         assert_eq!(
-            frame(&park, 1, ts(T0), NO_LAG, &fresh).quality,
+            frame(&park, 1, (ts(T0), WATCHING), NO_LAG, &fresh).quality,
             Quality::Live
         );
-        // Nothing received at all: live, every value not measured.
-        let f = frame(&park, 1, ts(T0), NO_LAG, &[feed("park/it_kw", 10, None)]);
-        assert_eq!(f.quality, Quality::Live);
+        // Nothing received at all: not live, but stale since the observer started; no value is
+        // a number.
+        let f = frame(
+            &park,
+            1,
+            (ts(T0), WATCHING),
+            NO_LAG,
+            &[feed("park/it_kw", 10, None)],
+        );
+        assert_eq!(f.quality, Quality::Stale { since: WATCHING });
         assert_eq!(f.series.len(), park_series(&park).len());
     }
 
@@ -534,7 +555,7 @@ points = [
                 interval: Duration::from_millis(interval_ms),
                 newest: Some(Newest { at, value }),
             }];
-            let f = frame(&park, 1, now, Duration::from_millis(lag_ms), &feeds);
+            let f = frame(&park, 1, (now, WATCHING), Duration::from_millis(lag_ms), &feeds);
             let c = f.centres.iter().find(|c| &c.id == id).expect("the centre");
             let stale = (age_ms - lag_ms as i64) as f64 > interval_ms as f64 * 2.5;
             let want = if stale { Reading::Stale { since: at } } else { Reading::Live };
