@@ -8,8 +8,9 @@
 //! point's source time. The store shows a point only once its writer has published it (the
 //! sources' writer publishes every second), so a healthy feed's newest *stored* point can be that
 //! `lag` older than what the ingest has: silence is the point's age less `lag`. Without that, a
-//! feed expected every second would show stale most of the time. A park series no source feeds
-//! (or that has no point yet) is *not measured*: NaN, never a zero and never the twin's value.
+//! feed expected every second would show stale most of the time. A park series a source feeds
+//! but of which the store holds no point yet has *no data* (counted as stale); one no source
+//! feeds is *not measured*: both NaN, never a zero and never the twin's value.
 
 use crate::live::{
     AlarmAction, AlarmError, CentreNow, Control, Frame, LiveAlarms, Quality, Reading,

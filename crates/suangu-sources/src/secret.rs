@@ -98,19 +98,19 @@ pub const KEYRING_WAIT: Duration = Duration::from_secs(10);
 
 /// Why a credential could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unread {
+struct Unread {
     /// Names the setting and the variable or entry, never a value.
-    pub reason: String,
+    reason: String,
     /// The keyring could not be reached (not started, locked, slow): worth trying again. Else
     /// the configuration must change (an unset variable, an entry that holds nothing).
-    pub retry: bool,
+    retry: bool,
 }
 
 /// The `what` (`password`, `token`) that `credential` names. A keyring read runs on a thread of
 /// its own, given up after [`KEYRING_WAIT`] (a D-Bus call cannot be cancelled; the thread ends
 /// with the call or the process). The reason names the setting (`password_env`,
 /// `token_keyring`...) and the variable or entry.
-pub async fn read(what: &str, credential: Credential<'_>) -> Result<String, Unread> {
+async fn read(what: &str, credential: Credential<'_>) -> Result<String, Unread> {
     let (field, kept_in) = match credential {
         Credential::Env(var) => (format!("{what}_env"), var),
         Credential::Keyring(name) => (format!("{what}_keyring"), name),
